@@ -1,0 +1,183 @@
+/**
+ * Columnar batches. Fixed-width types live in typed arrays; text, numeric and interval in plain
+ * arrays of immutable values. `valid` is a byte per row (1 = present) rather than Arrow's bitmap:
+ * generated loops read it without shifts; conversion to Arrow packs it (see io/arrow.ts).
+ */
+import type { Decimal } from './decimal.js';
+import type { Interval } from './datetime.js';
+import { physicalKind, type SqlType, type PhysicalKind } from './types.js';
+
+export type VectorData =
+  | Uint8Array | Int32Array | BigInt64Array | Float64Array
+  | (string | null)[] | (Decimal | null)[] | (Interval | null)[];
+
+export interface Vector {
+  readonly type: SqlType;
+  readonly length: number;
+  readonly data: VectorData;
+  /** null when every row is present. */
+  readonly valid: Uint8Array | null;
+}
+
+export interface Batch {
+  readonly length: number;
+  readonly columns: Vector[];
+}
+
+export const BATCH_SIZE = 2048;
+
+export function allocData(kind: PhysicalKind, n: number): VectorData {
+  switch (kind) {
+    case 'bool': return new Uint8Array(n);
+    case 'i32': return new Int32Array(n);
+    case 'i64': return new BigInt64Array(n);
+    case 'f64': return new Float64Array(n);
+    default: return new Array(n).fill(null);
+  }
+}
+
+export function allocVector(t: SqlType, n: number, withValidity = true): { data: VectorData; valid: Uint8Array | null } {
+  return { data: allocData(physicalKind(t.id), n), valid: withValidity ? new Uint8Array(n) : null };
+}
+
+export function makeVector(type: SqlType, data: VectorData, valid: Uint8Array | null, length = data.length): Vector {
+  return { type, length, data, valid };
+}
+
+/** Engine value of row i (bool as boolean, i64 as bigint), or null. Not for hot loops. */
+export function getValue(v: Vector, i: number): unknown {
+  if (v.valid && !v.valid[i]) return null;
+  const d = v.data[i];
+  if (v.type.id === 'bool') return d === 1;
+  return d;
+}
+
+export function isNullAt(v: Vector, i: number): boolean {
+  return v.valid !== null && v.valid[i] === 0;
+}
+
+/** A vector of n copies of one engine value. */
+export function constantVector(t: SqlType, value: unknown, n: number): Vector {
+  const kind = physicalKind(t.id);
+  const data = allocData(kind, n);
+  if (value === null || value === undefined) return makeVector(t, data, new Uint8Array(n), n);
+  const stored = kind === 'bool' ? (value ? 1 : 0) : value;
+  (data as { fill(v: unknown): unknown }).fill(stored);
+  return makeVector(t, data, null, n);
+}
+
+/** Gathers rows `sel[0..n)` of v into a new vector; sel entries < 0 produce NULL (outer joins). */
+export function takeVector(v: Vector, sel: Int32Array | Uint32Array, n: number): Vector {
+  const kind = physicalKind(v.type.id);
+  const out = allocData(kind, n) as { [i: number]: unknown };
+  const src = v.data as unknown as { [i: number]: unknown };
+  const vv = v.valid;
+  let valid: Uint8Array | null = null;
+  let hasNeg = false;
+  for (let i = 0; i < n; i++) if (sel[i]! < 0) { hasNeg = true; break; }
+  if (vv || hasNeg) {
+    valid = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const j = sel[i]!;
+      if (j < 0) continue;
+      out[i] = src[j];
+      valid[i] = vv ? vv[j]! : 1;
+    }
+  } else {
+    for (let i = 0; i < n; i++) out[i] = src[sel[i]!];
+  }
+  return makeVector(v.type, out as VectorData, valid, n);
+}
+
+export function takeBatch(b: Batch, sel: Int32Array | Uint32Array, n: number): Batch {
+  return { length: n, columns: b.columns.map((c) => takeVector(c, sel, n)) };
+}
+
+export function sliceVector(v: Vector, start: number, end: number): Vector {
+  const d = v.data as { slice?: (a: number, b: number) => VectorData; subarray?: (a: number, b: number) => VectorData };
+  const data = (d.subarray ? d.subarray(start, end) : d.slice!(start, end)) as VectorData;
+  return makeVector(v.type, data, v.valid ? v.valid.subarray(start, end) : null, end - start);
+}
+
+export function sliceBatch(b: Batch, start: number, end: number): Batch {
+  return { length: end - start, columns: b.columns.map((c) => sliceVector(c, start, end)) };
+}
+
+/** Concatenates vectors of one type into one. */
+export function concatVectors(t: SqlType, parts: Vector[]): Vector {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const kind = physicalKind(t.id);
+  const data = allocData(kind, n) as { [i: number]: unknown; set?: (a: ArrayLike<unknown>, o: number) => void };
+  let anyNull = false;
+  for (const p of parts) if (p.valid) { anyNull = true; break; }
+  const valid = anyNull ? new Uint8Array(n) : null;
+  let o = 0;
+  for (const p of parts) {
+    if (data.set) data.set(p.data as ArrayLike<unknown>, o);
+    else { const src = p.data as unknown[]; for (let i = 0; i < p.length; i++) data[o + i] = src[i]; }
+    if (valid) { if (p.valid) valid.set(p.valid.subarray(0, p.length), o); else valid.fill(1, o, o + p.length); }
+    o += p.length;
+  }
+  return makeVector(t, data as unknown as VectorData, valid, n);
+}
+
+export function concatBatches(types: SqlType[], batches: Batch[]): Batch {
+  let n = 0;
+  for (const b of batches) n += b.length;
+  if (batches.length === 1) return batches[0]!;
+  return { length: n, columns: types.map((t, c) => concatVectors(t, batches.map((b) => b.columns[c]!))) };
+}
+
+/** Growable column used where the output size is not known in advance. */
+export class VectorBuilder {
+  readonly type: SqlType;
+  private kind: PhysicalKind;
+  private data: VectorData;
+  private valid: Uint8Array;
+  private hasNull = false;
+  length = 0;
+
+  constructor(t: SqlType, capacity = 1024) {
+    this.type = t;
+    this.kind = physicalKind(t.id);
+    this.data = allocData(this.kind, capacity);
+    this.valid = new Uint8Array(capacity);
+  }
+
+  private grow(min: number): void {
+    let cap = this.valid.length * 2;
+    while (cap < min) cap *= 2;
+    const nd = allocData(this.kind, cap) as { set?: (a: ArrayLike<unknown>) => void; [i: number]: unknown };
+    if (nd.set) nd.set(this.data as ArrayLike<unknown>);
+    else { const s = this.data as unknown[]; for (let i = 0; i < this.length; i++) nd[i] = s[i]; }
+    this.data = nd as unknown as VectorData;
+    const nv = new Uint8Array(cap);
+    nv.set(this.valid);
+    this.valid = nv;
+  }
+
+  /** Appends an engine value (bool as boolean or 0/1, int8 as bigint, null for NULL). */
+  push(v: unknown): void {
+    if (this.length >= this.valid.length) this.grow(this.length + 1);
+    const i = this.length++;
+    if (v === null || v === undefined) { this.hasNull = true; return; }
+    this.valid[i] = 1;
+    (this.data as unknown as { [i: number]: unknown })[i] = this.kind === 'bool' ? (v ? 1 : 0) : v;
+  }
+
+  pushFrom(v: Vector, i: number): void {
+    if (v.valid && !v.valid[i]) { this.push(null); return; }
+    if (this.length >= this.valid.length) this.grow(this.length + 1);
+    const k = this.length++;
+    this.valid[k] = 1;
+    (this.data as unknown as { [i: number]: unknown })[k] = (v.data as unknown as { [i: number]: unknown })[i];
+  }
+
+  finish(): Vector {
+    const n = this.length;
+    const d = this.data as { subarray?: (a: number, b: number) => VectorData; slice?: (a: number, b: number) => VectorData };
+    const data = (d.subarray ? d.subarray(0, n) : d.slice!(0, n)) as VectorData;
+    return makeVector(this.type, data, this.hasNull ? this.valid.subarray(0, n) : null, n);
+  }
+}
