@@ -60,6 +60,11 @@ export const SqlState = {
   dataException: '22000',
   invalidCatalogName: '3D000',
   ioError: '58030',
+  cannotCoerce: '42846',
+  duplicateAlias: '42712',
+  undefinedSchema: '3F000',
+  objectInUse: '55006',
+  invalidTableDefinition: '42P16',
 } as const;
 
 export function sqlError(code: string, message: string, position?: number): QuiverError {

@@ -99,7 +99,7 @@ export function canImplicitCast(from: TypeId, to: TypeId): boolean {
   if (from === to || from === 'unknown') return true;
   const rf = numericRank(from), rt = numericRank(to);
   if (rf && rt) return rf <= rt;
-  if (isText(from) && isText(to)) return to === 'text' || (from === 'bpchar' && to === 'varchar') || from === to || (from === 'varchar' && to === 'text');
+  if (isText(from) && isText(to)) return to === 'text' || (from === 'bpchar' && to === 'varchar');
   if (from === 'date' && to === 'timestamp') return true;
   return false;
 }

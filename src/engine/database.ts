@@ -1,5 +1,19 @@
-// Placeholder replaced by the engine; the shapes below are the contract of the public API.
+/**
+ * The embedded database: parses a SQL string, runs its statements in order, and converts the last
+ * statement's result to rows (or to an Arrow table without going through rows).
+ */
 import type { Table } from 'apache-arrow';
+import { Catalog } from '../catalog/catalog.js';
+import { initParser, parseSql } from '../sql/parser.js';
+import { asQuiverError, QuiverError, SqlState } from '../common/errors.js';
+import { typeName } from '../common/types.js';
+import { Session } from './session.js';
+import type { StatementResult } from './statement.js';
+import { columnReader, paramType, paramValue } from './values.js';
+import { toArrowTable } from '../io/arrow.js';
+import { Storage } from '../catalog/storage.js';
+import '../udf/builtins.js';
+import '../udf/window.js';
 
 export interface ResultColumn { name: string; /** PostgreSQL's type name, e.g. 'integer' */ type: string }
 export interface QueryResult {
@@ -10,13 +24,78 @@ export interface QueryResult {
   /** the command word: SELECT, INSERT, UPDATE, DELETE, CREATE TABLE, ... */
   command: string;
 }
-export interface OpenOptions { dataDir?: string }
+export interface OpenOptions {
+  /** A directory where tables persist across processes; absent = in memory. */
+  dataDir?: string;
+}
 export interface Database {
   query(sql: string, params?: unknown[]): Promise<QueryResult>;
   /** The result of the last statement in `sql` as an Arrow table, built from the engine's columns. */
   queryArrow(sql: string, params?: unknown[]): Promise<Table>;
   close(): Promise<void>;
 }
-export async function open(_opts: OpenOptions = {}): Promise<Database> {
-  throw new Error('engine not built yet');
+
+class QuiverDatabase implements Database {
+  private closed = false;
+  constructor(private session: Session, private storage: Storage | null) {}
+
+  private runAll(sql: string, params: unknown[]): StatementResult {
+    if (this.closed) throw new QuiverError('08003', 'database is closed');
+    if (typeof sql !== 'string') throw new QuiverError(SqlState.invalidParameterValue, 'query text must be a string');
+    const types = params.map(paramType);
+    const values = params.map((v, i) => paramValue(v, types[i]!));
+    const stmts = parseSql(sql);
+    let last: StatementResult = { command: 'EMPTY', rowCount: 0 };
+    for (const st of stmts) {
+      const version = this.session.catalog.version;
+      try {
+        last = this.session.execute(st, values, types);
+      } catch (e) {
+        const qe = asQuiverError(e);
+        if (qe.position !== undefined && st.offset > 0 && qe.position <= st.text.length + 1) {
+          // Positions from binding are already relative to the whole input.
+        }
+        throw qe;
+      }
+      if (this.storage && this.session.catalog.version !== version && !this.session.inTransaction) this.storage.save(this.session.catalog);
+    }
+    return last;
+  }
+
+  async query(sql: string, params: unknown[] = []): Promise<QueryResult> {
+    const r = this.runAll(sql, params);
+    const columns = (r.schema ?? []).map((f) => ({ name: f.name, type: typeName(f.type) }));
+    const rows: unknown[][] = [];
+    for (const b of r.batches ?? []) {
+      const readers = b.columns.map(columnReader);
+      for (let i = 0; i < b.length; i++) {
+        const row = new Array(readers.length);
+        for (let c = 0; c < readers.length; c++) row[c] = readers[c]!(i);
+        rows.push(row);
+      }
+    }
+    return { columns, rows, rowCount: r.rowCount, command: r.command };
+  }
+
+  async queryArrow(sql: string, params: unknown[] = []): Promise<Table> {
+    const r = this.runAll(sql, params);
+    return toArrowTable(r.schema ?? [], r.batches ?? []);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.storage) { this.storage.save(this.session.catalog); this.storage.release(); }
+    this.closed = true;
+  }
+}
+
+export async function open(opts: OpenOptions = {}): Promise<Database> {
+  await initParser();
+  const catalog = new Catalog();
+  let storage: Storage | null = null;
+  if (opts.dataDir) {
+    storage = new Storage(opts.dataDir);
+    await storage.load(catalog);
+  }
+  return new QuiverDatabase(new Session(catalog), storage);
 }

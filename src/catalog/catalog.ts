@@ -1,0 +1,131 @@
+/**
+ * The catalog: tables (schema + columnar data), views, and a version counter that persistence
+ * and later the storage layer hang their commits on.
+ */
+import type { SqlType } from '../common/types.js';
+import type { Batch, Vector } from '../common/vector.js';
+import { VectorBuilder, concatBatches } from '../common/vector.js';
+import { QuiverError, SqlState } from '../common/errors.js';
+
+export interface ColumnDef {
+  name: string;
+  type: SqlType;
+  notNull: boolean;
+  /** DEFAULT expression as a parse tree (bound when used), or null. */
+  defaultNode: unknown;
+  /** Next value of a serial column's implicit sequence. */
+  serial?: { next: bigint };
+}
+
+export interface TableConstraint {
+  kind: 'unique' | 'primary' | 'check';
+  columns: number[];
+  /** CHECK expression as a parse tree. */
+  checkNode?: unknown;
+  name: string;
+}
+
+/** Column data in chunks; the scan splits chunks into batches and, later, into partitions. */
+export class TableData {
+  chunks: Batch[] = [];
+  /** Increments on every change, so storage rewrites only tables that changed. */
+  version = 0;
+  private tail: VectorBuilder[] | null = null;
+  constructor(private readonly types: SqlType[]) {}
+
+  get rowCount(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.length;
+    return n + (this.tail ? this.tail[0]?.length ?? 0 : 0);
+  }
+
+  /** Appends rows; small appends go to a growable tail so single-row INSERTs stay linear. */
+  append(b: Batch): void {
+    if (b.length === 0) return;
+    this.version++;
+    if (b.length >= 4096) { this.sealTail(); this.chunks.push(b); return; }
+    if (!this.tail) this.tail = this.types.map((t) => new VectorBuilder(t, 64));
+    for (let c = 0; c < this.types.length; c++) {
+      const vb = this.tail[c]!, v = b.columns[c]!;
+      for (let i = 0; i < b.length; i++) vb.pushFrom(v, i);
+    }
+    if ((this.tail[0]?.length ?? 0) >= 65536) this.sealTail();
+  }
+
+  private sealTail(): void {
+    if (!this.tail) return;
+    const cols: Vector[] = this.tail.map((vb) => vb.finish());
+    const n = cols[0]?.length ?? 0;
+    if (n > 0) this.chunks.push({ length: n, columns: cols });
+    this.tail = null;
+  }
+
+  /** All data as sealed chunks (seals the tail). */
+  snapshot(): Batch[] {
+    this.sealTail();
+    // Many tiny chunks (from many small inserts) slow every scan: merge them.
+    if (this.chunks.length > 8 && this.chunks.length * 1024 > this.rowCount) {
+      this.chunks = [concatBatches(this.types, this.chunks)];
+    }
+    return this.chunks;
+  }
+
+  replace(chunks: Batch[]): void {
+    this.version++;
+    this.tail = null;
+    this.chunks = chunks.filter((c) => c.length > 0);
+  }
+}
+
+export interface TableEntry {
+  kind: 'table';
+  name: string;
+  columns: ColumnDef[];
+  constraints: TableConstraint[];
+  data: TableData;
+}
+
+export interface ViewEntry {
+  kind: 'view';
+  name: string;
+  /** The defining query's parse tree; it is bound anew on every use. */
+  query: unknown;
+  columnNames: string[] | null;
+}
+
+export type CatalogEntry = TableEntry | ViewEntry;
+
+export class Catalog {
+  private entries = new Map<string, CatalogEntry>();
+  /** Increments on every change; persistence writes when it moved. */
+  version = 0;
+
+  get(name: string): CatalogEntry | undefined { return this.entries.get(name); }
+  all(): CatalogEntry[] { return [...this.entries.values()]; }
+
+  table(name: string, position?: number): TableEntry {
+    const e = this.entries.get(name);
+    if (!e) throw new QuiverError(SqlState.undefinedTable, `relation "${name}" does not exist`, position === undefined ? {} : { position });
+    if (e.kind !== 'table') throw new QuiverError(SqlState.wrongObjectType, `"${name}" is not a table`, position === undefined ? {} : { position });
+    return e;
+  }
+
+  add(e: CatalogEntry): void {
+    if (this.entries.has(e.name)) {
+      throw new QuiverError(SqlState.duplicateTable, `relation "${e.name}" already exists`);
+    }
+    this.entries.set(e.name, e);
+    this.version++;
+  }
+
+  drop(name: string): void {
+    this.entries.delete(name);
+    this.version++;
+  }
+
+  touch(): void { this.version++; }
+}
+
+export function newTable(name: string, columns: ColumnDef[], constraints: TableConstraint[] = []): TableEntry {
+  return { kind: 'table', name, columns, constraints, data: new TableData(columns.map((c) => c.type)) };
+}

@@ -1,0 +1,200 @@
+/** INSERT, UPDATE, DELETE: bind to a plan that computes the table's new rows, check, then store. */
+import type { PgNode } from '../sql/parser.js';
+import type { Catalog, TableEntry } from '../catalog/catalog.js';
+import type { Expr } from '../logical/expr.js';
+import type { LogicalPlan } from '../logical/plan.js';
+import type { Batch } from '../common/vector.js';
+import { concatBatches } from '../common/vector.js';
+import { T, typeName } from '../common/types.js';
+import { QuiverError, SqlState } from '../common/errors.js';
+import { SelectBinder } from '../sql/bind_select.js';
+import { bindExpr, requireBool, strVal, nodeType } from '../sql/bind_expr.js';
+import { canAssign, coerce } from '../sql/coerce.js';
+import { Scope, scopeOf } from '../sql/scope.js';
+import type { BindContext } from '../sql/context.js';
+import { checkChecks, checkNotNull, checkUnique } from './constraints.js';
+import type { StatementResult } from './statement.js';
+import type { ExecContext } from '../physical/context.js';
+
+export type RunPlan = (p: LogicalPlan) => Batch[];
+
+function emptyCtx(scope: Scope, clause: string): BindContext {
+  return { scope, outer: null, aggs: null, windows: null, clause, ctes: new Map() };
+}
+
+/** Cast to a column's type with assignment rules, or PostgreSQL's 42804 error. */
+function assign(e: Expr, t: TableEntry, c: number): Expr {
+  const col = t.columns[c]!;
+  if (!canAssign(e.type, col.type)) {
+    throw new QuiverError(SqlState.datatypeMismatch, `column "${col.name}" is of type ${typeName(col.type)} but expression is of type ${typeName(e.type)}`, {
+      hint: 'You will need to rewrite or cast the expression.',
+    });
+  }
+  return coerce(e, col.type, false);
+}
+
+function defaultExpr(binder: SelectBinder, t: TableEntry, c: number): Expr {
+  const col = t.columns[c]!;
+  if (col.serial) {
+    const s = col.serial;
+    const fn = { name: 'nextval', args: [], ret: T.int8, strict: false, volatile: true, impl: () => s.next++ };
+    return coerce({ kind: 'call', fn, args: [], type: T.int8 }, col.type);
+  }
+  if (!col.defaultNode) return { kind: 'const', value: null, type: col.type };
+  return assign(bindExpr(binder, emptyCtx(Scope.empty(), 'DEFAULT expressions'), col.defaultNode), t, c);
+}
+
+function targetTable(catalog: Catalog, rv: PgNode): TableEntry {
+  const schema: string | undefined = rv.schemaname;
+  if (schema && !['public', 'main'].includes(schema)) throw new QuiverError(SqlState.undefinedSchema, `schema "${schema}" does not exist`);
+  const e = catalog.get(rv.relname);
+  if (!e) throw new QuiverError(SqlState.undefinedTable, `relation "${rv.relname}" does not exist`, rv.location !== undefined ? { position: rv.location + 1 } : {});
+  if (e.kind !== 'table') throw new QuiverError(SqlState.wrongObjectType, `cannot change view "${rv.relname}"`, { detail: 'Views are read-only.' });
+  return e;
+}
+
+function store(catalog: Catalog, t: TableEntry, rows: Batch, ctx: ExecContext, mode: 'append' | 'replace'): void {
+  checkNotNull(t, rows);
+  checkChecks(catalog, t, rows, ctx);
+  const chunks = mode === 'append' ? [...t.data.snapshot(), rows] : [rows];
+  if (t.constraints.some((k) => k.kind !== 'check')) checkUnique(t, chunks);
+  if (mode === 'append') t.data.append(rows);
+  else t.data.replace([rows]);
+  catalog.touch();
+}
+
+export function insert(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
+  const t = targetTable(catalog, s.relation);
+  if (s.onConflictClause) throw new QuiverError(SqlState.featureNotSupported, 'ON CONFLICT is not supported');
+  if (s.returningList) throw new QuiverError(SqlState.featureNotSupported, 'RETURNING is not supported');
+  const binder = new SelectBinder(catalog, params);
+  const targetCols: number[] = s.cols
+    ? (s.cols as PgNode[]).map((c) => {
+      const name: string = c.ResTarget.name;
+      const i = t.columns.findIndex((x) => x.name === name);
+      if (i < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${t.name}" does not exist`, c.ResTarget.location !== undefined ? { position: c.ResTarget.location + 1 } : {});
+      return i;
+    })
+    : t.columns.map((_, i) => i);
+  if (new Set(targetCols).size !== targetCols.length) {
+    throw new QuiverError(SqlState.duplicateColumn, 'column specified more than once');
+  }
+  const width = t.columns.length;
+  const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
+  let plan: LogicalPlan;
+  const sel = s.selectStmt?.SelectStmt;
+  const fill = (given: (Expr | null)[]): Expr[] => {
+    const out: Expr[] = [];
+    for (let c = 0; c < width; c++) {
+      const k = targetCols.indexOf(c);
+      const g = k >= 0 ? given[k] ?? null : null;
+      out.push(g ? assign(g, t, c) : defaultExpr(binder, t, c));
+    }
+    return out;
+  };
+  if (!sel) {
+    plan = { kind: 'values', rows: [fill([])], schema };
+  } else if (sel.valuesLists && !sel.op?.startsWith('SETOP_U') && !sel.sortClause && !sel.limitCount && (!sel.op || sel.op === 'SETOP_NONE')) {
+    // VALUES rows are coerced straight to the column types (DEFAULT allowed per item).
+    const rows = (sel.valuesLists as PgNode[]).map((l) => {
+      const items = (l.List?.items ?? []) as PgNode[];
+      if (items.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+      if (items.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+      return fill(items.map((n) => (nodeType(n) === 'SetToDefault' ? null : bindExpr(binder, emptyCtx(Scope.empty(), 'VALUES'), n))));
+    });
+    plan = { kind: 'values', rows, schema };
+  } else {
+    const q = binder.bindQuery(sel, null);
+    if (q.plan.schema.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+    if (q.plan.schema.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+    const given = q.plan.schema.map((f, i): Expr => ({ kind: 'col', index: i, type: f.type.id === 'unknown' ? T.text : f.type }));
+    plan = { kind: 'project', input: q.plan, exprs: fill(given), schema };
+  }
+  const batches = run(plan);
+  const rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
+  if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
+  return { command: 'INSERT', rowCount: rows.length };
+}
+
+function emptyBatch(t: TableEntry): Batch {
+  return { length: 0, columns: t.columns.map((c) => ({ type: c.type, length: 0, data: c.type.id === 'int8' ? new BigInt64Array(0) : [], valid: null })) as Batch['columns'] };
+}
+
+function tableScope(t: TableEntry, alias: string | undefined): Scope {
+  return new Scope(scopeOf(alias ?? t.name, t.columns.map((c) => c.name), t.columns.map((c) => c.type)));
+}
+
+function scanAll(t: TableEntry): LogicalPlan {
+  return { kind: 'scan', table: t, columns: t.columns.map((_, i) => i), filters: [], schema: t.columns.map((c) => ({ name: c.name, type: c.type })) };
+}
+
+/** WHERE with an optional USING/FROM list: the extra tables become an EXISTS subquery. */
+function bindWhere(binder: SelectBinder, t: TableEntry, alias: string | undefined, where: PgNode | undefined, from: PgNode[] | undefined): Expr | null {
+  const ctx = emptyCtx(tableScope(t, alias), 'WHERE');
+  if (from && from.length) {
+    const sub = { SubLink: { subLinkType: 'EXISTS_SUBLINK', subselect: { SelectStmt: { targetList: [{ ResTarget: { val: { A_Const: { ival: { ival: 1 } } } } }], fromClause: from, whereClause: where, op: 'SETOP_NONE' } } } };
+    return bindExpr(binder, ctx, sub);
+  }
+  return where ? requireBool(bindExpr(binder, ctx, where), 'WHERE', where) : null;
+}
+
+export function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
+  const t = targetTable(catalog, s.relation);
+  if (s.returningList) throw new QuiverError(SqlState.featureNotSupported, 'RETURNING is not supported');
+  if (s.fromClause && s.fromClause.length) throw new QuiverError(SqlState.featureNotSupported, 'UPDATE ... FROM is not supported');
+  const binder = new SelectBinder(catalog, params);
+  const alias: string | undefined = s.relation.alias?.aliasname;
+  const scope = tableScope(t, alias);
+  const sets = new Map<number, Expr>();
+  for (const rt of s.targetList as PgNode[]) {
+    const r = rt.ResTarget;
+    const name: string = r.name;
+    if (r.indirection) throw new QuiverError(SqlState.featureNotSupported, 'subscripted assignment is not supported');
+    const c = t.columns.findIndex((x) => x.name === name);
+    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${t.name}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
+    if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${name}"`);
+    const e = nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, emptyCtx(scope, 'UPDATE'), r.val), t, c);
+    sets.set(c, e);
+  }
+  const pred = bindWhere(binder, t, alias, s.whereClause, undefined);
+  const hit: Expr = pred ? { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool } : { kind: 'const', value: true, type: T.bool };
+  const exprs: Expr[] = t.columns.map((c, i) => {
+    const col: Expr = { kind: 'col', index: i, type: c.type };
+    const nv = sets.get(i);
+    if (!nv) return col;
+    return pred ? { kind: 'case', whens: [{ cond: hit, result: nv }], otherwise: col, type: c.type } : nv;
+  });
+  const schema = [...t.columns.map((c) => ({ name: c.name, type: c.type })), { name: 'hit', type: T.bool }];
+  const batches = run({ kind: 'project', input: scanAll(t), exprs: [...exprs, hit], schema });
+  const all = concatBatches(schema.map((f) => f.type), batches.length ? batches : [emptyBatch(t)]);
+  let count = 0;
+  if (all.columns.length > t.columns.length) {
+    const h = all.columns[t.columns.length]!.data as Uint8Array;
+    for (let i = 0; i < all.length; i++) count += h[i]!;
+  }
+  const rows: Batch = { length: all.length, columns: all.columns.slice(0, t.columns.length) };
+  if (count > 0) store(catalog, t, rows, ctx, 'replace');
+  return { command: 'UPDATE', rowCount: count };
+}
+
+export function del(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan): StatementResult {
+  const t = targetTable(catalog, s.relation);
+  if (s.returningList) throw new QuiverError(SqlState.featureNotSupported, 'RETURNING is not supported');
+  const binder = new SelectBinder(catalog, params);
+  const before = t.data.rowCount;
+  const pred = bindWhere(binder, t, s.relation.alias?.aliasname, s.whereClause, s.usingClause);
+  if (!pred) {
+    t.data.replace([]);
+    catalog.touch();
+    return { command: 'DELETE', rowCount: before };
+  }
+  const keep: Expr = { kind: 'isbool', arg: pred, test: 'true', negated: true, type: T.bool };
+  const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
+  const batches = run({ kind: 'filter', input: scanAll(t), predicate: keep, schema });
+  let after = 0;
+  for (const b of batches) after += b.length;
+  if (after !== before) { t.data.replace(batches); catalog.touch(); }
+  return { command: 'DELETE', rowCount: before - after };
+}
+
+export { strVal };

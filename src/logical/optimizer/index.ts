@@ -1,0 +1,32 @@
+/**
+ * The optimizer: rules in the order they run. Each is a function from plan to plan (see rule.ts);
+ * subquery plans inside expressions are optimized by the same list.
+ */
+import type { LogicalPlan } from '../plan.js';
+import { transformPlan } from '../plan.js';
+import { transformExpr } from '../expr.js';
+import { mapNodeExprs, type OptimizerRule } from './rule.js';
+import { foldConstants } from './fold_constants.js';
+import { decorrelateSubqueries } from './decorrelate_subqueries.js';
+import { pushDownFilter } from './push_down_filter.js';
+import { planJoins } from './plan_joins.js';
+import { pruneProjections } from './prune_projections.js';
+
+export const RULES: OptimizerRule[] = [
+  foldConstants,
+  decorrelateSubqueries,
+  pushDownFilter,
+  planJoins,
+  pushDownFilter,
+  pruneProjections,
+];
+
+function optimizeSubqueries(plan: LogicalPlan): LogicalPlan {
+  return transformPlan(plan, (p) => mapNodeExprs(p, (e) => transformExpr(e, (x) => (x.kind === 'subquery' ? { ...x, plan: optimize(x.plan) } : x))));
+}
+
+export function optimize(plan: LogicalPlan): LogicalPlan {
+  let p = optimizeSubqueries(plan);
+  for (const r of RULES) p = r.apply(p);
+  return p;
+}

@@ -1,0 +1,83 @@
+/**
+ * Logical plan nodes. Each node's `schema` lists its output columns; expressions inside a node refer
+ * to its input's columns by position (for joins: left columns, then right columns).
+ */
+import type { SqlType } from '../common/types.js';
+import type { TableEntry } from '../catalog/catalog.js';
+import type { Expr, SortKey, AggCall, WindowCall } from './expr.js';
+
+export interface Field { name: string; type: SqlType }
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
+
+export type LogicalPlan =
+  | ScanNode | ValuesNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SortNode
+  | LimitNode | DistinctNode | SetOpNode | WindowNode | TableFunctionNode | RecursiveCteNode
+  | WorkTableNode;
+
+export interface ScanNode {
+  kind: 'scan'; schema: Field[];
+  table: TableEntry;
+  /** Table column positions produced, in output order. */
+  columns: number[];
+  /** Conjuncts over the output columns, evaluated during the scan. */
+  filters: Expr[];
+}
+export interface ValuesNode { kind: 'values'; schema: Field[]; rows: Expr[][] }
+export interface FilterNode { kind: 'filter'; schema: Field[]; input: LogicalPlan; predicate: Expr }
+export interface ProjectNode { kind: 'project'; schema: Field[]; input: LogicalPlan; exprs: Expr[] }
+/**
+ * Output: the group keys, then the aggregates, then (when groupingSets is set) one int column,
+ * the GROUPING() bitmask of the set a row belongs to.
+ */
+export interface AggregateNode {
+  kind: 'aggregate'; schema: Field[]; input: LogicalPlan;
+  groupBy: Expr[];
+  aggs: AggCall[];
+  /** Each set lists positions in groupBy that are grouped; absent = one set of all keys. */
+  groupingSets: number[][] | null;
+}
+export interface JoinNode {
+  kind: 'join'; schema: Field[]; joinType: JoinType;
+  left: LogicalPlan; right: LogicalPlan;
+  /** Over left ++ right columns; null = cross product. */
+  on: Expr | null;
+  /** anti join for NOT IN: a NULL on either side of the key makes the row not qualify. */
+  nullAware: boolean;
+}
+export interface SortNode { kind: 'sort'; schema: Field[]; input: LogicalPlan; keys: SortKey[] }
+export interface LimitNode { kind: 'limit'; schema: Field[]; input: LogicalPlan; limit: Expr | null; offset: Expr | null }
+/** DISTINCT (onKeys null) or DISTINCT ON (first row per key, in input order). */
+export interface DistinctNode { kind: 'distinct'; schema: Field[]; input: LogicalPlan; onKeys: Expr[] | null }
+export interface SetOpNode { kind: 'setop'; schema: Field[]; op: 'union' | 'intersect' | 'except'; all: boolean; left: LogicalPlan; right: LogicalPlan }
+/** Output: the input columns, then one column per window call. */
+export interface WindowNode { kind: 'window'; schema: Field[]; input: LogicalPlan; calls: WindowCall[] }
+export interface TableFunctionNode { kind: 'tablefunc'; schema: Field[]; name: string; args: Expr[]; withOrdinality: boolean }
+/** WITH RECURSIVE: anchor, then the recursive term run against the rows of the previous round. */
+export interface RecursiveCteNode { kind: 'recursive_cte'; schema: Field[]; id: number; anchor: LogicalPlan; recursive: LogicalPlan; all: boolean }
+export interface WorkTableNode { kind: 'worktable'; schema: Field[]; id: number }
+
+export function planChildren(p: LogicalPlan): LogicalPlan[] {
+  switch (p.kind) {
+    case 'scan': case 'values': case 'tablefunc': case 'worktable': return [];
+    case 'join': case 'setop': return [p.left, p.right];
+    case 'recursive_cte': return [p.anchor, p.recursive];
+    default: return [p.input];
+  }
+}
+
+export function withChildren(p: LogicalPlan, c: LogicalPlan[]): LogicalPlan {
+  switch (p.kind) {
+    case 'scan': case 'values': case 'tablefunc': case 'worktable': return p;
+    case 'join': case 'setop': return { ...p, left: c[0]!, right: c[1]! };
+    case 'recursive_cte': return { ...p, anchor: c[0]!, recursive: c[1]! };
+    default: return { ...p, input: c[0]! } as LogicalPlan;
+  }
+}
+
+export function transformPlan(p: LogicalPlan, f: (p: LogicalPlan) => LogicalPlan): LogicalPlan {
+  const kids = planChildren(p);
+  const nk = kids.map((k) => transformPlan(k, f));
+  const changed = nk.some((k, i) => k !== kids[i]);
+  return f(changed ? withChildren(p, nk) : p);
+}

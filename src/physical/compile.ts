@@ -1,0 +1,389 @@
+/**
+ * Compiles bound expressions into JavaScript functions over batches. Each expression becomes one
+ * loop with every sub-expression inlined, so there is no per-row dispatch or allocation; generated
+ * factories are cached by their source text, which is the same for structurally equal expressions.
+ */
+import type { Expr, SubqueryExpr } from '../logical/expr.js';
+import type { Batch, Vector, VectorData } from '../common/vector.js';
+import { allocData } from '../common/vector.js';
+import { physicalKind, type SqlType, type TypeId } from '../common/types.js';
+import { QuiverError, SqlState } from '../common/errors.js';
+import * as H from '../udf/runtime.js';
+import { typeRef } from '../udf/operators.js';
+import type { ExecContext } from './context.js';
+
+export interface SubqueryRunner {
+  /** scalar: the value or null; exists: boolean; any/all: true, false or null. */
+  eval(ctx: ExecContext, outerVals: unknown[], testVal: unknown): unknown;
+}
+export interface CompileEnv { subquery(sq: SubqueryExpr): SubqueryRunner }
+
+export type VectorFn = (batch: Batch, ctx: ExecContext) => Vector;
+export type FilterFn = (batch: Batch, ctx: ExecContext, sel: Int32Array) => number;
+
+type Factory = (H: unknown, F: unknown[], S: SubqueryRunner[], K: unknown[], RT: SqlType, alloc: typeof allocData) => unknown;
+const factories = new Map<string, Factory>();
+
+class Gen {
+  lines: string[] = [];
+  hoist: string[] = [];
+  cols = new Map<number, string>();
+  F: unknown[] = [];
+  S: SubqueryRunner[] = [];
+  K: unknown[] = [];
+  private n = 0;
+  constructor(private env: CompileEnv | null) {}
+  tmp(): string { return `t${this.n++}`; }
+
+  /** Emits statements computing e; returns [value expr, null-flag expr]. */
+  gen(e: Expr): [string, string] {
+    switch (e.kind) {
+      case 'col': {
+        let c = this.cols.get(e.index);
+        if (!c) {
+          c = `c${e.index}`;
+          this.cols.set(e.index, c);
+          this.hoist.push(`const ${c}d = cols[${e.index}].data, ${c}v = cols[${e.index}].valid;`);
+        }
+        const v = this.tmp();
+        this.lines.push(`const ${v} = ${c}d[i]${e.type.id === 'bool' ? ' === 1' : ''};`);
+        return [v, `(${c}v !== null && ${c}v[i] === 0)`];
+      }
+      case 'const': return this.constant(e.value, e.type);
+      case 'param': {
+        const v = this.tmp();
+        this.lines.push(`const ${v} = ctx.params[${e.index}];`);
+        return [v, `(${v} === null)`];
+      }
+      case 'outer': {
+        const v = this.tmp();
+        this.lines.push(`const ${v} = ctx.outer[${e.slot}];`);
+        return [v, `(${v} === null)`];
+      }
+      case 'cast': {
+        const [a, an] = this.gen(e.arg);
+        const v = this.tmp(), n = this.tmp();
+        this.lines.push(`const ${n} = ${an};`);
+        this.lines.push(`const ${v} = ${n} ? null : ${castCode(a, e.arg.type, e.type, e.explicit)};`);
+        return [v, n];
+      }
+      case 'call': return this.call(e);
+      case 'and': case 'or': return this.logical(e.kind, e.args);
+      case 'not': {
+        const [a, an] = this.gen(e.arg);
+        return [`(!${a})`, an];
+      }
+      case 'isnull': {
+        const [, an] = this.gen(e.arg);
+        return [e.negated ? `(!${an})` : `(${an})`, 'false'];
+      }
+      case 'isbool': {
+        const [a, an] = this.gen(e.arg);
+        const base = e.test === 'true' ? `(!${an} && ${a})` : `(!${an} && !${a})`;
+        return [e.negated ? `(!${base})` : base, 'false'];
+      }
+      case 'case': {
+        const v = this.tmp(), n = this.tmp();
+        this.lines.push(`let ${v} = null, ${n} = true;`);
+        let depth = 0;
+        for (const w of e.whens) {
+          const [c, cn] = this.gen(w.cond);
+          this.lines.push(`if (!${cn} && ${c}) {`);
+          const [r, rn] = this.gen(w.result);
+          this.lines.push(`${n} = ${rn}; ${v} = ${n} ? null : ${r};`);
+          this.lines.push('} else {');
+          depth++;
+        }
+        if (e.otherwise) {
+          const [r, rn] = this.gen(e.otherwise);
+          this.lines.push(`${n} = ${rn}; ${v} = ${n} ? null : ${r};`);
+        }
+        this.lines.push('}'.repeat(depth));
+        return [v, n];
+      }
+      case 'coalesce': {
+        const v = this.tmp(), n = this.tmp();
+        this.lines.push(`let ${v} = null, ${n} = true;`);
+        let depth = 0;
+        for (const a of e.args) {
+          const [r, rn] = this.gen(a);
+          this.lines.push(`if (!${rn}) { ${v} = ${r}; ${n} = false; } else {`);
+          depth++;
+        }
+        this.lines.push('}'.repeat(depth));
+        return [v, n];
+      }
+      case 'greatest': case 'least': {
+        const v = this.tmp(), n = this.tmp();
+        this.lines.push(`let ${v} = null, ${n} = true;`);
+        const op = e.kind === 'greatest' ? '>' : '<';
+        for (const a of e.args) {
+          const [r, rn] = this.gen(a);
+          this.lines.push(`if (!${rn} && (${n} || ${cmpCode(e.type.id, op, r, v)})) { ${v} = ${r}; ${n} = false; }`);
+        }
+        return [v, n];
+      }
+      case 'inlist': return this.inList(e);
+      case 'subquery': {
+        if (!this.env) throw new QuiverError(SqlState.featureNotSupported, 'subquery not allowed here');
+        const k = this.S.length;
+        this.S.push(this.env.subquery(e));
+        const args = e.outerArgs.map((a) => {
+          const [r, rn] = this.gen(a);
+          return `(${rn} ? null : ${r})`;
+        });
+        let test = 'null';
+        if (e.test) {
+          const [r, rn] = this.gen(e.test);
+          test = `(${rn} ? null : ${r})`;
+        }
+        const v = this.tmp();
+        this.lines.push(`const ${v} = S[${k}].eval(ctx, [${args.join(',')}], ${test});`);
+        return [v, `(${v} === null)`];
+      }
+    }
+  }
+
+  constant(value: unknown, t: SqlType): [string, string] {
+    if (value === null || value === undefined) return ['null', 'true'];
+    switch (typeof value) {
+      case 'number': return [Object.is(value, -0) ? '-0' : Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity', 'false'];
+      case 'boolean': return [String(value), 'false'];
+      case 'bigint': return [`${value}n`, 'false'];
+      case 'string': return [JSON.stringify(value), 'false'];
+      default: {
+        void t;
+        const k = this.K.length;
+        this.K.push(value);
+        return [`K[${k}]`, 'false'];
+      }
+    }
+  }
+
+  call(e: Extract<Expr, { kind: 'call' }>): [string, string] {
+    const fn = e.fn;
+    const args = e.args.map((a) => this.gen(a));
+    const v = this.tmp(), n = this.tmp();
+    const argTypes = e.args.map((a) => a.type);
+    if (fn.strict) {
+      const nulls = args.map((a) => a[1]).filter((x) => x !== 'false');
+      this.lines.push(`const ${n} = ${nulls.length ? nulls.join(' || ') : 'false'};`);
+      let body: string;
+      if (fn.inline) body = fn.inline(args.map((a) => a[0]), argTypes, e.type);
+      else {
+        const k = this.F.length;
+        this.F.push(fn.impl);
+        const extra = fn.needsTypes ? `, ${argTypes.map(typeRef).join(',')}, ${typeRef(e.type)}` : '';
+        body = `F[${k}](${args.map((a) => a[0]).join(',')}${extra})`;
+      }
+      if (fn.impl && !fn.inline) {
+        // impl may itself answer NULL (e.g. nullif-like functions)
+        this.lines.push(`const ${v}r = ${n} ? null : ${body};`);
+        this.lines.push(`const ${v} = ${v}r; const ${n}2 = ${v}r === null;`);
+        return [v, `${n}2`];
+      }
+      this.lines.push(`const ${v} = ${n} ? null : ${body};`);
+      return [v, n];
+    }
+    const k = this.F.length;
+    this.F.push(fn.impl);
+    const extra = fn.needsTypes ? `, [${argTypes.map(typeRef).join(',')}], ${typeRef(e.type)}` : '';
+    this.lines.push(`const ${v} = F[${k}](${args.map((a) => `(${a[1]} ? null : ${a[0]})`).join(',')}${extra});`);
+    this.lines.push(`const ${n} = ${v} === null;`);
+    return [v, n];
+  }
+
+  logical(kind: 'and' | 'or', args: Expr[]): [string, string] {
+    const v = this.tmp(), n = this.tmp();
+    // Three-valued logic with short-circuit: a decisive operand stops evaluation.
+    const decisive = kind === 'and' ? 'false' : 'true';
+    this.lines.push(`let ${v} = ${kind === 'and' ? 'true' : 'false'}, ${n} = false;`);
+    this.lines.push(`L${v}: {`);
+    for (const a of args) {
+      const [r, rn] = this.gen(a);
+      this.lines.push(`if (${rn}) ${n} = true; else if (${kind === 'and' ? '!' : ''}${r}) { ${v} = ${decisive}; ${n} = false; break L${v}; }`);
+    }
+    this.lines.push('}');
+    return [v, n];
+  }
+
+  inList(e: Extract<Expr, { kind: 'inlist' }>): [string, string] {
+    const [a, an] = this.gen(e.arg);
+    const v = this.tmp(), n = this.tmp();
+    const allConst = e.list.every((x) => x.kind === 'const');
+    const kind = physicalKind(e.arg.type.id);
+    if (allConst && (kind === 'i32' || kind === 'f64' || kind === 'i64' || (kind === 'string' && e.arg.type.id !== 'bpchar'))) {
+      const vals = e.list.map((x) => (x as { value: unknown }).value);
+      const hasNull = vals.some((x) => x === null);
+      const k = this.K.length;
+      this.K.push(new Set(vals.filter((x) => x !== null)));
+      this.lines.push(`let ${v} = false, ${n} = ${an};`);
+      this.lines.push(`if (!${n}) { if (K[${k}].has(${a})) ${v} = true; else ${n} = ${hasNull}; }`);
+    } else {
+      this.lines.push(`let ${v} = false, ${n} = ${an};`);
+      this.lines.push(`L${v}: if (!${n}) {`);
+      for (const x of e.list) {
+        const [r, rn] = this.gen(x);
+        const eq = e.eq.inline!([a, r], [e.arg.type, x.type], e.type);
+        this.lines.push(`if (${rn}) ${n} = true; else if (${eq}) { ${v} = true; ${n} = false; break L${v}; }`);
+      }
+      this.lines.push('}');
+    }
+    if (e.negated) return [`(!${v})`, n];
+    return [v, n];
+  }
+}
+
+function cmpCode(t: TypeId, op: string, a: string, b: string): string {
+  switch (t) {
+    case 'numeric': return `${a}.cmp(${b}) ${op} 0`;
+    case 'interval': return `H.dt.intervalCmp(${a}, ${b}) ${op} 0`;
+    default: return `${a} ${op} ${b}`;
+  }
+}
+
+/** Source of a cast from one type to another, over a non-null value expression. */
+export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolean): string {
+  const f = from.id, t = to.id;
+  if (f === t && to.precision < 0) return v;
+  if (t === 'text' || ((t === 'varchar' || t === 'bpchar') && to.precision < 0)) {
+    if (f === 'text' || f === 'varchar' || f === 'unknown') return v;
+    if (f === 'bpchar') return `H.rtrimSpaces(${v})`;
+    return `H.toText(${v}, ${typeRef(from)})`;
+  }
+  if (t === 'varchar' || t === 'bpchar') {
+    const s = castCode(v, from, { id: 'text', precision: -1, scale: -1 }, explicit);
+    const fn = t === 'varchar' ? (explicit ? 'varcharCut' : 'varcharCheck') : explicit ? 'bpcharCut' : 'bpcharCheck';
+    return `H.${fn}(${s}, ${to.precision})`;
+  }
+  const isStr = f === 'text' || f === 'varchar' || f === 'bpchar' || f === 'unknown';
+  switch (t) {
+    case 'bool':
+      if (isStr) return `H.textToBool(${v})`;
+      if (f === 'int4' || f === 'int2') return `(${v} !== 0)`;
+      if (f === 'int8') return `(${v} !== 0n)`;
+      break;
+    case 'int2':
+      if (isStr) return `H.textToI2(${v})`;
+      if (f === 'int4') return `H.i2(${v})`;
+      if (f === 'int8') return `H.i8ToI2(${v})`;
+      if (f === 'float4' || f === 'float8') return `H.f8ToI2(${v})`;
+      if (f === 'numeric') return `H.numToI2(${v})`;
+      if (f === 'bool') return `(${v} ? 1 : 0)`;
+      break;
+    case 'int4':
+      if (isStr) return `H.textToI4(${v})`;
+      if (f === 'int2') return v;
+      if (f === 'int8') return `H.i8ToI4(${v})`;
+      if (f === 'float4' || f === 'float8') return `H.f8ToI4(${v})`;
+      if (f === 'numeric') return `H.numToI4(${v})`;
+      if (f === 'bool') return `(${v} ? 1 : 0)`;
+      break;
+    case 'int8':
+      if (isStr) return `H.textToI8(${v})`;
+      if (f === 'int2' || f === 'int4') return `BigInt(${v})`;
+      if (f === 'float4' || f === 'float8') return `H.f8ToI8(${v})`;
+      if (f === 'numeric') return `H.numToI8(${v})`;
+      if (f === 'bool') return `(${v} ? 1n : 0n)`;
+      break;
+    case 'float4':
+      if (isStr) return `H.textToF4(${v})`;
+      if (f === 'int2' || f === 'int4' || f === 'float8') return `H.f4(${v})`;
+      if (f === 'int8') return `H.f4(Number(${v}))`;
+      if (f === 'numeric') return `H.f4(${v}.toNumber())`;
+      break;
+    case 'float8':
+      if (isStr) return `H.textToF8(${v})`;
+      if (f === 'int2' || f === 'int4' || f === 'float4') return v;
+      if (f === 'int8') return `Number(${v})`;
+      if (f === 'numeric') return `${v}.toNumber()`;
+      break;
+    case 'numeric': {
+      let base: string | null = null;
+      if (isStr) base = `H.textToNumeric(${v})`;
+      else if (f === 'int2' || f === 'int4' || f === 'int8') base = `H.Decimal.fromInt(${v})`;
+      else if (f === 'float4' || f === 'float8') base = `H.Decimal.fromFloat(${v})`;
+      else if (f === 'numeric') base = v;
+      if (base === null) break;
+      return to.precision >= 0 ? `H.applyTypmod(${base}, ${to.precision}, ${Math.max(0, to.scale)})` : base;
+    }
+    case 'date':
+      if (isStr) return `H.dt.parseDate(${v})`;
+      if (f === 'timestamp') return `Math.floor(${v} / 86400000000)`;
+      break;
+    case 'timestamp':
+      if (isStr) return `H.dt.parseTimestamp(${v})`;
+      if (f === 'date') return `(${v} * 86400000000)`;
+      break;
+    case 'interval':
+      if (isStr) return `H.dt.parseInterval(${v})`;
+      break;
+    default: break;
+  }
+  throw new QuiverError(SqlState.cannotCoerce, `cannot cast type ${from.id} to ${to.id}`);
+}
+
+function instantiate(g: Gen, src: string, rt: SqlType): unknown {
+  let f = factories.get(src);
+  if (!f) {
+    f = new Function('H', 'F', 'S', 'K', 'RT', 'alloc', src) as Factory;
+    factories.set(src, f);
+  }
+  return f(H, g.F, g.S, g.K, rt, allocData);
+}
+
+function storeCode(t: SqlType, v: string): string {
+  return t.id === 'bool' ? `(${v} ? 1 : 0)` : v;
+}
+
+/** Compiles an expression into a function producing a vector for a batch. */
+export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
+  if (e.kind === 'col') {
+    const idx = e.index;
+    return (b) => b.columns[idx]!;
+  }
+  const g = new Gen(env);
+  const [v, n] = g.gen(e);
+  const kind = physicalKind(e.type.id);
+  const src = [
+    'return function (batch, ctx) {',
+    'const n = batch.length, cols = batch.columns;',
+    ...g.hoist,
+    `const out = alloc(${JSON.stringify(kind)}, n); const ov = new Uint8Array(n); let anyNull = false;`,
+    'for (let i = 0; i < n; i++) {',
+    ...g.lines,
+    `if (${n}) anyNull = true; else { out[i] = ${storeCode(e.type, v)}; ov[i] = 1; }`,
+    '}',
+    'return { type: RT, length: n, data: out, valid: anyNull ? ov : null };',
+    '};',
+  ].join('\n');
+  return instantiate(g, src, e.type) as VectorFn;
+}
+
+/** Compiles a predicate into a function writing the selected row positions; returns their count. */
+export function compileFilter(e: Expr, env: CompileEnv | null = null): FilterFn {
+  const g = new Gen(env);
+  const [v, n] = g.gen(e);
+  const src = [
+    'return function (batch, ctx, sel) {',
+    'const n = batch.length, cols = batch.columns; let k = 0;',
+    ...g.hoist,
+    'for (let i = 0; i < n; i++) {',
+    ...g.lines,
+    `if (!${n} && ${v}) sel[k++] = i;`,
+    '}',
+    'return k;',
+    '};',
+  ].join('\n');
+  return instantiate(g, src, e.type) as FilterFn;
+}
+
+/** Evaluates a row-independent expression once (LIMIT counts, VALUES cells, defaults). */
+export function evalConstant(e: Expr, ctx: ExecContext, env: CompileEnv | null = null): unknown {
+  if (e.kind === 'const') return e.value;
+  const f = compileExpr(e, env);
+  const vec = f({ length: 1, columns: [] }, ctx);
+  if (vec.valid && !vec.valid[0]) return null;
+  const d = (vec.data as VectorData as { [i: number]: unknown })[0];
+  return e.type.id === 'bool' ? d === 1 : d;
+}

@@ -1,0 +1,16 @@
+/**
+ * What an operator needs at run time besides its input: statement parameters, the values of the
+ * enclosing row for correlated subqueries, the random source and the statement's clock.
+ */
+import type { Batch } from '../common/vector.js';
+
+export interface ExecContext {
+  params: unknown[];
+  /** Values bound to OuterExpr slots while a correlated subquery runs. */
+  outer: unknown[];
+  /** Statement start time (microseconds since the epoch, local time as timestamp without time zone). */
+  now: number;
+  random: () => number;
+  /** Work tables of running recursive CTEs, by id. */
+  workTables: Map<number, Batch[]>;
+}

@@ -1,0 +1,133 @@
+/**
+ * Maps key tuples to dense group ids (0, 1, 2, ...). Used by hash aggregation, hash joins,
+ * DISTINCT and set operations. NULL is an ordinary key value here (GROUP BY puts NULLs together);
+ * joins skip NULL keys before probing.
+ */
+import type { SqlType } from '../common/types.js';
+import { physicalKind } from '../common/types.js';
+import type { Vector } from '../common/vector.js';
+import { VectorBuilder } from '../common/vector.js';
+import type { Decimal } from '../common/decimal.js';
+import type { Interval } from '../common/datetime.js';
+import { intervalHashKey } from '../common/datetime.js';
+
+export class GroupTable {
+  size = 0;
+  private readonly keyBuilders: VectorBuilder[];
+  private readonly single: 'i32' | 'other' | null;
+  // Open addressing for a single int32 key: slots hold key and id; id -1 marks an empty slot.
+  private slotKeys = new Int32Array(0);
+  private slotIds = new Int32Array(0);
+  private mask = 0;
+  private nullId = -1;
+  private map = new Map<unknown, number>();
+
+  constructor(readonly keyTypes: SqlType[]) {
+    this.keyBuilders = keyTypes.map((t) => new VectorBuilder(t, 1024));
+    this.single = keyTypes.length === 1 ? (physicalKind(keyTypes[0]!.id) === 'i32' ? 'i32' : 'other') : null;
+    if (this.single === 'i32') this.rehash(1024);
+  }
+
+  private rehash(cap: number): void {
+    const oldK = this.slotKeys, oldI = this.slotIds;
+    this.slotKeys = new Int32Array(cap);
+    this.slotIds = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    for (let s = 0; s < oldI.length; s++) {
+      const id = oldI[s]!;
+      if (id < 0) continue;
+      const k = oldK[s]!;
+      let h = Math.imul(k, 0x9e3779b1) >>> 0 & this.mask;
+      while (this.slotIds[h] !== -1) h = (h + 1) & this.mask;
+      this.slotKeys[h] = k;
+      this.slotIds[h] = id;
+    }
+  }
+
+  /** Assigns ids to rows (sel ? sel[k] : k) for k < n, inserting new keys; writes ids into out[k]. */
+  insert(keys: Vector[], n: number, out: Int32Array, sel: Int32Array | null = null): void {
+    this.lookup(keys, n, out, sel, true);
+  }
+
+  /** Like insert but never adds keys: unknown keys get -1. */
+  probe(keys: Vector[], n: number, out: Int32Array, sel: Int32Array | null = null): void {
+    this.lookup(keys, n, out, sel, false);
+  }
+
+  private lookup(keys: Vector[], n: number, out: Int32Array, sel: Int32Array | null, add: boolean): void {
+    if (this.single === 'i32') { this.lookupI32(keys[0]!, n, out, sel, add); return; }
+    const nk = keys.length;
+    for (let k = 0; k < n; k++) {
+      const i = sel ? sel[k]! : k;
+      const key = nk === 1 ? keyOf(keys[0]!, i) : compositeKey(keys, i);
+      let id = this.map.get(key);
+      if (id === undefined) {
+        if (!add) { out[k] = -1; continue; }
+        id = this.size++;
+        this.map.set(key, id);
+        for (let c = 0; c < nk; c++) this.keyBuilders[c]!.pushFrom(keys[c]!, i);
+      }
+      out[k] = id;
+    }
+  }
+
+  private lookupI32(key: Vector, n: number, out: Int32Array, sel: Int32Array | null, add: boolean): void {
+    const data = key.data as Int32Array, valid = key.valid;
+    for (let k = 0; k < n; k++) {
+      const i = sel ? sel[k]! : k;
+      if (valid !== null && valid[i] === 0) {
+        if (this.nullId < 0) {
+          if (!add) { out[k] = -1; continue; }
+          this.nullId = this.size++;
+          this.keyBuilders[0]!.push(null);
+        }
+        out[k] = this.nullId;
+        continue;
+      }
+      const v = data[i]!;
+      let h = Math.imul(v, 0x9e3779b1) >>> 0 & this.mask;
+      let id: number;
+      for (;;) {
+        id = this.slotIds[h]!;
+        if (id === -1 || this.slotKeys[h] === v) break;
+        h = (h + 1) & this.mask;
+      }
+      if (id === -1) {
+        if (!add) { out[k] = -1; continue; }
+        id = this.size++;
+        this.slotKeys[h] = v;
+        this.slotIds[h] = id;
+        this.keyBuilders[0]!.push(v);
+        if (this.size * 2 > this.mask) this.rehash((this.mask + 1) * 2);
+      }
+      out[k] = id;
+    }
+  }
+
+  /** The key columns of all groups, in id order. */
+  keyVectors(): Vector[] { return this.keyBuilders.map((b) => b.finish()); }
+}
+
+/** A Map key for one value: numbers and strings as themselves, others by canonical text. */
+export function keyOf(v: Vector, i: number): unknown {
+  if (v.valid !== null && v.valid[i] === 0) return NULL_KEY;
+  const d = (v.data as unknown as { [i: number]: unknown })[i];
+  switch (v.type.id) {
+    case 'numeric': return 'n' + (d as Decimal).hashKey();
+    case 'interval': return 'v' + intervalHashKey(d as Interval);
+    case 'float4': case 'float8': return Object.is(d, -0) ? 0 : d;
+    case 'bpchar': { const s = d as string; let e = s.length; while (e > 0 && s.charCodeAt(e - 1) === 32) e--; return s.slice(0, e); }
+    default: return d;
+  }
+}
+
+const NULL_KEY = Symbol('null');
+
+function compositeKey(keys: Vector[], i: number): string {
+  let s = '';
+  for (let c = 0; c < keys.length; c++) {
+    const k = keyOf(keys[c]!, i);
+    s += k === NULL_KEY ? '\u0000N' : typeof k === 'string' ? '\u0000s' + k.length + ':' + k : '\u0000' + String(k);
+  }
+  return s;
+}

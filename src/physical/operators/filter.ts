@@ -1,0 +1,28 @@
+import type { Batch } from '../../common/vector.js';
+import { takeBatch } from '../../common/vector.js';
+import type { Field } from '../../logical/plan.js';
+import type { ExecContext } from '../context.js';
+import type { PhysicalOperator } from '../operator.js';
+import type { FilterFn } from '../compile.js';
+
+/** Keeps the rows for which the compiled predicate is true. */
+export class FilterExec implements PhysicalOperator {
+  readonly name = 'FilterExec';
+  readonly children: PhysicalOperator[];
+  constructor(readonly input: PhysicalOperator, private filter: FilterFn, private text: string) {
+    this.children = [input];
+  }
+  get schema(): Field[] { return this.input.schema; }
+  describe(): string { return this.text; }
+  partitions(): number { return this.input.partitions(); }
+
+  *execute(ctx: ExecContext, partition: number): Generator<Batch> {
+    let sel = new Int32Array(1024);
+    for (const b of this.input.execute(ctx, partition)) {
+      if (sel.length < b.length) sel = new Int32Array(b.length);
+      const n = this.filter(b, ctx, sel);
+      if (n === 0) continue;
+      yield n === b.length ? b : takeBatch(b, sel, n);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import type { Batch, Vector } from '../../common/vector.js';
+import { constantVector, takeVector, concatBatches, BATCH_SIZE, sliceBatch } from '../../common/vector.js';
+import type { Field } from '../../logical/plan.js';
+import type { AggCall, Expr } from '../../logical/expr.js';
+import { T } from '../../common/types.js';
+import type { Accumulator } from '../../udf/registry.js';
+import type { ExecContext } from '../context.js';
+import { executeAll, type PhysicalOperator } from '../operator.js';
+import { compileExpr, compileFilter, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
+import { GroupTable } from '../group_table.js';
+import { sortIndices } from '../sort_keys.js';
+
+interface CompiledAgg {
+  call: AggCall;
+  args: VectorFn[];
+  filter: FilterFn | null;
+  order: VectorFn[];
+}
+
+/**
+ * Hash aggregation: group keys map to dense ids through a GroupTable, and each aggregate's
+ * accumulator updates per-group state from whole argument vectors. DISTINCT and ORDER BY inside
+ * an aggregate call buffer that call's input and feed it deduplicated / sorted at the end.
+ */
+export class HashAggregateExec implements PhysicalOperator {
+  readonly name = 'HashAggregateExec';
+  readonly children: PhysicalOperator[];
+  private keys: VectorFn[];
+  private aggs: CompiledAgg[];
+
+  constructor(readonly input: PhysicalOperator, private groupBy: Expr[], private calls: AggCall[], private sets: number[][] | null, readonly schema: Field[], env: CompileEnv, private text: string) {
+    this.children = [input];
+    this.keys = groupBy.map((e) => compileExpr(e, env));
+    this.aggs = calls.map((c) => ({
+      call: c,
+      args: c.args.map((a) => compileExpr(a, env)),
+      filter: c.filter ? compileFilter(c.filter, env) : null,
+      order: c.orderBy.map((o) => compileExpr(o.expr, env)),
+    }));
+  }
+
+  describe(): string { return this.text; }
+  partitions(): number { return 1; }
+
+  *execute(ctx: ExecContext): Generator<Batch> {
+    if (!this.sets) {
+      yield* this.aggregate(ctx, executeAll(this.input, ctx), this.groupBy.map((_, i) => i), null);
+      return;
+    }
+    // Grouping sets: one pass per set over the materialized input.
+    const input = [...executeAll(this.input, ctx)];
+    const all = this.groupBy.map((_, i) => i);
+    for (const set of this.sets) {
+      let mask = 0;
+      for (const k of all) if (!set.includes(k)) mask |= 1 << k;
+      yield* this.aggregate(ctx, input, set, mask);
+    }
+  }
+
+  private *aggregate(ctx: ExecContext, input: Iterable<Batch>, keyIdx: number[], gidMask: number | null): Generator<Batch> {
+    const keyTypes = keyIdx.map((k) => this.groupBy[k]!.type);
+    const table = keyIdx.length ? new GroupTable(keyTypes) : null;
+    const accs: Accumulator[] = this.aggs.map((a) => a.call.fn.create(a.call.args.map((x) => x.type), a.call.type));
+    const buffered: { gids: Int32Array[]; args: Vector[][]; order: Vector[][] }[] = this.aggs.map(() => ({ gids: [], args: [], order: [] }));
+    let gids = new Int32Array(BATCH_SIZE);
+    let sel = new Int32Array(BATCH_SIZE);
+    let groups = keyIdx.length ? 0 : 1;
+    for (const acc of accs) acc.resize(groups);
+    for (const b of input) {
+      const n = b.length;
+      if (gids.length < n) { gids = new Int32Array(n); sel = new Int32Array(n); }
+      if (table) {
+        const kv = keyIdx.map((k) => this.keys[k]!(b, ctx));
+        table.insert(kv, n, gids);
+        if (table.size > groups) { groups = table.size; for (const acc of accs) acc.resize(groups); }
+      } else gids.fill(0, 0, n);
+      for (let a = 0; a < this.aggs.length; a++) {
+        const ca = this.aggs[a]!;
+        const args = ca.args.map((f) => f(b, ctx));
+        let useSel: Int32Array | null = null, m = n;
+        let g = gids;
+        if (ca.filter) {
+          m = ca.filter(b, ctx, sel);
+          useSel = sel;
+          g = new Int32Array(m);
+          for (let k = 0; k < m; k++) g[k] = gids[sel[k]!]!;
+        }
+        if (ca.call.distinct || ca.order.length) {
+          // Buffer this call's rows (gid, args, order keys) and feed them at the end.
+          const rows = useSel ? useSel.slice(0, m) : null;
+          const pick = (v: Vector): Vector => (rows ? takeVector(v, rows, m) : v);
+          buffered[a]!.gids.push(useSel ? g.slice(0, m) : gids.slice(0, n));
+          buffered[a]!.args.push(args.map(pick));
+          buffered[a]!.order.push(ca.order.map((f) => pick(f(b, ctx))));
+          continue;
+        }
+        accs[a]!.update(useSel ? g : gids, m, args, useSel);
+      }
+    }
+    for (let a = 0; a < this.aggs.length; a++) {
+      const ca = this.aggs[a]!;
+      if (!ca.call.distinct && !ca.order.length) continue;
+      this.feedBuffered(ca, accs[a]!, buffered[a]!);
+    }
+    const keyVecs = table ? table.keyVectors() : [];
+    const outKeys: Vector[] = this.groupBy.map((e, k) => {
+      const pos = keyIdx.indexOf(k);
+      return pos >= 0 ? keyVecs[pos]! : constantVector(e.type, null, groups);
+    });
+    const cols = [...outKeys, ...accs.map((acc) => acc.finish(groups))];
+    if (gidMask !== null) cols.push(constantVector(T.int4, gidMask, groups));
+    const out: Batch = { length: groups, columns: cols };
+    for (let s = 0; s < groups; s += 65536) yield s === 0 && groups <= 65536 ? out : sliceBatch(out, s, Math.min(groups, s + 65536));
+  }
+
+  private feedBuffered(ca: CompiledAgg, acc: Accumulator, buf: { gids: Int32Array[]; args: Vector[][]; order: Vector[][] }): void {
+    if (buf.gids.length === 0) return;
+    const argTypes = ca.call.args.map((x) => x.type);
+    const orderTypes = ca.call.orderBy.map((o) => o.expr.type);
+    let n = 0;
+    for (const g of buf.gids) n += g.length;
+    const gids = new Int32Array(n);
+    let o = 0;
+    for (const g of buf.gids) { gids.set(g, o); o += g.length; }
+    const merged = concatBatches([...argTypes, ...orderTypes], buf.args.map((a, i) => ({ length: buf.gids[i]!.length, columns: [...a, ...buf.order[i]!] })));
+    const args = merged.columns.slice(0, argTypes.length);
+    const order = merged.columns.slice(argTypes.length);
+    let idx: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
+    if (ca.call.distinct) {
+      // Keep the first row of each (group, arguments) tuple.
+      const dt = new GroupTable([T.int4, ...argTypes]);
+      const ids = new Int32Array(n);
+      const gv: Vector = { type: T.int4, length: n, data: gids, valid: null };
+      dt.insert([gv, ...args], n, ids);
+      const seen = new Uint8Array(dt.size);
+      const keep: number[] = [];
+      for (let i = 0; i < n; i++) if (!seen[ids[i]!]) { seen[ids[i]!] = 1; keep.push(i); }
+      idx = Int32Array.from(keep);
+    }
+    if (ca.order.length) {
+      const keys = [{ vec: { type: T.int4, length: n, data: gids, valid: null } as Vector, desc: false, nullsFirst: false },
+        ...ca.call.orderBy.map((k, i) => ({ vec: order[i]!, desc: k.desc, nullsFirst: k.nullsFirst }))];
+      idx = sortIndices(keys, idx);
+    }
+    const m = idx.length;
+    const g2 = new Int32Array(m);
+    for (let k = 0; k < m; k++) g2[k] = gids[idx[k]!]!;
+    acc.update(g2, m, args, idx);
+  }
+}

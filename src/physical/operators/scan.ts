@@ -1,0 +1,41 @@
+import type { Batch } from '../../common/vector.js';
+import { sliceBatch, takeBatch } from '../../common/vector.js';
+import type { TableEntry } from '../../catalog/catalog.js';
+import type { Field } from '../../logical/plan.js';
+import type { ExecContext } from '../context.js';
+import type { PhysicalOperator } from '../operator.js';
+import type { FilterFn } from '../compile.js';
+
+/** Batches of a scan are chunk slices: zero-copy views for typed-array columns. */
+const SCAN_BATCH = 65536;
+
+/** Reads a table's chunks, keeping only the needed columns and applying pushed-down filters. */
+export class ScanExec implements PhysicalOperator {
+  readonly name = 'ScanExec';
+  readonly children: PhysicalOperator[] = [];
+  constructor(readonly table: TableEntry, readonly columns: number[], readonly schema: Field[], private filter: FilterFn | null, private filterText: string) {}
+
+  describe(): string {
+    return `table: ${this.table.name}, columns: [${this.columns.map((c) => this.table.columns[c]!.name).join(', ')}]${this.filterText ? `, filter: ${this.filterText}` : ''}`;
+  }
+  partitions(): number { return 1; }
+
+  *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
+    const chunks = this.table.data.snapshot();
+    let sel: Int32Array | null = null;
+    for (const chunk of chunks) {
+      for (let start = 0; start < chunk.length; start += SCAN_BATCH) {
+        const end = Math.min(chunk.length, start + SCAN_BATCH);
+        const whole = start === 0 && end === chunk.length ? chunk : sliceBatch(chunk, start, end);
+        let b: Batch = { length: whole.length, columns: this.columns.map((c) => whole.columns[c]!) };
+        if (this.filter) {
+          if (!sel || sel.length < b.length) sel = new Int32Array(Math.max(b.length, 1024));
+          const n = this.filter(b, ctx, sel);
+          if (n === 0) continue;
+          if (n < b.length) b = takeBatch(b, sel, n);
+        }
+        yield b;
+      }
+    }
+  }
+}

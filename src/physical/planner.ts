@@ -1,0 +1,123 @@
+/**
+ * Turns an optimized logical plan into physical operators: picks hash joins where the join
+ * condition has equalities between the two sides, compiles every expression, and wires
+ * subqueries left inside expressions to their own physical plans.
+ */
+import type { LogicalPlan } from '../logical/plan.js';
+import type { Expr, SubqueryExpr } from '../logical/expr.js';
+import { conjuncts, columnsUsed, remapColumns } from '../logical/expr.js';
+import { exprToString } from '../logical/explain.js';
+import { QuiverError, SqlState } from '../common/errors.js';
+import type { PhysicalOperator } from './operator.js';
+import { compileExpr, compileFilter, type CompileEnv, type SubqueryRunner } from './compile.js';
+import { ScanExec } from './operators/scan.js';
+import { FilterExec } from './operators/filter.js';
+import { ProjectExec } from './operators/project.js';
+import { ValuesExec } from './operators/values.js';
+import { LimitExec } from './operators/limit.js';
+import { HashAggregateExec } from './operators/hash_aggregate.js';
+import { TableFunctionExec } from './operators/table_function.js';
+import { RecursiveCteExec, WorkTableScanExec } from './operators/recursive_cte.js';
+import { HashJoinExec } from './operators/hash_join.js';
+import { NestedLoopJoinExec } from './operators/nested_loop_join.js';
+import { SortExec } from './operators/sort.js';
+import { WindowExec } from './operators/window.js';
+import { SetOpExec } from './operators/set_op.js';
+import { DistinctExec } from './operators/distinct.js';
+import { SubqueryRunnerImpl } from './subquery.js';
+import { setConstantEvaluator } from '../logical/optimizer/evaluate.js';
+import { evalConstant } from './compile.js';
+
+// Plan-time folding evaluates with the same compiled code as execution.
+setConstantEvaluator((e) => evalConstant(e, { params: [], outer: [], now: 0, random: Math.random, workTables: new Map() }));
+
+export class PhysicalPlanner implements CompileEnv {
+  subquery(sq: SubqueryExpr): SubqueryRunner {
+    return new SubqueryRunnerImpl(sq, this.plan(sq.plan));
+  }
+
+  plan(p: LogicalPlan): PhysicalOperator {
+    switch (p.kind) {
+      case 'scan': {
+        const pred = p.filters.length === 0 ? null : p.filters.length === 1 ? p.filters[0]! : { kind: 'and' as const, args: p.filters, type: p.filters[0]!.type };
+        return new ScanExec(p.table, p.columns, p.schema, pred ? compileFilter(pred, this) : null, pred ? exprToString(pred, p.schema) : '');
+      }
+      case 'values': return new ValuesExec(p.rows, p.schema, this);
+      case 'filter': {
+        const input = this.plan(p.input);
+        return new FilterExec(input, compileFilter(p.predicate, this), exprToString(p.predicate, p.input.schema));
+      }
+      case 'project': {
+        const input = this.plan(p.input);
+        return new ProjectExec(input, p.exprs.map((e) => compileExpr(e, this)), p.schema, p.exprs.map((e) => exprToString(e, p.input.schema)));
+      }
+      case 'limit': return new LimitExec(this.plan(p.input), p.limit, p.offset, this);
+      case 'aggregate': {
+        const text = `groupBy: [${p.groupBy.map((e) => exprToString(e, p.input.schema)).join(', ')}], aggs: [${p.aggs.map((a) => `${a.fn.name}(${a.args.map((x) => exprToString(x, p.input.schema)).join(', ')})`).join(', ')}]`;
+        return new HashAggregateExec(this.plan(p.input), p.groupBy, p.aggs, p.groupingSets, p.schema, this, text);
+      }
+      case 'join': return this.join(p);
+      case 'sort': {
+        // A Sort directly under a constant Limit keeps only the rows it needs (top-N).
+        return new SortExec(this.plan(p.input), p.keys, p.schema, this, null);
+      }
+      case 'distinct': return new DistinctExec(this.plan(p.input), p.onKeys, p.schema, this);
+      case 'setop': return new SetOpExec(this.plan(p.left), this.plan(p.right), p.op, p.all, p.schema);
+      case 'window': return new WindowExec(this.plan(p.input), p.calls, p.schema, this);
+      case 'tablefunc': return new TableFunctionExec(p.name, p.args, p.withOrdinality, p.schema, this);
+      case 'recursive_cte': return new RecursiveCteExec(p.id, this.plan(p.anchor), this.plan(p.recursive), p.all, p.schema);
+      case 'worktable': return new WorkTableScanExec(p.id, p.schema);
+    }
+  }
+
+  private join(p: Extract<LogicalPlan, { kind: 'join' }>): PhysicalOperator {
+    const left = this.plan(p.left), right = this.plan(p.right);
+    const nl = p.left.schema.length;
+    const leftKeys: Expr[] = [], rightKeys: Expr[] = [];
+    const rest: Expr[] = [];
+    for (const c of p.on ? conjuncts(p.on) : []) {
+      const k = equiKey(c, nl);
+      if (k) { leftKeys.push(k[0]); rightKeys.push(remapColumns(k[1], (i) => i - nl)); } else rest.push(c);
+    }
+    if (leftKeys.length === 0) {
+      return new NestedLoopJoinExec(left, right, p.joinType, p.on, p.nullAware, p.schema, this);
+    }
+    const residual = rest.length === 0 ? null : rest.length === 1 ? rest[0]! : { kind: 'and' as const, args: rest, type: rest[0]!.type };
+    return new HashJoinExec(left, right, p.joinType, leftKeys, rightKeys, residual, p.nullAware, p.schema, this);
+  }
+}
+
+/** `l = r` where one side reads only left columns and the other only right ones. */
+function equiKey(c: Expr, nl: number): [Expr, Expr] | null {
+  if (c.kind !== 'call' || c.fn.name !== '=' || c.args.length !== 2) return null;
+  const [a, b] = c.args as [Expr, Expr];
+  if (a.type.id !== b.type.id) return null;
+  const side = (e: Expr): 'l' | 'r' | null => {
+    const cols = columnsUsed(e);
+    if (cols.size === 0) return null;
+    let l = false, r = false;
+    for (const i of cols) (i < nl ? (l = true) : (r = true));
+    let outer = false;
+    const visit = (x: Expr): void => { if (x.kind === 'subquery' || (x.kind === 'call' && x.fn.volatile)) outer = true; };
+    void visit;
+    if (outer) return null;
+    return l && !r ? 'l' : r && !l ? 'r' : null;
+  };
+  const sa = side(a), sb = side(b);
+  if (sa === 'l' && sb === 'r') return [a, b];
+  if (sa === 'r' && sb === 'l') return [b, a];
+  return null;
+}
+
+export function planPhysical(p: LogicalPlan): PhysicalOperator {
+  return new PhysicalPlanner().plan(p);
+}
+
+export function explainPhysical(op: PhysicalOperator, depth = 0, out: string[] = []): string[] {
+  const d = op.describe();
+  out.push('  '.repeat(depth) + op.name + (d ? `: ${d}` : ''));
+  for (const c of op.children) explainPhysical(c, depth + 1, out);
+  return out;
+}
+
+export { QuiverError, SqlState };

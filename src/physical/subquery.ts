@@ -1,0 +1,87 @@
+/**
+ * Runs subqueries that remained in expressions after decorrelation. Results are memoized by the
+ * values of the outer row they depend on, so an uncorrelated subquery runs once per statement and
+ * a correlated one once per distinct outer key.
+ */
+import type { SubqueryExpr } from '../logical/expr.js';
+import type { Batch, Vector } from '../common/vector.js';
+import { constantVector, concatVectors } from '../common/vector.js';
+import { QuiverError, SqlState } from '../common/errors.js';
+import { executeAll, type PhysicalOperator } from './operator.js';
+import type { ExecContext } from './context.js';
+import type { SubqueryRunner, VectorFn } from './compile.js';
+import { compileExpr } from './compile.js';
+
+export class SubqueryRunnerImpl implements SubqueryRunner {
+  private cache = new Map<string, unknown>();
+  private cmp: VectorFn | null = null;
+  constructor(private sq: SubqueryExpr, private op: PhysicalOperator) {
+    if (sq.cmp) {
+      const t = sq.test!.type, c = sq.plan.schema[0]!.type;
+      this.cmp = compileExpr({ kind: 'call', fn: sq.cmp, args: [{ kind: 'col', index: 1, type: t }, { kind: 'col', index: 0, type: c }], type: sq.type });
+    }
+  }
+
+  eval(ctx: ExecContext, outerVals: unknown[], testVal: unknown): unknown {
+    const key = outerVals.length === 0 ? '' : keyOf(outerVals);
+    const inner: ExecContext = { ...ctx, outer: outerVals };
+    switch (this.sq.mode) {
+      case 'exists': {
+        let r = this.cache.get(key) as boolean | undefined;
+        if (r === undefined) {
+          r = false;
+          for (const b of executeAll(this.op, inner)) if (b.length > 0) { r = true; break; }
+          this.cache.set(key, r);
+        }
+        return r;
+      }
+      case 'scalar': {
+        if (this.cache.has(key)) return this.cache.get(key);
+        let value: unknown = null, seen = 0;
+        for (const b of executeAll(this.op, inner)) {
+          if (b.length === 0) continue;
+          seen += b.length;
+          if (seen > 1) throw new QuiverError(SqlState.cardinalityViolation, 'more than one row returned by a subquery used as an expression');
+          const v = b.columns[0]!;
+          value = v.valid && !v.valid[0] ? null : v.type.id === 'bool' ? (v.data as Uint8Array)[0] === 1 : (v.data as unknown as unknown[])[0];
+        }
+        this.cache.set(key, value);
+        return value;
+      }
+      default: {
+        let col = this.cache.get(key) as Vector | undefined;
+        if (!col) {
+          const parts: Vector[] = [];
+          for (const b of executeAll(this.op, inner)) if (b.length) parts.push(b.columns[0]!);
+          col = concatVectors(this.sq.plan.schema[0]!.type, parts);
+          this.cache.set(key, col);
+        }
+        return this.quantified(col, testVal, inner);
+      }
+    }
+  }
+
+  /** ANY: true if some comparison is true, else NULL if some is NULL, else false. ALL mirrors it. */
+  private quantified(col: Vector, testVal: unknown, ctx: ExecContext): boolean | null {
+    const n = col.length;
+    if (n === 0) return this.sq.mode === 'all';
+    const b: Batch = { length: n, columns: [col, constantVector(this.sq.test!.type, testVal, n)] };
+    const r = this.cmp!(b, ctx);
+    const d = r.data as Uint8Array, valid = r.valid;
+    let sawNull = false;
+    const any = this.sq.mode === 'any';
+    for (let i = 0; i < n; i++) {
+      if (valid && !valid[i]) { sawNull = true; continue; }
+      if (any ? d[i] === 1 : d[i] === 0) return any;
+    }
+    return sawNull ? null : !any;
+  }
+}
+
+function keyOf(vals: unknown[]): string {
+  let s = '';
+  for (const v of vals) {
+    s += v === null ? '\u0001N' : typeof v === 'object' ? '\u0001o' + String(v && 'toString' in v ? (v as { toString(): string }).toString() : v) + JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)) : '\u0001' + typeof v + String(v);
+  }
+  return s;
+}

@@ -1,0 +1,537 @@
+/**
+ * Binds expression parse nodes: resolves names through the scope chain, picks function and
+ * operator overloads, makes implicit casts explicit, and hands aggregates, window calls and
+ * subqueries to their collectors.
+ */
+import type { PgNode } from './parser.js';
+import type { Expr, SortKey, WindowFrame, FrameBound, SubqueryExpr } from '../logical/expr.js';
+import { T, type SqlType, typeName, isText } from '../common/types.js';
+import { QuiverError, SqlState } from '../common/errors.js';
+import { Decimal } from '../common/decimal.js';
+import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar } from '../udf/registry.js';
+import { commonType, coerce } from './coerce.js';
+import { resolveTypeName } from './types_parse.js';
+import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, type BindContext } from './context.js';
+import type { LogicalPlan } from '../logical/plan.js';
+
+export interface QueryBinder {
+  bindSubquery(stmt: PgNode, ctx: BindContext): { plan: LogicalPlan; names: string[] };
+  paramType(index: number, position?: number): SqlType;
+}
+
+const pos = (n: PgNode): { position?: number } => (n && typeof n.location === 'number' && n.location >= 0 ? { position: n.location + 1 } : {});
+export function err(code: string, msg: string, node?: PgNode): QuiverError { return new QuiverError(code, msg, node ? pos(node) : {}); }
+
+export function nodeType(n: PgNode): string { return Object.keys(n)[0]!; }
+export function strVal(n: PgNode): string { return n.String?.sval ?? (n.A_Star ? '*' : ''); }
+
+/** Binds a value of a constant parse node. */
+function bindConst(c: PgNode): Expr {
+  if (c.isnull) return { kind: 'const', value: null, type: T.unknown };
+  if (c.ival !== undefined) return { kind: 'const', value: c.ival.ival ?? 0, type: T.int4 };
+  if (c.fval !== undefined) {
+    const s: string = c.fval.fval;
+    // Integer literals too large for int4 arrive as fval: they are int8, or numeric beyond that.
+    if (/^[+-]?\d+$/.test(s)) {
+      const b = BigInt(s);
+      if (b >= -(2n ** 63n) && b < 2n ** 63n) return { kind: 'const', value: b, type: T.int8 };
+    }
+    if (/^0[xob]/i.test(s)) return { kind: 'const', value: BigInt(s), type: T.int8 };
+    return { kind: 'const', value: Decimal.parse(s), type: T.numeric };
+  }
+  if (c.sval !== undefined) return { kind: 'const', value: c.sval.sval ?? '', type: T.unknown };
+  if (c.boolval !== undefined) return { kind: 'const', value: c.boolval.boolval === true, type: T.bool };
+  if (c.bsval !== undefined) throw err(SqlState.featureNotSupported, 'bit string literals are not supported', c);
+  return { kind: 'const', value: null, type: T.unknown };
+}
+
+export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
+  const t = nodeType(n);
+  const v = n[t];
+  switch (t) {
+    case 'A_Const': return bindConst(v);
+    case 'ColumnRef': return bindColumnRef(ctx, v);
+    case 'ParamRef': {
+      const idx = (v.number as number) - 1;
+      return { kind: 'param', index: idx, type: b.paramType(idx, pos(v).position) };
+    }
+    case 'TypeCast': {
+      const target = resolveTypeName(v.typeName);
+      const arg = bindExpr(b, ctx, v.arg);
+      return castTo(arg, target, true, v);
+    }
+    case 'A_Expr': return bindAExpr(b, ctx, v);
+    case 'BoolExpr': {
+      const args = (v.args as PgNode[]).map((a) => requireBool(bindExpr(b, ctx, a), v.boolop === 'NOT_EXPR' ? 'NOT' : v.boolop === 'AND_EXPR' ? 'AND' : 'OR', a));
+      if (v.boolop === 'NOT_EXPR') return { kind: 'not', arg: args[0]!, type: T.bool };
+      return { kind: v.boolop === 'AND_EXPR' ? 'and' : 'or', args, type: T.bool };
+    }
+    case 'NullTest': {
+      const arg = bindExpr(b, ctx, v.arg);
+      return { kind: 'isnull', arg, negated: v.nulltesttype === 'IS_NOT_NULL', type: T.bool };
+    }
+    case 'BooleanTest': {
+      const arg = requireBool(bindExpr(b, ctx, v.arg), 'IS', v.arg);
+      const bt: string = v.booltesttype;
+      if (bt === 'IS_UNKNOWN' || bt === 'IS_NOT_UNKNOWN') return { kind: 'isnull', arg, negated: bt === 'IS_NOT_UNKNOWN', type: T.bool };
+      return { kind: 'isbool', arg, test: bt.includes('TRUE') ? 'true' : 'false', negated: bt.startsWith('IS_NOT'), type: T.bool };
+    }
+    case 'CaseExpr': return bindCase(b, ctx, v);
+    case 'CoalesceExpr': {
+      const args = (v.args as PgNode[]).map((a) => bindExpr(b, ctx, a));
+      const ty = commonType(args.map((a) => a.type), 'COALESCE', pos(v).position);
+      return { kind: 'coalesce', args: args.map((a) => coerce(a, ty)), type: ty };
+    }
+    case 'MinMaxExpr': {
+      const args = (v.args as PgNode[]).map((a) => bindExpr(b, ctx, a));
+      const ty = commonType(args.map((a) => a.type), v.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST', pos(v).position);
+      const cmp = resolveScalar('<', [ty, ty]);
+      if (!cmp) throw err(SqlState.undefinedFunction, `could not identify a comparison function for type ${typeName(ty)}`, v);
+      return { kind: v.op === 'IS_GREATEST' ? 'greatest' : 'least', args: args.map((a) => coerce(a, ty)), cmp: cmp.fn, type: ty };
+    }
+    case 'FuncCall': return bindFuncCall(b, ctx, v);
+    case 'SubLink': return bindSubLink(b, ctx, v);
+    case 'SQLValueFunction': return bindSqlValueFunction(v);
+    case 'CollateClause': return bindExpr(b, ctx, v.arg);
+    case 'GroupingFunc': {
+      if (!ctx.aggs) throw err(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level', v);
+      const args = (v.args as PgNode[]).map((a) => bindExpr(b, ctx, a));
+      // Resolved against the grouping keys once they are known (see bind_select).
+      return { kind: 'call', fn: groupingFn, args: [{ kind: 'col', index: GROUPING_ID, type: T.int4 }, ...args], type: T.int4 };
+    }
+    case 'A_ArrayExpr':
+      throw err(SqlState.featureNotSupported, 'array values are supported only as arguments of unnest()', v);
+    case 'RowExpr':
+      throw err(SqlState.featureNotSupported, 'row constructors are not supported', v);
+    case 'A_Indirection':
+      throw err(SqlState.featureNotSupported, 'subscripts and field selection are not supported', v);
+    case 'SetToDefault':
+      throw err(SqlState.featureNotSupported, 'DEFAULT is not allowed in this context', v);
+    default:
+      throw err(SqlState.featureNotSupported, `unsupported expression: ${t}`, v);
+  }
+}
+
+/** Placeholder carrying GROUPING() arguments until the grouping keys are known. */
+export const groupingFn = { name: 'grouping', args: [], ret: T.int4, strict: false } as const satisfies import('../udf/registry.js').ScalarFunction;
+
+function bindSqlValueFunction(v: PgNode): Expr {
+  const op: string = v.op;
+  const call = (name: string): Expr => {
+    const r = resolveScalar(name, []);
+    if (!r) throw err(SqlState.undefinedFunction, `function ${name}() does not exist`, v);
+    return { kind: 'call', fn: r.fn, args: [], type: returnType(r.fn, []) };
+  };
+  switch (op) {
+    case 'SVFOP_CURRENT_DATE': return { kind: 'cast', arg: call('now'), type: T.date, explicit: true };
+    case 'SVFOP_CURRENT_TIMESTAMP': case 'SVFOP_CURRENT_TIMESTAMP_N': case 'SVFOP_LOCALTIMESTAMP': case 'SVFOP_LOCALTIMESTAMP_N':
+      return call('now');
+    case 'SVFOP_CURRENT_USER': case 'SVFOP_USER': case 'SVFOP_SESSION_USER': case 'SVFOP_CURRENT_ROLE':
+      return { kind: 'const', value: 'quiver', type: T.text };
+    case 'SVFOP_CURRENT_CATALOG': return { kind: 'const', value: 'quiver', type: T.text };
+    case 'SVFOP_CURRENT_SCHEMA': return { kind: 'const', value: 'public', type: T.text };
+    default: throw err(SqlState.featureNotSupported, `${op.replace('SVFOP_', '').toLowerCase()} is not supported`, v);
+  }
+}
+
+export function requireBool(e: Expr, what: string, node?: PgNode): Expr {
+  if (e.type.id === 'bool') return e;
+  if (e.type.id === 'unknown') return coerce(e, T.bool);
+  throw err(SqlState.datatypeMismatch, `argument of ${what} must be type boolean, not type ${typeName(e.type)}`, node);
+}
+
+export function castTo(arg: Expr, target: SqlType, explicit: boolean, node?: PgNode): Expr {
+  if (arg.kind === 'const' && arg.value === null) return { kind: 'const', value: null, type: target };
+  const from = arg.type;
+  if (!explicit && from.id !== 'unknown') {
+    // Implicit contexts allow only implicit casts.
+  }
+  if (!castAllowed(from, target)) {
+    throw err(SqlState.cannotCoerce, `cannot cast type ${typeName(from)} to ${typeName(target)}`, node);
+  }
+  return { kind: 'cast', arg, type: target, explicit };
+}
+
+function castAllowed(from: SqlType, to: SqlType): boolean {
+  const f = from.id, t = to.id;
+  if (f === t || f === 'unknown' || isText(f) || isText(t)) return true;
+  const num = (x: string): boolean => ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'].includes(x);
+  if (num(f) && num(t)) return true;
+  if (f === 'bool' && (t === 'int4' || t === 'int2' || t === 'int8')) return true;
+  if ((f === 'int4' || f === 'int2' || f === 'int8') && t === 'bool') return true;
+  if ((f === 'date' && t === 'timestamp') || (f === 'timestamp' && t === 'date')) return true;
+  return false;
+}
+
+function bindColumnRef(ctx: BindContext, v: PgNode): Expr {
+  const fields: PgNode[] = v.fields;
+  const names = fields.map(strVal);
+  if (names[names.length - 1] === '*') throw err(SqlState.syntaxError, 'a "*" is not allowed here', v);
+  let table: string | null = null, name: string;
+  if (names.length === 1) name = names[0]!;
+  else if (names.length === 2) { table = names[0]!; name = names[1]!; }
+  else if (names.length === 3) { table = names[1]!; name = names[2]!; }
+  else throw err(SqlState.syntaxError, `improper qualified name (too many dotted names): ${names.join('.')}`, v);
+  return resolveColumn(ctx, table, name, v);
+}
+
+export function resolveColumn(ctx: BindContext, table: string | null, name: string, node: PgNode): Expr {
+  const c = ctx.scope.find(name, table, pos(node).position);
+  if (c) return c.expr;
+  if (ctx.outer) {
+    let inParent: Expr | null = null;
+    try {
+      inParent = resolveColumn(ctx.outer.parent, table, name, node);
+    } catch (e) {
+      if (!(e instanceof QuiverError) || (e.code !== SqlState.undefinedColumn && e.code !== SqlState.undefinedTable)) throw e;
+    }
+    if (inParent) return { kind: 'outer', slot: ctx.outer.slot(inParent), type: inParent.type };
+  }
+  if (table !== null && !ctx.scope.hasTable(table) && !outerHasTable(ctx, table)) {
+    throw err(SqlState.undefinedTable, `missing FROM-clause entry for table "${table}"`, node);
+  }
+  const q = table ? `${table}.${name}` : name;
+  throw err(SqlState.undefinedColumn, `column ${table ? q : `"${name}"`} does not exist`, node);
+}
+
+function outerHasTable(ctx: BindContext, table: string): boolean {
+  for (let o = ctx.outer; o; o = o.parent.outer) if (o.parent.scope.hasTable(table)) return true;
+  return false;
+}
+
+/** Resolves a binary or unary operator by name, coercing the operands to the chosen overload. */
+export function bindOperator(op: string, args: Expr[], node?: PgNode): Expr {
+  const r = resolveScalar(op, args.map((a) => a.type));
+  if (!r) {
+    const desc = args.length === 1 ? `${op} ${typeName(args[0]!.type)}` : `${typeName(args[0]!.type)} ${op} ${typeName(args[1]!.type)}`;
+    throw new QuiverError(SqlState.undefinedFunction, `operator does not exist: ${desc}`, { ...(node ? pos(node) : {}), hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' });
+  }
+  const cargs = args.map((a, i) => (r.fn.args[i] === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!)));
+  return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
+}
+
+function coerceAny(a: Expr): Expr { return a.type.id === 'unknown' ? coerce(a, T.text) : a; }
+
+function bindAExpr(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
+  const kind: string = v.kind;
+  const opName = (v.name as PgNode[] | undefined)?.map(strVal).pop() ?? '';
+  switch (kind) {
+    case 'AEXPR_OP': {
+      if (!v.lexpr) return bindOperator(opName, [bindExpr(b, ctx, v.rexpr)], v);
+      return bindOperator(opName, [bindExpr(b, ctx, v.lexpr), bindExpr(b, ctx, v.rexpr)], v);
+    }
+    case 'AEXPR_LIKE': case 'AEXPR_ILIKE': {
+      const l = bindExpr(b, ctx, v.lexpr);
+      const r = v.rexpr;
+      // LIKE ... ESCAPE 'x' arrives as like_escape(pattern, escape).
+      if (r.FuncCall && strVal(r.FuncCall.funcname[r.FuncCall.funcname.length - 1]) === 'like_escape') {
+        const args = r.FuncCall.args as PgNode[];
+        const pat = bindExpr(b, ctx, args[0]!), esc = bindExpr(b, ctx, args[1]!);
+        const ci = kind === 'AEXPR_ILIKE';
+        const neg = opName.startsWith('!');
+        const fn = { name: ci ? 'ilike_escape' : 'like_escape', args: ['text', 'text', 'text'] as const, ret: T.bool, strict: true,
+          inline: ([a, p, e]: string[]) => `(${neg ? '!' : ''}H.${ci ? 'ilikeEsc' : 'likeEsc'}(${a},${p},${e}))` };
+        return { kind: 'call', fn: { ...fn, args: [...fn.args] }, args: [coerce(l, T.text), coerce(pat, T.text), coerce(esc, T.text)], type: T.bool };
+      }
+      return bindOperator(opName, [l, bindExpr(b, ctx, r)], v);
+    }
+    case 'AEXPR_SIMILAR':
+      throw err(SqlState.featureNotSupported, 'SIMILAR TO is not supported', v);
+    case 'AEXPR_DISTINCT': case 'AEXPR_NOT_DISTINCT': {
+      const l = bindExpr(b, ctx, v.lexpr), r = bindExpr(b, ctx, v.rexpr);
+      const eq = bindOperator('=', [l, r], v);
+      // IS DISTINCT FROM: nulls compare as values.
+      const [a, c] = (eq as { args: Expr[] }).args as [Expr, Expr];
+      const an: Expr = { kind: 'isnull', arg: a, negated: false, type: T.bool };
+      const cn: Expr = { kind: 'isnull', arg: c, negated: false, type: T.bool };
+      const notDistinct: Expr = {
+        kind: 'case', type: T.bool,
+        whens: [
+          { cond: { kind: 'and', args: [an, cn], type: T.bool }, result: { kind: 'const', value: true, type: T.bool } },
+          { cond: { kind: 'or', args: [an, cn], type: T.bool }, result: { kind: 'const', value: false, type: T.bool } },
+        ],
+        otherwise: eq,
+      };
+      return kind === 'AEXPR_NOT_DISTINCT' ? notDistinct : { kind: 'not', arg: notDistinct, type: T.bool };
+    }
+    case 'AEXPR_NULLIF': {
+      const l = bindExpr(b, ctx, v.lexpr), r = bindExpr(b, ctx, v.rexpr);
+      const eq = bindOperator('=', [l, r], v);
+      const lt = (eq as { args: Expr[] }).args[0]!;
+      const ty = l.type.id === 'unknown' ? lt.type : l.type;
+      return { kind: 'case', whens: [{ cond: eq, result: { kind: 'const', value: null, type: ty } }], otherwise: coerce(l, ty), type: ty };
+    }
+    case 'AEXPR_IN': {
+      const l = bindExpr(b, ctx, v.lexpr);
+      const items = (v.rexpr.List?.items ?? v.rexpr) as PgNode[];
+      const list = (Array.isArray(items) ? items : [items]).map((x) => bindExpr(b, ctx, x));
+      const ty = commonType([l.type, ...list.map((x) => x.type)], 'IN', pos(v).position);
+      const eqr = resolveScalar('=', [ty, ty]);
+      if (!eqr) throw err(SqlState.undefinedFunction, `operator does not exist: ${typeName(ty)} = ${typeName(ty)}`, v);
+      return { kind: 'inlist', arg: coerce(l, ty), list: list.map((x) => coerce(x, ty)), eq: eqr.fn, negated: opName === '<>', type: T.bool };
+    }
+    case 'AEXPR_BETWEEN': case 'AEXPR_NOT_BETWEEN': case 'AEXPR_BETWEEN_SYM': case 'AEXPR_NOT_BETWEEN_SYM': {
+      const x = bindExpr(b, ctx, v.lexpr);
+      const [lo, hi] = (v.rexpr.List?.items ?? v.rexpr) as PgNode[];
+      const loE = bindExpr(b, ctx, lo!), hiE = bindExpr(b, ctx, hi!);
+      const between = (a: Expr, c: Expr): Expr => ({ kind: 'and', args: [bindOperator('>=', [x, a], v), bindOperator('<=', [x, c], v)], type: T.bool });
+      let e = between(loE, hiE);
+      if (kind.endsWith('_SYM')) e = { kind: 'or', args: [e, between(hiE, loE)], type: T.bool };
+      return kind.includes('NOT') ? { kind: 'not', arg: e, type: T.bool } : e;
+    }
+    case 'AEXPR_OP_ANY': case 'AEXPR_OP_ALL': {
+      // x = ANY(ARRAY[...]) behaves as an IN list over the array's elements.
+      const arr = v.rexpr.A_ArrayExpr;
+      if (!arr) throw err(SqlState.featureNotSupported, 'ANY/ALL over arrays needs an ARRAY[...] literal', v);
+      const l = bindExpr(b, ctx, v.lexpr);
+      const terms = ((arr.elements ?? []) as PgNode[]).map((el) => bindOperator(opName, [l, bindExpr(b, ctx, el)], v));
+      if (terms.length === 0) return { kind: 'const', value: kind === 'AEXPR_OP_ALL', type: T.bool };
+      return { kind: kind === 'AEXPR_OP_ANY' ? 'or' : 'and', args: terms, type: T.bool };
+    }
+    default:
+      throw err(SqlState.featureNotSupported, `unsupported operator form ${kind}`, v);
+  }
+}
+
+function bindCase(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
+  const operand = v.arg ? bindExpr(b, ctx, v.arg) : null;
+  const whens: { cond: Expr; result: Expr }[] = [];
+  for (const w of v.args as PgNode[]) {
+    const cw = w.CaseWhen;
+    let cond = bindExpr(b, ctx, cw.expr);
+    cond = operand ? bindOperator('=', [operand, cond], cw) : requireBool(cond, 'CASE/WHEN', cw.expr);
+    whens.push({ cond, result: bindExpr(b, ctx, cw.result) });
+  }
+  const otherwise = v.defresult ? bindExpr(b, ctx, v.defresult) : null;
+  const ty = commonType([...whens.map((w) => w.result.type), ...(otherwise ? [otherwise.type] : [])], 'CASE', pos(v).position);
+  return {
+    kind: 'case', type: ty,
+    whens: whens.map((w) => ({ cond: w.cond, result: coerce(w.result, ty) })),
+    otherwise: otherwise ? coerce(otherwise, ty) : null,
+  };
+}
+
+function funcName(v: PgNode): string {
+  const parts = (v.funcname as PgNode[]).map(strVal);
+  const name = parts[parts.length - 1]!.toLowerCase();
+  if (parts.length > 1 && !['pg_catalog', 'public', 'main'].includes(parts[0]!)) {
+    throw err(SqlState.undefinedFunction, `function ${parts.join('.')} does not exist`, v);
+  }
+  return name;
+}
+
+const SQL_SYNTAX_RENAMES: Record<string, string> = { ceiling: 'ceil', character_length: 'length', char_length: 'length', pow: 'power', substr: 'substring', every: 'bool_and', stddev: 'stddev_samp', variance: 'var_samp', strpos: 'position' };
+
+function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
+  let name = funcName(v);
+  const argNodes: PgNode[] = v.args ?? [];
+  if (name === 'strpos') {
+    // strpos(string, sub) is position(sub IN string), which the parser already swaps into (string, sub).
+  }
+  if (v.over) return bindWindowCall(b, ctx, v, name);
+  if (hasAggregate(name) || v.agg_star) {
+    if (!hasAggregate(name)) throw err(SqlState.undefinedFunction, `function ${name}(*) does not exist`, v);
+    return bindAggregate(b, ctx, v, name);
+  }
+  if (v.agg_distinct || v.agg_filter || v.agg_order) {
+    throw err(SqlState.syntaxError, `${v.agg_filter ? 'FILTER' : 'DISTINCT or ORDER BY'} specified, but ${name} is not an aggregate function`, v);
+  }
+  if (hasWindow(name)) throw err(SqlState.windowingError, `window function ${name} requires an OVER clause`, v);
+  const args = argNodes.map((a) => bindExpr(b, ctx, a));
+  if (name === 'substring' && args.length === 3 && argNodes[2] && v.funcformat === 'COERCE_SQL_SYNTAX') {
+    // substring(x FROM a FOR b) arrives as substring(x, a, b)
+  }
+  const r = resolveScalar(name, args.map((a) => a.type)) ?? (SQL_SYNTAX_RENAMES[name] ? resolveScalar((name = SQL_SYNTAX_RENAMES[name]!), args.map((a) => a.type)) : null);
+  if (!r) {
+    const sig = `${name}(${args.map((a) => typeName(a.type)).join(', ')})`;
+    throw new QuiverError(SqlState.undefinedFunction, `function ${sig} does not exist`, { ...pos(v), hint: hasScalar(name) ? 'No function matches the given name and argument types. You might need to add explicit type casts.' : undefined });
+  }
+  const cargs = args.map((a, i) => {
+    const spec = i < r.fn.args.length ? r.fn.args[i] : r.fn.args[r.fn.args.length - 1];
+    return spec === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!);
+  });
+  return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
+}
+
+export function bindSortBy(b: QueryBinder, ctx: BindContext, s: PgNode, bindItem: (n: PgNode) => Expr = (n) => bindExpr(b, ctx, n)): SortKey {
+  const expr = bindItem(s.node);
+  const desc = s.sortby_dir === 'SORTBY_DESC';
+  if (s.useOp) throw err(SqlState.featureNotSupported, 'ORDER BY ... USING is not supported', s);
+  const nullsFirst = s.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : s.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+  return { expr: expr.type.id === 'unknown' ? coerce(expr, T.text) : expr, desc, nullsFirst };
+}
+
+function bindAggregate(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {
+  if (!ctx.aggs) {
+    throw err(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.clause}`, v);
+  }
+  // Arguments of an aggregate are bound without aggregate collection: nesting is an error.
+  const inner: BindContext = { ...ctx, aggs: null, windows: null, clause: 'aggregate function calls' };
+  const argNodes: PgNode[] = v.args ?? [];
+  let args = argNodes.map((a) => bindExpr(b, inner, a));
+  const star = !!v.agg_star;
+  const r = resolveAggregate(name, star ? [] : args.map((a) => a.type));
+  if (!r || (star && !r.fn.star)) {
+    throw err(SqlState.undefinedFunction, `function ${name}(${star ? '*' : args.map((a) => typeName(a.type)).join(', ')}) does not exist`, v);
+  }
+  args = args.map((a, i) => (r.fn.args[i] === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!)));
+  const filter = v.agg_filter ? requireBool(bindExpr(b, inner, v.agg_filter), 'FILTER', v.agg_filter) : null;
+  const orderBy = ((v.agg_order ?? []) as PgNode[]).map((s) => bindSortBy(b, inner, s.SortBy));
+  const type = returnType(r.fn, args.map((a) => a.type));
+  const k = ctx.aggs.add({ fn: r.fn, args, distinct: !!v.agg_distinct, filter, orderBy, type });
+  return { kind: 'col', index: AGG_BASE + k, type };
+}
+
+function bindWindowCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {
+  if (!ctx.windows) throw err(SqlState.windowingError, `window functions are not allowed in ${ctx.clause}`, v);
+  const inner: BindContext = { ...ctx, windows: null, clause: 'window function calls' };
+  const argNodes: PgNode[] = v.args ?? [];
+  let args = argNodes.map((a) => bindExpr(b, inner, a));
+  const over = v.over;
+  if (over.name || over.refname) throw err(SqlState.featureNotSupported, 'named windows are not supported', v);
+  const partitionBy = ((over.partitionClause ?? []) as PgNode[]).map((p) => coerceAny(bindExpr(b, inner, p)));
+  const orderBy = ((over.orderClause ?? []) as PgNode[]).map((s) => bindSortBy(b, inner, s.SortBy));
+  const frame = bindFrame(b, inner, over, orderBy.length > 0);
+  const filter = v.agg_filter ? requireBool(bindExpr(b, inner, v.agg_filter), 'FILTER', v.agg_filter) : null;
+  let type: SqlType;
+  let isAggregate: boolean;
+  let fn;
+  if (hasWindow(name)) {
+    const r = resolveWindow(name, args.map((a) => a.type));
+    if (!r) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, v);
+    args = args.map((a, i) => (r.fn.args[i] === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!)));
+    // lag/lead default value takes the type of the value argument
+    if ((name === 'lag' || name === 'lead') && args.length === 3) args[2] = coerce(args[2]!, args[0]!.type);
+    fn = r.fn; isAggregate = false;
+    type = returnType(r.fn, args.map((a) => a.type));
+  } else if (hasAggregate(name)) {
+    const star = !!v.agg_star;
+    const r = resolveAggregate(name, star ? [] : args.map((a) => a.type));
+    if (!r) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, v);
+    args = args.map((a, i) => (r.fn.args[i] === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!)));
+    fn = r.fn; isAggregate = true;
+    type = returnType(r.fn, args.map((a) => a.type));
+  } else {
+    throw err(SqlState.undefinedFunction, `function ${name} is not a window function nor an aggregate`, v);
+  }
+  const k = ctx.windows.add({ fn, isAggregate, args, distinct: !!v.agg_distinct, filter, partitionBy, orderBy, frame, type });
+  return { kind: 'col', index: WIN_BASE + k, type };
+}
+
+// FRAMEOPTION_* bits from PostgreSQL's nodes/parsenodes.h
+const F = {
+  NONDEFAULT: 0x1, RANGE: 0x2, ROWS: 0x4, GROUPS: 0x8, BETWEEN: 0x10,
+  START_UNBOUNDED_PRECEDING: 0x20, END_UNBOUNDED_PRECEDING: 0x40,
+  START_UNBOUNDED_FOLLOWING: 0x80, END_UNBOUNDED_FOLLOWING: 0x100,
+  START_CURRENT_ROW: 0x200, END_CURRENT_ROW: 0x400,
+  START_OFFSET_PRECEDING: 0x800, END_OFFSET_PRECEDING: 0x1000,
+  START_OFFSET_FOLLOWING: 0x2000, END_OFFSET_FOLLOWING: 0x4000,
+  EXCLUDE_CURRENT_ROW: 0x8000, EXCLUDE_GROUP: 0x10000, EXCLUDE_TIES: 0x20000,
+};
+
+function bindFrame(b: QueryBinder, ctx: BindContext, over: PgNode, hasOrder: boolean): WindowFrame {
+  const o: number = over.frameOptions ?? 0;
+  if (!(o & F.NONDEFAULT)) {
+    return { mode: 'range', start: { kind: 'unbounded_preceding' }, end: hasOrder ? { kind: 'current_row' } : { kind: 'unbounded_following' }, exclude: 'no others' };
+  }
+  const mode = o & F.ROWS ? 'rows' : o & F.GROUPS ? 'groups' : 'range';
+  const offset = (n: PgNode): Expr => {
+    const e = bindExpr(b, ctx, n);
+    return mode === 'range' ? e : coerce(e, T.int8);
+  };
+  const start: FrameBound = o & F.START_UNBOUNDED_PRECEDING ? { kind: 'unbounded_preceding' }
+    : o & F.START_CURRENT_ROW ? { kind: 'current_row' }
+    : o & F.START_OFFSET_PRECEDING ? { kind: 'preceding', offset: offset(over.startOffset) }
+    : o & F.START_OFFSET_FOLLOWING ? { kind: 'following', offset: offset(over.startOffset) }
+    : { kind: 'unbounded_following' };
+  const end: FrameBound = !(o & F.BETWEEN) ? { kind: 'current_row' }
+    : o & F.END_UNBOUNDED_FOLLOWING ? { kind: 'unbounded_following' }
+    : o & F.END_CURRENT_ROW ? { kind: 'current_row' }
+    : o & F.END_OFFSET_PRECEDING ? { kind: 'preceding', offset: offset(over.endOffset) }
+    : o & F.END_OFFSET_FOLLOWING ? { kind: 'following', offset: offset(over.endOffset) }
+    : { kind: 'unbounded_preceding' };
+  if (start.kind === 'unbounded_following') throw err(SqlState.windowingError, 'frame start cannot be UNBOUNDED FOLLOWING', over);
+  if (end.kind === 'unbounded_preceding') throw err(SqlState.windowingError, 'frame end cannot be UNBOUNDED PRECEDING', over);
+  const exclude = o & F.EXCLUDE_CURRENT_ROW ? 'current row' : o & F.EXCLUDE_GROUP ? 'group' : o & F.EXCLUDE_TIES ? 'ties' : 'no others';
+  return { mode, start, end, exclude };
+}
+
+function bindSubLink(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
+  const link = new OuterLink(ctx);
+  const sub: BindContext = { scope: ctx.scope, outer: link, aggs: null, windows: null, clause: ctx.clause, ctes: ctx.ctes };
+  const kind: string = v.subLinkType;
+  const { plan } = b.bindSubquery(v.subselect, sub);
+  const mk = (mode: SubqueryExpr['mode'], type: SqlType, test: Expr | null, cmp: SubqueryExpr['cmp']): SubqueryExpr =>
+    ({ kind: 'subquery', mode, plan, outerArgs: link.args, test, cmp, type });
+  switch (kind) {
+    case 'EXISTS_SUBLINK': return mk('exists', T.bool, null, null);
+    case 'EXPR_SUBLINK': {
+      if (plan.schema.length !== 1) throw err(SqlState.syntaxError, 'subquery must return only one column', v);
+      return mk('scalar', plan.schema[0]!.type, null, null);
+    }
+    case 'ANY_SUBLINK': case 'ALL_SUBLINK': {
+      if (plan.schema.length !== 1) throw err(SqlState.syntaxError, plan.schema.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', v);
+      const op = v.operName ? strVal((v.operName as PgNode[])[v.operName.length - 1]) : '=';
+      const test = bindExpr(b, ctx, v.testexpr);
+      const colType = plan.schema[0]!.type;
+      const probe = bindOperator(op, [test, { kind: 'col', index: 0, type: colType }], v) as Extract<Expr, { kind: 'call' }>;
+      const wantT = probe.args[0]!.type, wantC = probe.args[1]!.type;
+      let p = plan;
+      if (wantC.id !== colType.id) {
+        p = { kind: 'project', input: plan, exprs: [coerce({ kind: 'col', index: 0, type: colType }, wantC)], schema: [{ name: plan.schema[0]!.name, type: wantC }] };
+      }
+      return { kind: 'subquery', mode: kind === 'ANY_SUBLINK' ? 'any' : 'all', plan: p, outerArgs: link.args, test: coerce(test, wantT), cmp: probe.fn, type: T.bool };
+    }
+    case 'ARRAY_SUBLINK': throw err(SqlState.featureNotSupported, 'ARRAY(subquery) is not supported', v);
+    default: throw err(SqlState.featureNotSupported, `unsupported subquery kind ${kind}`, v);
+  }
+}
+
+/** PostgreSQL's FigureColname: the output name of an unaliased select-list expression. */
+export function figureColname(n: PgNode): string {
+  const t = nodeType(n);
+  const v = n[t];
+  switch (t) {
+    case 'ColumnRef': {
+      const f = (v.fields as PgNode[]).map(strVal);
+      return f[f.length - 1] === '*' ? '?column?' : f[f.length - 1]!;
+    }
+    case 'FuncCall': {
+      const parts = (v.funcname as PgNode[]).map(strVal);
+      const fname = parts[parts.length - 1]!;
+      if (v.funcformat === 'COERCE_SQL_SYNTAX') {
+        if (fname === 'btrim' || fname === 'ltrim' || fname === 'rtrim') return fname === 'btrim' ? 'btrim' : fname;
+      }
+      return fname;
+    }
+    case 'TypeCast': {
+      const inner = figureColname(v.arg);
+      if (inner !== '?column?') return inner;
+      const names = (v.typeName.names as PgNode[]).map(strVal);
+      const tn = names[names.length - 1]!;
+      const map: Record<string, string> = { int4: 'int4', int8: 'int8', int2: 'int2', float8: 'float8', float4: 'float4', bool: 'bool', numeric: 'numeric', bpchar: 'bpchar', varchar: 'varchar', text: 'text', date: 'date', timestamp: 'timestamp', interval: 'interval' };
+      return map[tn] ?? tn;
+    }
+    case 'CaseExpr': return 'case';
+    case 'CoalesceExpr': return 'coalesce';
+    case 'MinMaxExpr': return v.op === 'IS_GREATEST' ? 'greatest' : 'least';
+    case 'A_Expr': return v.kind === 'AEXPR_NULLIF' ? 'nullif' : '?column?';
+    case 'SubLink': {
+      if (v.subLinkType === 'EXISTS_SUBLINK') return 'exists';
+      if (v.subLinkType === 'EXPR_SUBLINK') {
+        const tl = v.subselect?.SelectStmt?.targetList as PgNode[] | undefined;
+        if (tl && tl.length === 1) {
+          const rt = tl[0].ResTarget;
+          return rt.name ?? figureColname(rt.val);
+        }
+      }
+      return '?column?';
+    }
+    case 'SQLValueFunction': {
+      const m: Record<string, string> = { SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_LOCALTIMESTAMP: 'localtimestamp', SVFOP_CURRENT_USER: 'current_user', SVFOP_SESSION_USER: 'session_user', SVFOP_USER: 'user', SVFOP_CURRENT_SCHEMA: 'current_schema', SVFOP_CURRENT_CATALOG: 'current_catalog' };
+      return m[v.op] ?? '?column?';
+    }
+    case 'GroupingFunc': return 'grouping';
+    case 'A_Const': case 'BoolExpr': default: return '?column?';
+  }
+}

@@ -1,0 +1,699 @@
+/**
+ * Binds SELECT statements (and VALUES and set operations) into logical plans: FROM with joins,
+ * WHERE, GROUP BY with grouping sets, HAVING, window functions, DISTINCT [ON], ORDER BY and LIMIT.
+ */
+import type { PgNode } from './parser.js';
+import type { Expr, SortKey, AggCall, WindowCall } from '../logical/expr.js';
+import { mapChildren, transformExpr } from '../logical/expr.js';
+import { exprKey } from '../logical/expr_key.js';
+import type { LogicalPlan, Field, JoinType } from '../logical/plan.js';
+import { T, type SqlType } from '../common/types.js';
+import { QuiverError, SqlState } from '../common/errors.js';
+import { Scope, scopeOf, type ScopeColumn } from './scope.js';
+import { AggCollector, WindowCollector, AGG_BASE, WIN_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
+import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, castTo, groupingFn, type QueryBinder } from './bind_expr.js';
+import { commonType, coerce } from './coerce.js';
+import type { Catalog } from '../catalog/catalog.js';
+
+export interface BoundQuery { plan: LogicalPlan; names: string[] }
+
+let cteIds = 0;
+
+export class SelectBinder implements QueryBinder {
+  constructor(readonly catalog: Catalog, readonly params: SqlType[], private viewDepth = 0) {}
+
+  paramType(index: number, position?: number): SqlType {
+    if (index < 0 || index >= this.params.length) {
+      throw new QuiverError(SqlState.undefinedParameter, `there is no parameter $${index + 1}`, position === undefined ? {} : { position });
+    }
+    return this.params[index]!;
+  }
+
+  bindSubquery(stmt: PgNode, ctx: BindContext): BoundQuery {
+    return this.bindQuery(stmt.SelectStmt ?? stmt, ctx);
+  }
+
+  /** Binds a SelectStmt node (the inner object). `outer` is the context of an enclosing query. */
+  bindQuery(s: PgNode, outer: BindContext | null): BoundQuery {
+    const ctes = new Map(outer?.ctes ?? []);
+    const base: BindContext = outer ?? { scope: Scope.empty(), outer: null, aggs: null, windows: null, clause: 'SELECT', ctes };
+    const ctx: BindContext = { ...base, ctes };
+    if (s.withClause) this.bindWith(s.withClause, ctx);
+    let q: BoundQuery;
+    if (s.op && s.op !== 'SETOP_NONE') q = this.bindSetOp(s, ctx);
+    else if (s.valuesLists) q = this.bindValues(s, ctx);
+    else return this.bindSimpleSelect(s, ctx);
+    return this.applySortLimit(s, ctx, q);
+  }
+
+  private bindWith(w: PgNode, ctx: BindContext): void {
+    for (const c of w.ctes as PgNode[]) {
+      const cte = c.CommonTableExpr;
+      const name: string = cte.ctename;
+      const aliases: string[] | null = cte.aliascolnames ? (cte.aliascolnames as PgNode[]).map(strVal) : null;
+      const query = cte.ctequery.SelectStmt;
+      if (!query) throw err(SqlState.featureNotSupported, 'only SELECT is supported in WITH', cte);
+      const snapshot = new Map(ctx.ctes);
+      const rename = (q: BoundQuery): BoundQuery => {
+        if (!aliases) return q;
+        if (aliases.length > q.names.length) throw err(SqlState.invalidColumnReference, `WITH query "${name}" has ${q.names.length} columns available but ${aliases.length} columns specified`, cte);
+        return { plan: q.plan, names: q.names.map((n, i) => aliases[i] ?? n) };
+      };
+      const recursive = w.recursive && this.refersTo(query, name);
+      let def: CteDef;
+      if (recursive) {
+        const bound = rename(this.bindRecursiveCte(name, query, { ...ctx, ctes: snapshot }, aliases, cte));
+        def = { name, bind: () => bound };
+      } else {
+        let cached: BoundQuery | null = null;
+        // Bound once: the same plan object is referenced wherever the CTE is used.
+        def = { name, bind: () => (cached ??= rename(this.bindQuery(query, { ...ctx, ctes: snapshot, scope: Scope.empty(), aggs: null, windows: null }))) };
+        if (!ctx.outer) def = { name, bind: () => (cached ??= rename(this.bindQuery(query, { scope: Scope.empty(), outer: null, aggs: null, windows: null, clause: 'SELECT', ctes: snapshot }))) };
+      }
+      ctx.ctes.set(name, def);
+    }
+  }
+
+  private refersTo(node: unknown, name: string): boolean {
+    if (!node || typeof node !== 'object') return false;
+    if (Array.isArray(node)) return node.some((x) => this.refersTo(x, name));
+    const o = node as Record<string, unknown>;
+    if (o.RangeVar && (o.RangeVar as { relname?: string; schemaname?: string }).relname === name && !(o.RangeVar as { schemaname?: string }).schemaname) return true;
+    return Object.values(o).some((x) => this.refersTo(x, name));
+  }
+
+  private bindRecursiveCte(name: string, q: PgNode, ctx: BindContext, aliases: string[] | null, node: PgNode): BoundQuery {
+    if (!q.op || q.op !== 'SETOP_UNION') {
+      throw err(SqlState.invalidRecursion, `recursive query "${name}" does not have the form non-recursive-term UNION [ALL] recursive-term`, node);
+    }
+    const anchor = this.bindQuery(q.larg, { ...ctx, scope: Scope.empty(), aggs: null, windows: null });
+    const names = anchor.names.map((n, i) => aliases?.[i] ?? n);
+    const id = ++cteIds;
+    const fields: Field[] = anchor.plan.schema.map((f, i) => ({ name: names[i]!, type: f.type.id === 'unknown' ? T.text : f.type }));
+    const anchorPlan = this.castPlan(anchor.plan, fields.map((f) => f.type));
+    const work: CteDef = { name, bind: () => ({ plan: { kind: 'worktable', id, schema: fields }, names }) };
+    const rctx: BindContext = { ...ctx, scope: Scope.empty(), aggs: null, windows: null, ctes: new Map(ctx.ctes).set(name, work) };
+    const rec = this.bindQuery(q.rarg, rctx);
+    if (rec.plan.schema.length !== fields.length) throw err(SqlState.syntaxError, 'each UNION query must have the same number of columns', node);
+    const recPlan = this.castPlan(rec.plan, fields.map((f) => f.type));
+    const plan: LogicalPlan = { kind: 'recursive_cte', id, anchor: anchorPlan, recursive: recPlan, all: !!q.all, schema: fields };
+    return { plan, names };
+  }
+
+  /** Adds a projection casting each column to the given types, when any differs. */
+  castPlan(p: LogicalPlan, types: SqlType[]): LogicalPlan {
+    if (p.schema.every((f, i) => f.type.id === types[i]!.id && f.type.precision === types[i]!.precision)) return p;
+    return {
+      kind: 'project', input: p,
+      exprs: p.schema.map((f, i) => coerce({ kind: 'col', index: i, type: f.type }, types[i]!)),
+      schema: p.schema.map((f, i) => ({ name: f.name, type: types[i]! })),
+    };
+  }
+
+  private bindSetOp(s: PgNode, ctx: BindContext): BoundQuery {
+    const sub: BindContext = { ...ctx, scope: Scope.empty(), aggs: null, windows: null };
+    const l = this.bindQuery(s.larg, sub), r = this.bindQuery(s.rarg, sub);
+    const opName = s.op === 'SETOP_UNION' ? 'UNION' : s.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
+    if (l.plan.schema.length !== r.plan.schema.length) {
+      throw err(SqlState.syntaxError, `each ${opName} query must have the same number of columns`, s.rarg);
+    }
+    const types = l.plan.schema.map((f, i) => commonType([f.type, r.plan.schema[i]!.type], opName));
+    const schema = l.plan.schema.map((f, i) => ({ name: l.names[i]!, type: types[i]! }));
+    const plan: LogicalPlan = {
+      kind: 'setop', op: opName.toLowerCase() as 'union', all: !!s.all,
+      left: this.castPlan(l.plan, types), right: this.castPlan(r.plan, types), schema,
+    };
+    return { plan, names: l.names };
+  }
+
+  private bindValues(s: PgNode, ctx: BindContext): BoundQuery {
+    const rows = (s.valuesLists as PgNode[]).map((l) => ((l.List?.items ?? []) as PgNode[]).map((e) => bindExpr(this, { ...ctx, clause: 'VALUES' }, e)));
+    const width = rows[0]!.length;
+    for (const r of rows) if (r.length !== width) throw err(SqlState.syntaxError, 'VALUES lists must all be the same length', s);
+    const types: SqlType[] = [];
+    for (let c = 0; c < width; c++) types.push(commonType(rows.map((r) => r[c]!.type), 'VALUES'));
+    const names = types.map((_, i) => `column${i + 1}`);
+    const plan: LogicalPlan = {
+      kind: 'values', rows: rows.map((r) => r.map((e, c) => coerce(e, types[c]!))),
+      schema: names.map((n, i) => ({ name: n, type: types[i]! })),
+    };
+    return { plan, names };
+  }
+
+  /** ORDER BY / LIMIT on a set operation or VALUES: keys refer to output columns only. */
+  private applySortLimit(s: PgNode, ctx: BindContext, q: BoundQuery): BoundQuery {
+    let plan = q.plan;
+    if (s.sortClause) {
+      const scope = new Scope(scopeOf(null, q.names, plan.schema.map((f) => f.type)));
+      const sctx: BindContext = { ...ctx, scope, aggs: null, windows: null, clause: 'ORDER BY' };
+      const keys = (s.sortClause as PgNode[]).map((x) => bindSortBy(this, sctx, x.SortBy, (n) => {
+        const p = positionalRef(n, q.names.length);
+        if (p !== null) return { kind: 'col', index: p, type: plan.schema[p]!.type };
+        return bindExpr(this, sctx, n);
+      }));
+      plan = { kind: 'sort', input: plan, keys, schema: plan.schema };
+    }
+    plan = this.applyLimit(s, ctx, plan);
+    return { plan, names: q.names };
+  }
+
+  private applyLimit(s: PgNode, ctx: BindContext, plan: LogicalPlan): LogicalPlan {
+    if (!s.limitCount && !s.limitOffset) return plan;
+    const lctx: BindContext = { ...ctx, scope: Scope.empty(), aggs: null, windows: null, clause: 'LIMIT' };
+    const bindCount = (n: PgNode | undefined, what: string): Expr | null => {
+      if (!n) return null;
+      if (n.A_Const?.isnull) return null;
+      const e = bindExpr(this, lctx, n);
+      if (e.type.id === 'unknown' || e.type.id.startsWith('int') || e.type.id === 'numeric' || e.type.id.startsWith('float')) return coerce(e, T.int8);
+      throw err(SqlState.datatypeMismatch, `argument of ${what} must be type bigint, not type ${e.type.id}`, n);
+    };
+    const limit = bindCount(s.limitCount, 'LIMIT'), offset = bindCount(s.limitOffset, 'OFFSET');
+    if (!limit && !offset) return plan;
+    return { kind: 'limit', input: plan, limit, offset, schema: plan.schema };
+  }
+
+  // ---- FROM ----
+
+  bindFrom(items: PgNode[], ctx: BindContext): { plan: LogicalPlan; scope: Scope } {
+    if (!items || items.length === 0) {
+      return { plan: { kind: 'values', rows: [[]], schema: [] }, scope: Scope.empty() };
+    }
+    let acc: { plan: LogicalPlan; scope: Scope } | null = null;
+    for (const it of items) {
+      const r = this.bindFromItem(it, ctx);
+      if (!acc) { acc = r; continue; }
+      this.checkDuplicateAliases(acc.scope, r.scope, it);
+      acc = this.joinPlans(acc, r, 'inner', null);
+    }
+    return acc!;
+  }
+
+  private checkDuplicateAliases(a: Scope, b: Scope, node: PgNode): void {
+    const at = a.tables();
+    for (const t of b.tables()) {
+      if (at.has(t)) throw err(SqlState.duplicateAlias, `table name "${t}" specified more than once`, node);
+    }
+  }
+
+  private joinPlans(l: { plan: LogicalPlan; scope: Scope }, r: { plan: LogicalPlan; scope: Scope }, type: JoinType, on: Expr | null): { plan: LogicalPlan; scope: Scope } {
+    const shift = l.plan.schema.length;
+    const rcols: ScopeColumn[] = r.scope.cols.map((c) => ({ ...c, expr: shiftCols(c.expr, shift) }));
+    const plan: LogicalPlan = { kind: 'join', joinType: type, left: l.plan, right: r.plan, on, nullAware: false, schema: [...l.plan.schema, ...r.plan.schema] };
+    return { plan, scope: new Scope([...l.scope.cols, ...rcols]) };
+  }
+
+  private bindFromItem(it: PgNode, ctx: BindContext): { plan: LogicalPlan; scope: Scope } {
+    const t = nodeType(it);
+    const v = it[t];
+    switch (t) {
+      case 'RangeVar': return this.bindRangeVar(v, ctx);
+      case 'RangeSubselect': {
+        if (v.lateral) throw err(SqlState.featureNotSupported, 'LATERAL is not supported', v.subquery);
+        const sub: BindContext = { ...ctx, scope: Scope.empty(), aggs: null, windows: null, outer: ctx.outer };
+        const q = this.bindQuery(v.subquery.SelectStmt, sub);
+        const alias = v.alias?.aliasname ?? null;
+        const names = this.aliasNames(q.names, v.alias);
+        return { plan: q.plan, scope: new Scope(scopeOf(alias, names, q.plan.schema.map((f) => f.type))) };
+      }
+      case 'JoinExpr': return this.bindJoin(v, ctx);
+      case 'RangeFunction': return this.bindRangeFunction(v, ctx);
+      default: throw err(SqlState.featureNotSupported, `unsupported FROM item ${t}`, v);
+    }
+  }
+
+  private aliasNames(names: string[], alias: PgNode | undefined): string[] {
+    const cn: string[] = alias?.colnames ? (alias.colnames as PgNode[]).map(strVal) : [];
+    if (cn.length > names.length) {
+      throw new QuiverError(SqlState.invalidColumnReference, `table "${alias.aliasname}" has ${names.length} columns available but ${cn.length} columns specified`);
+    }
+    return names.map((n, i) => cn[i] ?? n);
+  }
+
+  private bindRangeVar(v: PgNode, ctx: BindContext): { plan: LogicalPlan; scope: Scope } {
+    const name: string = v.relname;
+    const schema: string | undefined = v.schemaname;
+    const alias: string = v.alias?.aliasname ?? name;
+    const position = v.location !== undefined ? v.location + 1 : undefined;
+    if (!schema) {
+      const cte = ctx.ctes.get(name);
+      if (cte) {
+        const q = cte.bind();
+        const names = this.aliasNames(q.names, v.alias);
+        return { plan: q.plan, scope: new Scope(scopeOf(alias, names, q.plan.schema.map((f) => f.type))) };
+      }
+    } else if (!['public', 'main', 'pg_catalog'].includes(schema)) {
+      throw new QuiverError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, position === undefined ? {} : { position });
+    }
+    const entry = this.catalog.get(name);
+    if (!entry) throw new QuiverError(SqlState.undefinedTable, `relation "${schema ? schema + '.' : ''}${name}" does not exist`, position === undefined ? {} : { position });
+    if (entry.kind === 'view') {
+      if (this.viewDepth > 32) throw new QuiverError(SqlState.invalidRecursion, `infinite recursion detected in view "${name}"`);
+      const vb = new SelectBinder(this.catalog, [], this.viewDepth + 1);
+      const q = vb.bindQuery(entry.query, null);
+      const base = entry.columnNames ? q.names.map((n, i) => entry.columnNames![i] ?? n) : q.names;
+      const names = this.aliasNames(base, v.alias);
+      return { plan: q.plan, scope: new Scope(scopeOf(alias, names, q.plan.schema.map((f) => f.type))) };
+    }
+    const cols = entry.columns;
+    const names = this.aliasNames(cols.map((c) => c.name), v.alias);
+    const plan: LogicalPlan = {
+      kind: 'scan', table: entry, columns: cols.map((_, i) => i), filters: [],
+      schema: cols.map((c, i) => ({ name: names[i]!, type: c.type })),
+    };
+    return { plan, scope: new Scope(scopeOf(alias, names, cols.map((c) => c.type))) };
+  }
+
+  private bindRangeFunction(v: PgNode, ctx: BindContext): { plan: LogicalPlan; scope: Scope } {
+    if (v.lateral) throw err(SqlState.featureNotSupported, 'LATERAL is not supported', v);
+    const fns = v.functions as PgNode[];
+    if (fns.length !== 1) throw err(SqlState.featureNotSupported, 'ROWS FROM with several functions is not supported', v);
+    const call = (fns[0].List?.items ?? fns[0])[0].FuncCall;
+    if (!call) throw err(SqlState.featureNotSupported, 'unsupported function in FROM', v);
+    const parts = (call.funcname as PgNode[]).map(strVal);
+    const name = parts[parts.length - 1]!.toLowerCase();
+    const fctx: BindContext = { ...ctx, aggs: null, windows: null, clause: 'functions in FROM' };
+    const argNodes: PgNode[] = call.args ?? [];
+    let args: Expr[];
+    let outType: SqlType;
+    if (name === 'generate_series') {
+      args = argNodes.map((a) => bindExpr(this, fctx, a));
+      if (args.length < 2 || args.length > 3) throw err(SqlState.undefinedFunction, `function generate_series with ${args.length} arguments does not exist`, call);
+      const ty = commonType(args.slice(0, 2).map((a) => a.type), 'generate_series');
+      if (ty.id === 'timestamp' || ty.id === 'date') {
+        outType = T.timestamp;
+        args = [coerce(args[0]!, T.timestamp), coerce(args[1]!, T.timestamp), coerce(args[2] ?? { kind: 'const', value: null, type: T.interval }, T.interval)];
+        if (args.length < 3 || argNodes.length < 3) throw err(SqlState.undefinedFunction, 'function generate_series(timestamp, timestamp) does not exist', call);
+      } else {
+        outType = ty.id === 'int2' || ty.id === 'unknown' ? T.int4 : ty;
+        if (!['int4', 'int8', 'numeric'].includes(outType.id)) throw err(SqlState.undefinedFunction, `function generate_series(${ty.id}, ${ty.id}) does not exist`, call);
+        args = [coerce(args[0]!, outType), coerce(args[1]!, outType), coerce(args[2] ?? { kind: 'const', value: 1, type: T.int4 }, outType)];
+      }
+    } else if (name === 'unnest') {
+      const arr = argNodes[0]?.A_ArrayExpr ?? argNodes[0]?.TypeCast?.arg?.A_ArrayExpr;
+      if (!arr || argNodes.length !== 1) throw err(SqlState.featureNotSupported, 'unnest() takes one ARRAY[...] argument', call);
+      const elems = ((arr.elements ?? []) as PgNode[]).map((a) => bindExpr(this, fctx, a));
+      let et = commonType(elems.map((e) => e.type), 'ARRAY');
+      const castNode = argNodes[0]?.TypeCast;
+      if (castNode) {
+        const tn = { ...castNode.typeName, arrayBounds: undefined };
+        et = (this.resolveType(tn));
+      }
+      args = elems.map((e) => coerce(e, et));
+      outType = et;
+    } else {
+      throw err(SqlState.featureNotSupported, `function ${name} is not supported in FROM`, call);
+    }
+    const alias: string = v.alias?.aliasname ?? name;
+    const colName = v.alias?.colnames ? strVal(v.alias.colnames[0]) : v.alias?.aliasname ?? name;
+    const names = [colName];
+    const schema: Field[] = [{ name: colName, type: outType }];
+    if (v.ordinality) { names.push(v.alias?.colnames?.[1] ? strVal(v.alias.colnames[1]) : 'ordinality'); schema.push({ name: names[1]!, type: T.int8 }); }
+    const plan: LogicalPlan = { kind: 'tablefunc', name, args, withOrdinality: !!v.ordinality, schema };
+    return { plan, scope: new Scope(scopeOf(alias, names, schema.map((f) => f.type))) };
+  }
+
+  private resolveType(tn: PgNode): SqlType {
+    return castTo({ kind: 'const', value: null, type: T.unknown }, resolveTypeNameLocal(tn), true).type;
+  }
+
+  private bindJoin(v: PgNode, ctx: BindContext): { plan: LogicalPlan; scope: Scope } {
+    const l = this.bindFromItem(v.larg, ctx);
+    const r = this.bindFromItem(v.rarg, ctx);
+    this.checkDuplicateAliases(l.scope, r.scope, v.rarg);
+    const jt: JoinType = v.jointype === 'JOIN_LEFT' ? 'left' : v.jointype === 'JOIN_RIGHT' ? 'right' : v.jointype === 'JOIN_FULL' ? 'full' : 'inner';
+    const joined = this.joinPlans(l, r, jt, null);
+    let using: string[] | null = null;
+    if (v.isNatural) {
+      const rnames = new Set(r.scope.cols.filter((c) => c.unqualified).map((c) => c.name));
+      using = [...new Set(l.scope.cols.filter((c) => c.unqualified && rnames.has(c.name)).map((c) => c.name))];
+    } else if (v.usingClause) using = (v.usingClause as PgNode[]).map(strVal);
+    let on: Expr | null = null;
+    let scope = joined.scope;
+    if (using) {
+      const shift = l.plan.schema.length;
+      const merged: ScopeColumn[] = [];
+      const conds: Expr[] = [];
+      const hidden = new Set<ScopeColumn>();
+      for (const name of using) {
+        const lc = l.scope.find(name, null);
+        const rc0 = r.scope.find(name, null);
+        if (!lc) throw err(SqlState.undefinedColumn, `column "${name}" specified in USING clause does not exist in left table`, v);
+        if (!rc0) throw err(SqlState.undefinedColumn, `column "${name}" specified in USING clause does not exist in right table`, v);
+        const rc = joined.scope.cols[l.scope.cols.length + r.scope.cols.indexOf(rc0)]!;
+        const eq = bindOperator('=', [lc.expr, rc.expr], v) as Extract<Expr, { kind: 'call' }>;
+        conds.push(eq);
+        const [le, re] = eq.args as [Expr, Expr];
+        const type = le.type;
+        const mexpr: Expr = jt === 'full' ? { kind: 'coalesce', args: [le, coerce(re, type)], type }
+          : jt === 'right' ? coerce(re, type) : le;
+        merged.push({ name, table: null, expr: mexpr, star: true, unqualified: true });
+        hidden.add(lc); hidden.add(rc);
+        void shift;
+      }
+      on = conds.length === 1 ? conds[0]! : { kind: 'and', args: conds, type: T.bool };
+      const rest = joined.scope.cols.map((c) => (hidden.has(c) ? { ...c, star: false, unqualified: false } : c));
+      scope = new Scope([...merged, ...rest]);
+    } else if (v.quals) {
+      const jctx: BindContext = { ...ctx, scope: joined.scope, aggs: null, windows: null, clause: 'JOIN conditions' };
+      on = requireBool(bindExpr(this, jctx, v.quals), 'JOIN/ON', v.quals);
+    }
+    const plan = { ...(joined.plan as Extract<LogicalPlan, { kind: 'join' }>), on };
+    if (v.alias) {
+      const alias: string = v.alias.aliasname;
+      const vis = scope.cols.filter((c) => c.star);
+      const names = this.aliasNames(vis.map((c) => c.name), v.alias);
+      // An aliased join hides the names of the tables inside it.
+      return { plan, scope: new Scope(vis.map((c, i) => ({ ...c, name: names[i]!, table: alias, unqualified: true }))) };
+    }
+    return { plan, scope };
+  }
+
+  // ---- SELECT ----
+
+  private bindSimpleSelect(s: PgNode, ctx: BindContext): BoundQuery {
+    if (s.intoClause) throw err(SqlState.featureNotSupported, 'SELECT INTO is not supported; use CREATE TABLE AS', s);
+    const from = this.bindFrom(s.fromClause ?? [], ctx);
+    let plan = from.plan;
+    const fctx: BindContext = { ...ctx, scope: from.scope, aggs: null, windows: null, clause: 'WHERE' };
+    if (s.whereClause) {
+      const pred = requireBool(bindExpr(this, fctx, s.whereClause), 'WHERE', s.whereClause);
+      plan = { kind: 'filter', input: plan, predicate: pred, schema: plan.schema };
+    }
+    const aggs = new AggCollector();
+    const wins = new WindowCollector();
+    const sctx: BindContext = { ...ctx, scope: from.scope, aggs, windows: wins, clause: 'SELECT' };
+
+    // Select list (stars expanded).
+    const targets: Expr[] = [];
+    const names: string[] = [];
+    for (const rt of (s.targetList ?? []) as PgNode[]) {
+      const r = rt.ResTarget;
+      const val = r.val;
+      const cref = val.ColumnRef;
+      if (cref && strVal(cref.fields[cref.fields.length - 1]) === '*') {
+        const fields = (cref.fields as PgNode[]).map(strVal);
+        const table = fields.length >= 2 ? fields[fields.length - 2]! : null;
+        const cols = from.scope.cols.filter((c) => (table === null ? c.star : c.table === table && (c.star || c.unqualified || !c.star)));
+        const pick = table === null ? cols : from.scope.cols.filter((c) => c.table === table);
+        if (table !== null && pick.length === 0) throw err(SqlState.undefinedTable, `missing FROM-clause entry for table "${table}"`, cref);
+        if (table === null && (s.fromClause ?? []).length === 0) throw err(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', cref);
+        for (const c of pick) { targets.push(c.expr); names.push(c.name); }
+        void cols;
+        continue;
+      }
+      let e = bindExpr(this, sctx, val);
+      if (e.type.id === 'unknown') e = coerce(e, T.text);
+      targets.push(e);
+      names.push(r.name ?? figureColname(val));
+    }
+
+    // GROUP BY
+    const groupExprs: Expr[] = [];
+    const groupKeys = new Map<string, number>();
+    const addKey = (e: Expr): number => {
+      const k = exprKey(e);
+      let i = groupKeys.get(k);
+      if (i === undefined) { i = groupExprs.length; groupExprs.push(e); groupKeys.set(k, i); }
+      return i;
+    };
+    const gctx: BindContext = { ...ctx, scope: from.scope, aggs: null, windows: null, clause: 'GROUP BY' };
+    const bindGroupItem = (n: PgNode): number => {
+      const p = positionalRef(n, targets.length);
+      if (p !== null) {
+        if (containsRef(targets[p]!, AGG_BASE)) throw err(SqlState.groupingError, 'aggregate functions are not allowed in GROUP BY', n);
+        return addKey(targets[p]!);
+      }
+      const cref = n.ColumnRef;
+      if (cref && cref.fields.length === 1) {
+        const name = strVal(cref.fields[0]);
+        if (!from.scope.find(name, null) && !(ctx.outer && false)) {
+          const ti = names.indexOf(name);
+          if (ti >= 0) return addKey(targets[ti]!);
+        }
+      }
+      return addKey(bindExpr(this, gctx, n));
+    };
+    let sets: number[][] | null = null;
+    if (s.groupClause) {
+      const setLists: number[][][] = [];
+      for (const g of s.groupClause as PgNode[]) {
+        if (g.GroupingSet) setLists.push(this.groupingSet(g.GroupingSet, bindGroupItem));
+        else setLists.push([[bindGroupItem(g)]]);
+      }
+      if (setLists.some((l) => l.length !== 1 || (s.groupClause as PgNode[]).some((g: PgNode) => g.GroupingSet))) {
+        // Cross product of the items' set lists, as GROUP BY a, ROLLUP(b, c) means.
+        let acc: number[][] = [[]];
+        for (const l of setLists) acc = acc.flatMap((a) => l.map((b) => [...a, ...b]));
+        sets = acc.map((x) => [...new Set(x)].sort((a, b) => a - b));
+      }
+    }
+    const having = s.havingClause ? requireBool(bindExpr(this, { ...sctx, clause: 'HAVING' }, s.havingClause), 'HAVING', s.havingClause) : null;
+
+    // ORDER BY (bound in the select-list context so it may use aggregates and window calls).
+    const orderKeys: SortKey[] = [];
+    const extraTargets: Expr[] = [];
+    if (s.sortClause) {
+      for (const x of s.sortClause as PgNode[]) {
+        const sb = x.SortBy;
+        orderKeys.push(bindSortBy(this, { ...sctx, clause: 'ORDER BY' }, sb, (n) => {
+          const p = positionalRef(n, names.length);
+          if (p !== null) return { kind: 'col', index: -1 - p, type: targets[p]!.type };
+          const cref = n.ColumnRef;
+          if (cref && cref.fields.length === 1) {
+            const name = strVal(cref.fields[0]);
+            const hits = names.map((nm, i) => (nm === name ? i : -1)).filter((i) => i >= 0);
+            if (hits.length > 0) {
+              const first = targets[hits[0]!]!;
+              if (hits.some((h) => exprKey(targets[h]!) !== exprKey(first))) throw err(SqlState.ambiguousColumn, `ORDER BY "${name}" is ambiguous`, n);
+              return { kind: 'col', index: -1 - hits[0]!, type: first.type };
+            }
+          }
+          return bindExpr(this, { ...sctx, clause: 'ORDER BY' }, n);
+        }));
+      }
+    }
+    const isAgg = aggs.aggs.length > 0 || s.groupClause !== undefined || having !== null;
+
+    // Resolve ORDER BY keys to target positions (negative markers) or hidden extra targets.
+    const targetKeys = targets.map(exprKey);
+    const sortRefs: { idx: number; desc: boolean; nullsFirst: boolean }[] = orderKeys.map((k) => {
+      if (k.expr.kind === 'col' && k.expr.index < 0) return { idx: -1 - k.expr.index, desc: k.desc, nullsFirst: k.nullsFirst };
+      const ti = targetKeys.indexOf(exprKey(k.expr));
+      if (ti >= 0) return { idx: ti, desc: k.desc, nullsFirst: k.nullsFirst };
+      extraTargets.push(k.expr);
+      return { idx: targets.length + extraTargets.length - 1, desc: k.desc, nullsFirst: k.nullsFirst };
+    });
+
+    // DISTINCT ON keys
+    let distinctOn: number[] | null = null;
+    const distinct = s.distinctClause as PgNode[] | undefined;
+    if (distinct && distinct.length > 0 && Object.keys(distinct[0]).length > 0) {
+      distinctOn = distinct.map((n) => {
+        const p = positionalRef(n, names.length);
+        if (p !== null) return p;
+        const cref = n.ColumnRef;
+        if (cref && cref.fields.length === 1) {
+          const i = names.indexOf(strVal(cref.fields[0]));
+          if (i >= 0) return i;
+        }
+        const e = bindExpr(this, sctx, n);
+        const ti = targetKeys.indexOf(exprKey(e));
+        if (ti >= 0) return ti;
+        extraTargets.push(e);
+        return targets.length + extraTargets.length - 1;
+      });
+    }
+
+    let all = [...targets, ...extraTargets];
+    let havingE = having;
+    let windowCalls = wins.calls;
+    if (isAgg) {
+      const nk = groupExprs.length;
+      const hasSets = sets !== null;
+      const rewrite = (e: Expr): Expr => rewriteForAggregate(e, groupExprs, groupKeys, nk, hasSets ? nk + aggs.aggs.length : -1);
+      const aggNode: LogicalPlan = {
+        kind: 'aggregate', input: plan, groupBy: groupExprs, aggs: aggs.aggs, groupingSets: sets,
+        schema: [
+          ...groupExprs.map((g, i) => ({ name: `group${i}`, type: g.type })),
+          ...aggs.aggs.map((a, i) => ({ name: `${a.fn.name}${i}`, type: a.type })),
+          ...(hasSets ? [{ name: 'grouping_id', type: T.int4 }] : []),
+        ],
+      };
+      for (const a of aggs.aggs) checkNoUngrouped(a);
+      plan = aggNode;
+      all = all.map(rewrite);
+      if (havingE) havingE = rewrite(havingE);
+      windowCalls = windowCalls.map((w) => rewriteWindow(w, rewrite));
+    }
+    if (havingE) plan = { kind: 'filter', input: plan, predicate: havingE, schema: plan.schema };
+    if (windowCalls.length > 0) {
+      const base = plan.schema.length;
+      plan = {
+        kind: 'window', input: plan, calls: windowCalls,
+        schema: [...plan.schema, ...windowCalls.map((w, i) => ({ name: `${w.fn.name}${i}`, type: w.type }))],
+      };
+      all = all.map((e) => remapRefs(e, WIN_BASE, base));
+    }
+    for (const e of all) {
+      if (containsRef(e, WIN_BASE)) throw err(SqlState.windowingError, 'window functions are not allowed here', s);
+    }
+    const fields: Field[] = all.map((e, i) => ({ name: names[i] ?? `?sort${i}`, type: e.type }));
+    plan = { kind: 'project', input: plan, exprs: all, schema: fields };
+    const visible = targets.length;
+    const sortKeys: SortKey[] = sortRefs.map((r) => ({ expr: { kind: 'col', index: r.idx, type: fields[r.idx]!.type }, desc: r.desc, nullsFirst: r.nullsFirst }));
+    if (distinct && distinctOn === null) {
+      // Plain DISTINCT: ORDER BY may use only select-list expressions.
+      if (sortRefs.some((r) => r.idx >= visible)) {
+        throw err(SqlState.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', s.sortClause[0]);
+      }
+      plan = { kind: 'distinct', input: plan, onKeys: null, schema: plan.schema };
+      if (sortKeys.length) plan = { kind: 'sort', input: plan, keys: sortKeys, schema: plan.schema };
+    } else if (distinctOn) {
+      // DISTINCT ON keeps the first row of each key in ORDER BY order; its keys must lead ORDER BY.
+      const onSet = new Set(distinctOn);
+      for (let i = 0; i < Math.min(sortRefs.length, distinctOn.length); i++) {
+        if (!onSet.has(sortRefs[i]!.idx)) throw err(SqlState.invalidColumnReference, 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', s.sortClause[0]);
+      }
+      if (sortKeys.length) plan = { kind: 'sort', input: plan, keys: sortKeys, schema: plan.schema };
+      plan = { kind: 'distinct', input: plan, onKeys: distinctOn.map((i) => ({ kind: 'col', index: i, type: fields[i]!.type })), schema: plan.schema };
+    } else if (sortKeys.length) {
+      plan = { kind: 'sort', input: plan, keys: sortKeys, schema: plan.schema };
+    }
+    plan = this.applyLimit(s, ctx, plan);
+    if (all.length > visible) {
+      plan = { kind: 'project', input: plan, exprs: fields.slice(0, visible).map((f, i) => ({ kind: 'col', index: i, type: f.type })), schema: fields.slice(0, visible) };
+    }
+    return { plan, names: names.slice(0, visible) };
+  }
+
+  private groupingSet(g: PgNode, bindItem: (n: PgNode) => number): number[][] {
+    const content = (g.content ?? []) as PgNode[];
+    const item = (n: PgNode): number[] => {
+      if (n.RowExpr) return ((n.RowExpr.args ?? []) as PgNode[]).map(bindItem);
+      if (n.GroupingSet) {
+        const inner = this.groupingSet(n.GroupingSet, bindItem);
+        if (inner.length !== 1) throw err(SqlState.featureNotSupported, 'nested grouping sets are not supported here', n);
+        return inner[0]!;
+      }
+      return [bindItem(n)];
+    };
+    switch (g.kind) {
+      case 'GROUPING_SET_EMPTY': return [[]];
+      case 'GROUPING_SET_SIMPLE': return [content.flatMap(item)];
+      case 'GROUPING_SET_ROLLUP': {
+        const parts = content.map(item);
+        const out: number[][] = [];
+        for (let i = parts.length; i >= 0; i--) out.push(parts.slice(0, i).flat());
+        return out;
+      }
+      case 'GROUPING_SET_CUBE': {
+        const parts = content.map(item);
+        const out: number[][] = [];
+        const n = parts.length;
+        for (let m = (1 << n) - 1; m >= 0; m--) {
+          const s: number[] = [];
+          for (let i = 0; i < n; i++) if (m & (1 << (n - 1 - i))) s.push(...parts[i]!);
+          out.push(s);
+        }
+        return out;
+      }
+      case 'GROUPING_SET_SETS': {
+        return content.flatMap((c) => (c.GroupingSet ? this.groupingSet(c.GroupingSet, bindItem) : [item(c)]));
+      }
+      default: throw err(SqlState.featureNotSupported, `unsupported grouping set ${g.kind}`, g);
+    }
+  }
+}
+
+function resolveTypeNameLocal(tn: PgNode): SqlType {
+  // Local import keeps bind_select free of a second resolver.
+  return resolveTypeNameFn(tn);
+}
+import { resolveTypeName as resolveTypeNameFn } from './types_parse.js';
+
+/** A bare integer constant in ORDER BY / GROUP BY / DISTINCT ON is a select-list position. */
+function positionalRef(n: PgNode, count: number): number | null {
+  const c = n.A_Const;
+  if (!c || c.ival === undefined) return null;
+  const p = (c.ival.ival ?? 0) as number;
+  if (p < 1 || p > count) {
+    throw new QuiverError(SqlState.invalidColumnReference, `position ${p} is not in select list`, c.location !== undefined ? { position: c.location + 1 } : {});
+  }
+  return p - 1;
+}
+
+function shiftCols(e: Expr, by: number): Expr {
+  return transformExpr(e, (x) => (x.kind === 'col' && x.index < AGG_BASE ? { ...x, index: x.index + by } : x));
+}
+
+function containsRef(e: Expr, base: number): boolean {
+  let found = false;
+  const walk = (x: Expr): void => {
+    if (x.kind === 'col' && x.index >= base && x.index < base + 1_000_000) found = true;
+    mapChildren(x, (c) => { walk(c); return c; });
+  };
+  walk(e);
+  return found;
+}
+
+function remapRefs(e: Expr, base: number, to: number): Expr {
+  return transformExpr(e, (x) => (x.kind === 'col' && x.index >= base && x.index < base + 1_000_000 ? { ...x, index: to + x.index - base } : x));
+}
+
+function checkNoUngrouped(a: AggCall): void { void a; }
+
+/**
+ * Rewrites a select-list expression over the Aggregate's output: group-key subtrees become key
+ * columns, aggregate refs become aggregate columns; any other column is a grouping error.
+ */
+function rewriteForAggregate(e: Expr, keys: Expr[], keyIdx: Map<string, number>, nk: number, gidCol: number): Expr {
+  const rec = (x: Expr): Expr => {
+    if (x.kind === 'call' && x.fn === (groupingFn as unknown)) {
+      if (gidCol < 0) {
+        return { kind: 'const', value: 0, type: T.int4 };
+      }
+      const positions = x.args.slice(1).map((a) => {
+        const k = keyIdx.get(exprKey(a));
+        if (k === undefined) throw new QuiverError(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level');
+        return k;
+      });
+      return groupingBits({ kind: 'col', index: gidCol, type: T.int4 }, positions);
+    }
+    const k = keyIdx.get(exprKey(x));
+    if (k !== undefined && x.kind !== 'const') return { kind: 'col', index: k, type: keys[k]!.type };
+    if (x.kind === 'col') {
+      if (x.index >= AGG_BASE && x.index < WIN_BASE) return { kind: 'col', index: nk + x.index - AGG_BASE, type: x.type };
+      if (x.index >= WIN_BASE) return x;
+      throw new QuiverError(SqlState.groupingError, `column "${colName(x.index)}" must appear in the GROUP BY clause or be used in an aggregate function`);
+    }
+    return mapChildren(x, rec);
+  };
+  return rec(e);
+}
+function colName(i: number): string { return `#${i}`; }
+
+/** GROUPING(a, b, ...): bit (n-1-i) set when argument i is not grouped in the row's set. */
+function groupingBits(gid: Expr, positions: number[]): Expr {
+  const fn = {
+    name: 'grouping_bits', args: ['int4' as const], ret: T.int4, strict: true,
+    inline: ([g]: string[]) => `(${positions.map((p, i) => `(((${g} >> ${p}) & 1) << ${positions.length - 1 - i})`).join(' | ') || '0'})`,
+  };
+  return { kind: 'call', fn, args: [gid], type: T.int4 };
+}
+
+function rewriteWindow(w: WindowCall, f: (e: Expr) => Expr): WindowCall {
+  return {
+    ...w,
+    args: w.args.map(f),
+    filter: w.filter ? f(w.filter) : null,
+    partitionBy: w.partitionBy.map(f),
+    orderBy: w.orderBy.map((k) => ({ ...k, expr: f(k.expr) })),
+    frame: {
+      ...w.frame,
+      start: 'offset' in w.frame.start ? { ...w.frame.start, offset: f(w.frame.start.offset) } : w.frame.start,
+      end: 'offset' in w.frame.end ? { ...w.frame.end, offset: f(w.frame.end.offset) } : w.frame.end,
+    },
+  };
+}
+
+export { GROUPING_ID };

@@ -1,0 +1,69 @@
+/**
+ * Wraps libpg-query (PostgreSQL's own grammar compiled to WebAssembly). Produces the raw parse
+ * tree of each statement with its source text; syntax errors become QuiverError 42601.
+ */
+import { loadModule, parseSync } from 'libpg-query';
+import { QuiverError, SqlState } from '../common/errors.js';
+
+/** A node of PostgreSQL's raw parse tree: `{ NodeType: { ...fields } }`. */
+// The parse tree is JSON from the WASM parser; we walk it with typed accessors in the binder.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type PgNode = any;
+
+export interface ParsedStatement {
+  /** e.g. 'SelectStmt', 'InsertStmt' */
+  type: string;
+  node: PgNode;
+  /** The statement's own text (without the trailing semicolon). */
+  text: string;
+  /** Offset of the statement in the whole input, to turn node locations into cursor positions. */
+  offset: number;
+}
+
+let loaded: Promise<void> | null = null;
+export function initParser(): Promise<void> {
+  if (!loaded) loaded = loadModule();
+  return loaded;
+}
+
+function byteToCharOffset(sql: string, byteOffset: number): number {
+  // libpg-query reports byte offsets into the UTF-8 text; PostgreSQL's cursor counts characters.
+  const buf = Buffer.from(sql, 'utf8');
+  return buf.subarray(0, byteOffset).toString('utf8').length;
+}
+
+const hasNonAscii = (s: string): boolean => /[^\x00-\x7f]/.test(s);
+
+export function parseSql(sql: string): ParsedStatement[] {
+  let tree: PgNode;
+  try {
+    tree = parseSync(sql);
+  } catch (e) {
+    const err = e as { message?: string; sqlDetails?: { cursorPosition?: number } };
+    const pos = err.sqlDetails?.cursorPosition;
+    const msg = err.message ?? 'syntax error';
+    const position = pos === undefined ? undefined : (hasNonAscii(sql) ? byteToCharOffset(sql, pos) : pos) + 1;
+    const code = /unterminated|syntax error|at or near|at end of input/i.test(msg) ? SqlState.syntaxError
+      : /out of range/i.test(msg) ? SqlState.numericOutOfRange : SqlState.syntaxError;
+    throw new QuiverError(code, msg, position === undefined ? {} : { position });
+  }
+  const out: ParsedStatement[] = [];
+  const nonAscii = hasNonAscii(sql);
+  const buf = nonAscii ? Buffer.from(sql, 'utf8') : null;
+  for (const s of tree.stmts ?? []) {
+    const start: number = s.stmt_location ?? 0;
+    const len: number | undefined = s.stmt_len;
+    let text: string, offset: number;
+    if (buf) {
+      const end = len === undefined || len === 0 ? buf.length : start + len;
+      text = buf.subarray(start, end).toString('utf8');
+      offset = buf.subarray(0, start).toString('utf8').length;
+    } else {
+      text = len === undefined || len === 0 ? sql.slice(start) : sql.slice(start, start + len);
+      offset = start;
+    }
+    const type = Object.keys(s.stmt)[0]!;
+    out.push({ type, node: s.stmt[type], text: text.trim(), offset });
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+/**
+ * Function registry: scalar, aggregate and window functions by name, with PostgreSQL-style overload
+ * resolution. Operators (+, =, ||, ...) are registered as functions named by their symbol.
+ */
+import type { SqlType, TypeId } from '../common/types.js';
+import { T, canImplicitCast, category, numericRank, isText } from '../common/types.js';
+import type { Vector } from '../common/vector.js';
+
+/** 'any' accepts every type (polymorphic); 'anynum'... are not used: overloads are listed. */
+export type ArgSpec = TypeId | 'any';
+
+export interface ScalarFunction {
+  name: string;
+  args: ArgSpec[];
+  /** Extra arguments repeat the last spec. */
+  variadic?: boolean;
+  ret: SqlType | ((args: SqlType[]) => SqlType);
+  /** NULL in any argument gives NULL without calling the function. */
+  strict: boolean;
+  volatile?: boolean;
+  /**
+   * JavaScript expression over the (non-null) argument expressions. It may use the runtime
+   * helpers object `H` (physical/runtime.ts). Preferred over impl for hot operators.
+   */
+  inline?: (a: string[], argTypes: SqlType[], ret: SqlType) => string;
+  /** Called with engine values (non-null when strict). May return null. */
+  impl?: (...args: never[]) => unknown;
+  /** Whether the result depends on the argument types at run time (impl receives them last). */
+  needsTypes?: boolean;
+}
+
+/** Vectorized grouped accumulator: one state slot per group id. */
+export interface Accumulator {
+  /** Make room for group ids < n. */
+  resize(n: number): void;
+  /** Add rows i (sel ? sel[k] : k for k < n) to groups gids[k]; args are the argument vectors. */
+  update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void;
+  /** Fold another accumulator's group `from` into this one's group `into` (partial aggregation). */
+  merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void;
+  /** One value per group 0..n-1. */
+  finish(n: number): Vector;
+}
+
+export interface AggregateFunction {
+  name: string;
+  args: ArgSpec[];
+  ret: SqlType | ((args: SqlType[]) => SqlType);
+  /** Creates an accumulator for the bound argument types and result type. */
+  create(argTypes: SqlType[], ret: SqlType, extra?: unknown): Accumulator;
+  /** count(*) style: no arguments, counts rows. */
+  star?: boolean;
+  /** true for aggregates that ignore NULL inputs (all standard ones except count(*)). */
+  strict: boolean;
+}
+
+export interface WindowFunction {
+  name: string;
+  args: ArgSpec[];
+  ret: SqlType | ((args: SqlType[]) => SqlType);
+}
+
+const scalars = new Map<string, ScalarFunction[]>();
+const aggregates = new Map<string, AggregateFunction[]>();
+const windows = new Map<string, WindowFunction[]>();
+
+export function registerScalar(f: ScalarFunction): void {
+  const l = scalars.get(f.name) ?? [];
+  l.push(f);
+  scalars.set(f.name, l);
+}
+export function registerAggregate(f: AggregateFunction): void {
+  const l = aggregates.get(f.name) ?? [];
+  l.push(f);
+  aggregates.set(f.name, l);
+}
+export function registerWindow(f: WindowFunction): void {
+  const l = windows.get(f.name) ?? [];
+  l.push(f);
+  windows.set(f.name, l);
+}
+
+export function hasScalar(name: string): boolean { return scalars.has(name); }
+export function hasAggregate(name: string): boolean { return aggregates.has(name); }
+export function hasWindow(name: string): boolean { return windows.has(name); }
+
+export function returnType<F extends { ret: SqlType | ((a: SqlType[]) => SqlType) }>(f: F, args: SqlType[]): SqlType {
+  return typeof f.ret === 'function' ? f.ret(args) : f.ret;
+}
+
+export interface Resolved<F> { fn: F; argTypes: SqlType[] }
+
+/**
+ * Picks the overload with the cheapest implicit casts, as PostgreSQL's func_select_candidate does
+ * in spirit: exact matches first, then preferred types of the same category (text, float8, ...).
+ */
+function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] | undefined, args: SqlType[]): Resolved<F> | null {
+  if (!cands) return null;
+  let best: Resolved<F> | null = null;
+  let bestCost = Infinity;
+  for (const f of cands) {
+    const n = args.length;
+    if (f.variadic ? n < f.args.length - 1 : n !== f.args.length) continue;
+    let cost = 0;
+    const argTypes: SqlType[] = [];
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      const spec = i < f.args.length ? f.args[i]! : f.args[f.args.length - 1]!;
+      const a = args[i]!;
+      if (spec === 'any') { argTypes.push(a.id === 'unknown' ? T.text : a); continue; }
+      if (a.id === spec) { argTypes.push(a); continue; }
+      if (a.id === 'unknown') {
+        // An untyped literal prefers text, then any other type of the category of the other args.
+        cost += isText(spec) ? (spec === 'text' ? 1 : 2) : 3;
+        argTypes.push(typeOf(spec));
+        continue;
+      }
+      if (!canImplicitCast(a.id, spec)) { ok = false; break; }
+      const rf = numericRank(a.id), rt = numericRank(spec);
+      cost += rf && rt ? 10 + (rt - rf) : category(spec) === 'S' ? (spec === 'text' ? 10 : 11) : 12;
+      argTypes.push(typeOf(spec));
+    }
+    if (!ok) continue;
+    if (cost < bestCost) { best = { fn: f, argTypes }; bestCost = cost; }
+  }
+  return best;
+}
+
+export function typeOf(id: TypeId): SqlType { return T[id]; }
+
+export function resolveScalar(name: string, args: SqlType[]): Resolved<ScalarFunction> | null { return resolve(scalars.get(name), args); }
+export function resolveAggregate(name: string, args: SqlType[]): Resolved<AggregateFunction> | null { return resolve(aggregates.get(name), args); }
+export function resolveWindow(name: string, args: SqlType[]): Resolved<WindowFunction> | null { return resolve(windows.get(name), args); }

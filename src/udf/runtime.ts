@@ -1,0 +1,236 @@
+/**
+ * Helpers that generated expression code calls through the `H` object: overflow checks, errors,
+ * casts, LIKE. Kept monomorphic and small so V8 inlines them into the generated loops.
+ */
+import { QuiverError, SqlState } from '../common/errors.js';
+import { Decimal, applyTypmod } from '../common/decimal.js';
+import * as dt from '../common/datetime.js';
+import type { SqlType } from '../common/types.js';
+
+const I4_MIN = -2147483648, I4_MAX = 2147483647;
+const I2_MIN = -32768, I2_MAX = 32767;
+const I8_MIN = -(2n ** 63n), I8_MAX = 2n ** 63n - 1n;
+
+function outOfRange(what: string): never { throw new QuiverError(SqlState.numericOutOfRange, `${what} out of range`); }
+export function divByZero(): never { throw new QuiverError(SqlState.divisionByZero, 'division by zero'); }
+
+export function i2(x: number): number { if (x < I2_MIN || x > I2_MAX) outOfRange('smallint'); return x; }
+export function i4(x: number): number { if (x < I4_MIN || x > I4_MAX) outOfRange('integer'); return x; }
+export function i8(x: bigint): bigint { if (x < I8_MIN || x > I8_MAX) outOfRange('bigint'); return x; }
+export function i2div(a: number, b: number): number { if (b === 0) divByZero(); return i2(Math.trunc(a / b)); }
+export function i4div(a: number, b: number): number { if (b === 0) divByZero(); return i4(Math.trunc(a / b)); }
+export function i8div(a: bigint, b: bigint): bigint { if (b === 0n) divByZero(); return i8(a / b); }
+export function imod(a: number, b: number): number { if (b === 0) divByZero(); const r = a % b; return r === 0 ? 0 : r; }
+export function i8mod(a: bigint, b: bigint): bigint { if (b === 0n) divByZero(); return a % b; }
+export function f8(x: number, a: number, b: number): number {
+  if (!Number.isFinite(x) && Number.isFinite(a) && Number.isFinite(b)) {
+    if (Number.isNaN(x)) return x;
+    throw new QuiverError(SqlState.numericOutOfRange, 'value out of range: overflow');
+  }
+  return x;
+}
+export function f8div(a: number, b: number): number { if (b === 0) divByZero(); return a / b; }
+export function f4(x: number): number {
+  const r = Math.fround(x);
+  if (!Number.isFinite(r) && Number.isFinite(x)) throw new QuiverError(SqlState.numericOutOfRange, 'value out of range: overflow');
+  return r;
+}
+export function fmod(a: number, b: number): number { if (b === 0) divByZero(); return a % b; }
+export function dadd(a: Decimal, b: Decimal): Decimal { return a.add(b); }
+
+/** Text → integer types, as PostgreSQL's int4in: optional sign, digits, surrounding spaces. */
+function parseIntText(s: string, what: string): bigint {
+  const t = s.trim();
+  if (!/^[+-]?\d+$/.test(t)) {
+    // PostgreSQL 15 also takes underscores? No (16+). Reject anything else.
+    throw new QuiverError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${what}: "${s}"`);
+  }
+  return BigInt(t);
+}
+export function textToI4(s: string): number {
+  const v = parseIntText(s, 'integer');
+  if (v < BigInt(I4_MIN) || v > BigInt(I4_MAX)) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type integer`);
+  return Number(v);
+}
+export function textToI2(s: string): number {
+  const v = parseIntText(s, 'smallint');
+  if (v < BigInt(I2_MIN) || v > BigInt(I2_MAX)) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type smallint`);
+  return Number(v);
+}
+export function textToI8(s: string): bigint {
+  const v = parseIntText(s, 'bigint');
+  if (v < I8_MIN || v > I8_MAX) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type bigint`);
+  return v;
+}
+export function textToF8(s: string, what = 'double precision'): number {
+  const t = s.trim().toLowerCase();
+  if (t === 'nan') return NaN;
+  if (t === 'infinity' || t === '+infinity' || t === 'inf' || t === '+inf') return Infinity;
+  if (t === '-infinity' || t === '-inf') return -Infinity;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) {
+    throw new QuiverError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${what}: "${s}"`);
+  }
+  const v = Number(t);
+  if (!Number.isFinite(v)) throw new QuiverError(SqlState.numericOutOfRange, `"${s}" is out of range for type ${what}`);
+  return v;
+}
+export function textToF4(s: string): number { return f4(textToF8(s, 'real')); }
+export function textToBool(s: string): boolean {
+  const t = s.trim().toLowerCase();
+  if (t.length > 0) {
+    if ('true'.startsWith(t) || 'yes'.startsWith(t) || t === 'on' || t === '1') return true;
+    if ('false'.startsWith(t) || 'no'.startsWith(t) || t === 'off' || t === 'of' && false || t === '0') return false;
+  }
+  throw new QuiverError(SqlState.invalidTextRepresentation, `invalid input syntax for type boolean: "${s}"`);
+}
+export function textToNumeric(s: string): Decimal { return Decimal.parse(s); }
+
+/** float → integer casts round half to even (rint), as PostgreSQL does. */
+export function f8ToI4(x: number): number {
+  if (Number.isNaN(x)) outOfRange('integer');
+  const r = roundHalfEven(x);
+  if (r < I4_MIN || r > I4_MAX) outOfRange('integer');
+  return r;
+}
+export function f8ToI2(x: number): number {
+  if (Number.isNaN(x)) outOfRange('smallint');
+  const r = roundHalfEven(x);
+  if (r < I2_MIN || r > I2_MAX) outOfRange('smallint');
+  return r;
+}
+export function f8ToI8(x: number): bigint {
+  if (!Number.isFinite(x)) outOfRange('bigint');
+  const r = roundHalfEven(x);
+  if (r < -9223372036854775808 || r >= 9223372036854775808) outOfRange('bigint');
+  return BigInt(r);
+}
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+export function i8ToI4(x: bigint): number { if (x < BigInt(I4_MIN) || x > BigInt(I4_MAX)) outOfRange('integer'); return Number(x); }
+export function i8ToI2(x: bigint): number { if (x < BigInt(I2_MIN) || x > BigInt(I2_MAX)) outOfRange('smallint'); return Number(x); }
+export function numToI4(d: Decimal): number { const v = d.toBigIntRound(); if (v < BigInt(I4_MIN) || v > BigInt(I4_MAX)) outOfRange('integer'); return Number(v); }
+export function numToI2(d: Decimal): number { const v = d.toBigIntRound(); if (v < BigInt(I2_MIN) || v > BigInt(I2_MAX)) outOfRange('smallint'); return Number(v); }
+export function numToI8(d: Decimal): bigint { return i8(d.toBigIntRound()); }
+
+/** float8 output as PostgreSQL 15 prints it (shortest round-trip form). */
+export function f8ToText(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const ax = Math.abs(x);
+  if (ax >= 1e-4 && ax < 1e15) return String(x);
+  // PostgreSQL uses exponent form like 1e+15, 1.5e-05 (two-digit exponent at least).
+  const [m, e] = x.toExponential().split('e') as [string, string];
+  const sign = e[0] === '-' ? '-' : '+';
+  const digits = e.slice(1).padStart(2, '0');
+  return `${m}e${sign}${digits}`;
+}
+export function f4ToText(x: number): string {
+  if (!Number.isFinite(x) || x === 0) return f8ToText(x);
+  // Shortest decimal that rounds back to the same float4.
+  for (let p = 1; p <= 9; p++) {
+    const s = x.toPrecision(p);
+    if (Math.fround(Number(s)) === x) return f8ToText(Number(s));
+  }
+  return f8ToText(x);
+}
+
+export function boolToText(b: boolean): string { return b ? 'true' : 'false'; }
+
+/** A value of any type rendered as PostgreSQL's text output. */
+export function toText(v: unknown, t: SqlType): string {
+  switch (t.id) {
+    case 'bool': return v ? 'true' : 'false';
+    case 'int2': case 'int4': case 'int8': return String(v);
+    case 'float8': return f8ToText(v as number);
+    case 'float4': return f4ToText(v as number);
+    case 'numeric': return (v as Decimal).toString();
+    case 'date': return dt.formatDate(v as number);
+    case 'timestamp': return dt.formatTimestamp(v as number);
+    case 'interval': return dt.formatInterval(v as dt.Interval);
+    default: return v as string;
+  }
+}
+
+export function varcharCheck(s: string, n: number): string {
+  if (n < 0 || s.length <= n) return s;
+  // Trailing spaces beyond the limit are truncated silently, as the SQL standard asks.
+  if (s.slice(n).trim() === '') return s.slice(0, n);
+  throw new QuiverError(SqlState.stringDataRightTruncation, `value too long for type character varying(${n})`);
+}
+export function bpcharCheck(s: string, n: number): string {
+  if (n < 0) return s;
+  if (s.length <= n) return s.padEnd(n, ' ');
+  if (s.slice(n).trim() === '') return s.slice(0, n);
+  throw new QuiverError(SqlState.stringDataRightTruncation, `value too long for type character(${n})`);
+}
+/** Explicit casts truncate instead of failing. */
+export function varcharCut(s: string, n: number): string { return n >= 0 && s.length > n ? s.slice(0, n) : s; }
+export function bpcharCut(s: string, n: number): string { return n < 0 ? s : s.length > n ? s.slice(0, n) : s.padEnd(n, ' '); }
+
+const likeCache = new Map<string, RegExp>();
+/** LIKE with backslash as the default escape; `_` and `%` are wildcards. */
+export function likeRegex(pattern: string, ci: boolean, escape = '\\'): RegExp {
+  const key = (ci ? 'i' : 's') + escape + pattern;
+  let re = likeCache.get(key);
+  if (re) return re;
+  let src = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (escape && c === escape) {
+      i++;
+      if (i >= pattern.length) throw new QuiverError(SqlState.invalidEscapeSequence, 'LIKE pattern must not end with escape character');
+      src += pattern[i]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    } else if (c === '%') src += '[\\s\\S]*';
+    else if (c === '_') src += '[\\s\\S]';
+    else src += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  src += '$';
+  re = new RegExp(src, ci ? 'isu' : 'su');
+  if (likeCache.size > 10000) likeCache.clear();
+  likeCache.set(key, re);
+  return re;
+}
+export function like(s: string, p: string): boolean {
+  // Fast paths for the common shapes keep regex construction out of simple filters.
+  if (p.indexOf('_') < 0 && p.indexOf('\\') < 0) {
+    const first = p.indexOf('%');
+    if (first < 0) return s === p;
+    if (first === p.length - 1 && p.indexOf('%') === first) return s.startsWith(p.slice(0, -1));
+  }
+  return likeRegex(p, false).test(s);
+}
+export function ilike(s: string, p: string): boolean { return likeRegex(p, true).test(s); }
+export function likeEsc(s: string, p: string, e: string): boolean { return likeRegex(p, false, e).test(s); }
+export function ilikeEsc(s: string, p: string, e: string): boolean { return likeRegex(p, true, e).test(s); }
+
+export function cmpNum(a: number, b: number): number { return a < b ? -1 : a > b ? 1 : 0; }
+export function cmpStr(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
+export function cmpBig(a: bigint, b: bigint): number { return a < b ? -1 : a > b ? 1 : 0; }
+/** Character(n) compares without its trailing blanks. */
+export function rtrimSpaces(s: string): string { let e = s.length; while (e > 0 && s.charCodeAt(e - 1) === 32) e--; return e === s.length ? s : s.slice(0, e); }
+
+export function err(code: string, msg: string): never { throw new QuiverError(code, msg); }
+
+export { Decimal, dt, applyTypmod };
+
+const regexCache = new Map<string, RegExp>();
+/** POSIX regular expressions are close enough to JavaScript's for the common subset. */
+export function regex(p: string, flags: string): RegExp {
+  const key = flags + '/' + p;
+  let re = regexCache.get(key);
+  if (!re) {
+    try { re = new RegExp(p, flags + 'u'); } catch (e) {
+      throw new QuiverError('2201B', `invalid regular expression: ${(e as Error).message}`);
+    }
+    if (regexCache.size > 1000) regexCache.clear();
+    regexCache.set(key, re);
+  }
+  return re;
+}
