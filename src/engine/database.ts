@@ -10,8 +10,7 @@ import { typeName } from '../common/types.js';
 import { Session } from './session.js';
 import type { StatementResult } from './statement.js';
 import { columnReader, paramType, paramValue } from './values.js';
-import { toArrowTable } from '../io/arrow.js';
-import { Storage } from '../catalog/storage.js';
+import type { Storage } from '../catalog/storage.js';
 import '../udf/builtins.js';
 import '../udf/window.js';
 
@@ -79,6 +78,8 @@ class QuiverDatabase implements Database {
 
   async queryArrow(sql: string, params: unknown[] = []): Promise<Table> {
     const r = this.runAll(sql, params);
+    // Loaded on first use: most callers never ask for Arrow.
+    const { toArrowTable } = await import('../io/arrow.js');
     return toArrowTable(r.schema ?? [], r.batches ?? []);
   }
 
@@ -94,6 +95,7 @@ export async function open(opts: OpenOptions = {}): Promise<Database> {
   const catalog = new Catalog();
   let storage: Storage | null = null;
   if (opts.dataDir) {
+    const { Storage } = await import('../catalog/storage.js');
     storage = new Storage(opts.dataDir);
     await storage.load(catalog);
   }

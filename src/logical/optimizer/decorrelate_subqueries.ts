@@ -1,3 +1,227 @@
-/** Placeholder: subqueries run per outer row (memoized) until decorrelation lands. */
+/**
+ * Decorrelation: rewrites subqueries in WHERE and in select lists into joins, so they run as one
+ * hash join instead of once per outer row.
+ *   EXISTS / NOT EXISTS (correlated)      → semi / anti join on the correlated conditions
+ *   x IN (subquery) (correlated or not)   → semi join on x = column (+ correlated conditions)
+ *   x NOT IN (uncorrelated subquery)      → null-aware anti join
+ *   scalar aggregate subquery correlated by equalities → left join to the aggregate grouped by
+ *     the correlated columns (with the COUNT-of-nothing-is-0 case handled)
+ * Anything else stays a subquery expression, run per distinct outer row.
+ */
+import type { LogicalPlan, Field } from '../plan.js';
+import { transformPlan } from '../plan.js';
+import type { Expr, SubqueryExpr } from '../expr.js';
+import { conjuncts, transformExpr, visitExpr, remapColumns, columnsUsed, isVolatile } from '../expr.js';
+import { T } from '../../common/types.js';
 import type { OptimizerRule } from './rule.js';
-export const decorrelateSubqueries: OptimizerRule = { name: 'decorrelate_subqueries', apply: (p) => p };
+import { mapNodeExprs } from './rule.js';
+import { simplify } from './fold_constants.js';
+
+function and(es: Expr[]): Expr | null {
+  return es.length === 0 ? null : es.length === 1 ? es[0]! : { kind: 'and', args: es, type: T.bool };
+}
+
+function exprHasOuter(e: Expr): boolean {
+  let f = false;
+  visitExpr(e, (x) => { if (x.kind === 'outer') f = true; });
+  return f;
+}
+
+/** Whether any expression of this plan (not of nested subquery plans) reads an outer slot. */
+function planHasOuter(p: LogicalPlan): boolean {
+  let f = false;
+  transformPlan(p, (q) => { mapNodeExprs(q, (e) => { if (exprHasOuter(e)) f = true; return e; }); return q; });
+  return f;
+}
+
+/** Replaces OuterExpr slots by the outer arguments (over the left input) and shifts inner columns. */
+function lift(e: Expr, outerArgs: Expr[], shift: number): Expr {
+  return transformExpr(e, (x) => {
+    if (x.kind === 'col') return { ...x, index: x.index + shift };
+    if (x.kind === 'outer') return outerArgs[x.slot]!;
+    return x;
+  });
+}
+
+interface Split { base: LogicalPlan; correlated: Expr[] }
+
+/** Finds Filter(F, Q) with Q uncorrelated; separates F's correlated conjuncts. */
+function splitCorrelated(p: LogicalPlan): Split | null {
+  if (p.kind === 'filter') {
+    if (planHasOuter(p.input)) return null;
+    const cs = conjuncts(p.predicate);
+    const corr = cs.filter(exprHasOuter), rest = cs.filter((c) => !exprHasOuter(c));
+    if (corr.some((c) => isVolatile(c) && !c.kind)) return null;
+    const pred = and(rest);
+    return { base: pred ? { ...p, predicate: pred } : p.input, correlated: corr };
+  }
+  if (!planHasOuter(p)) return { base: p, correlated: [] };
+  return null;
+}
+
+/** EXISTS ignores what the subquery selects, its order and its duplicates. */
+function stripForExists(p: LogicalPlan): LogicalPlan {
+  while (p.kind === 'project' || p.kind === 'sort' || p.kind === 'distinct') p = p.input;
+  return p;
+}
+
+function semiJoinFor(sq: SubqueryExpr, negated: boolean, left: LogicalPlan): LogicalPlan | null {
+  const nl = left.schema.length;
+  if (sq.mode === 'exists') {
+    const s = splitCorrelated(stripForExists(sq.plan));
+    if (!s || s.correlated.length === 0) return null;
+    const on = and(s.correlated.map((c) => lift(c, sq.outerArgs, nl)))!;
+    return { kind: 'join', joinType: negated ? 'anti' : 'semi', left, right: s.base, on, nullAware: false, schema: left.schema };
+  }
+  if (sq.mode === 'any' && sq.cmp?.name === '=' && sq.test) {
+    let p = sq.plan;
+    let colExpr: Expr = { kind: 'col', index: 0, type: p.schema[0]!.type };
+    if (p.kind === 'project') { colExpr = p.exprs[0]!; p = p.input; }
+    if (isVolatile(colExpr) || exprHasOuter(colExpr)) return null;
+    const s = splitCorrelated(p);
+    if (!s) return null;
+    if (negated && s.correlated.length > 0) return null;
+    // The subquery's column is computed over the base, so join on it there.
+    const right: LogicalPlan = { kind: 'project', input: s.base, exprs: [colExpr, ...s.base.schema.map((f, i): Expr => ({ kind: 'col', index: i, type: f.type }))], schema: [{ name: 'sq', type: colExpr.type }, ...s.base.schema] };
+    const eq: Expr = { kind: 'call', fn: sq.cmp, args: [sq.test, { kind: 'col', index: nl, type: colExpr.type }], type: T.bool };
+    const corr = s.correlated.map((c) => lift(c, sq.outerArgs, nl + 1));
+    if (negated) {
+      return { kind: 'join', joinType: 'anti', left, right: { kind: 'project', input: right, exprs: [{ kind: 'col', index: 0, type: colExpr.type }], schema: [right.schema[0]!] }, on: eq, nullAware: true, schema: left.schema };
+    }
+    return { kind: 'join', joinType: 'semi', left, right, on: and([eq, ...corr])!, nullAware: false, schema: left.schema };
+  }
+  return null;
+}
+
+function rewriteFilter(p: Extract<LogicalPlan, { kind: 'filter' }>): LogicalPlan {
+  let input = p.input;
+  const rest: Expr[] = [];
+  for (const c of conjuncts(p.predicate)) {
+    let sq: SubqueryExpr | null = null, neg = false;
+    if (c.kind === 'subquery') sq = c;
+    else if (c.kind === 'not' && c.arg.kind === 'subquery') { sq = c.arg; neg = true; }
+    const j = sq ? semiJoinFor(sq, neg, input) : null;
+    if (j) input = j; else rest.push(c);
+  }
+  if (input === p.input) return scalarRewrite(p);
+  const pred = and(rest);
+  const out: LogicalPlan = pred ? { kind: 'filter', input, predicate: pred, schema: p.schema } : input;
+  return out.kind === 'filter' ? scalarRewrite(out) : out;
+}
+
+// ---- scalar aggregate subqueries ----
+
+interface ScalarJoin { right: LogicalPlan; leftKeys: Expr[]; valueIndex: number; emptyValue: Expr | null; width: number }
+
+/** Project([e], Aggregate([], aggs, Filter(F, Q))) with F's correlations all equalities. */
+function scalarJoinFor(sq: SubqueryExpr): ScalarJoin | null {
+  if (sq.mode !== 'scalar' || sq.outerArgs.length === 0) return null;
+  let p = sq.plan;
+  let value: Expr = { kind: 'col', index: 0, type: p.schema[0]!.type };
+  if (p.kind === 'project') { value = p.exprs[0]!; p = p.input; }
+  if (p.kind !== 'aggregate' || p.groupBy.length > 0 || p.groupingSets) return null;
+  if (exprHasOuter(value) || isVolatile(value)) return null;
+  const agg = p;
+  const s = splitCorrelated(agg.input);
+  if (!s || s.correlated.length === 0) return null;
+  const innerKeys: Expr[] = [], outerKeys: Expr[] = [];
+  for (const c of s.correlated) {
+    if (c.kind !== 'call' || c.fn.name !== '=' || c.args.length !== 2) return null;
+    const [a, b] = c.args as [Expr, Expr];
+    const ao = exprHasOuter(a), bo = exprHasOuter(b);
+    const innerSide = ao ? b : a, outerSide = ao ? a : b;
+    if (ao === bo || columnsUsed(outerSide).size > 0 || exprHasOuter(innerSide)) return null;
+    innerKeys.push(innerSide);
+    outerKeys.push(transformExpr(outerSide, (x) => (x.kind === 'outer' ? sq.outerArgs[x.slot]! : x)));
+  }
+  const nk = innerKeys.length;
+  const grouped: LogicalPlan = {
+    kind: 'aggregate', input: s.base, groupBy: innerKeys, aggs: agg.aggs, groupingSets: null,
+    schema: [...innerKeys.map((k, i): Field => ({ name: `k${i}`, type: k.type })), ...agg.schema],
+  };
+  const shifted = remapColumns(value, (i) => i + nk);
+  const right: LogicalPlan = {
+    kind: 'project', input: grouped,
+    exprs: [...innerKeys.map((k, i): Expr => ({ kind: 'col', index: i, type: k.type })), shifted],
+    schema: [...grouped.schema.slice(0, nk), { name: 'value', type: value.type }],
+  };
+  // Over no rows, count() is 0 (not NULL): compute the value an empty group would give.
+  let emptyValue: Expr | null = null;
+  {
+    const e = simplify(transformExpr(value, (x) => {
+      if (x.kind !== 'col') return x;
+      const a = agg.aggs[x.index];
+      return { kind: 'const', value: a && a.fn.name === 'count' ? 0n : null, type: x.type };
+    }));
+    if (e.kind === 'const' && e.value !== null) emptyValue = e;
+    else if (e.kind !== 'const') return null;
+  }
+  return { right, leftKeys: outerKeys, valueIndex: nk, emptyValue, width: nk + 1 };
+}
+
+/** Replaces decorrelatable scalar subqueries in a node's expressions by left-join columns. */
+function scalarRewrite(p: LogicalPlan): LogicalPlan {
+  if (p.kind !== 'filter' && p.kind !== 'project') return p;
+  let input = p.input;
+  const found: boolean[] = [];
+  const rewrite = (e: Expr): Expr => transformExpr(e, (x) => {
+    if (x.kind !== 'subquery') return x;
+    if (x.outerArgs.some((a) => columnsUsed(a).size === 0 && !exprHasOuter(a))) return x;
+    const sj = scalarJoinFor(x);
+    if (!sj) return x;
+    const nl = input.schema.length;
+    const on = and(sj.leftKeys.map((k, i) => {
+      const r: Expr = { kind: 'col', index: nl + i, type: sj.right.schema[i]!.type };
+      return { kind: 'call', fn: EQ(k, r), args: [k, r], type: T.bool } as Expr;
+    }));
+    if (sj.leftKeys.some((k, i) => k.type.id !== sj.right.schema[i]!.type.id)) return x;
+    input = { kind: 'join', joinType: 'left', left: input, right: sj.right, on, nullAware: false, schema: [...input.schema, ...sj.right.schema] };
+    found.push(true);
+    const v: Expr = { kind: 'col', index: nl + sj.valueIndex, type: x.type };
+    if (!sj.emptyValue) return v;
+    return { kind: 'case', whens: [{ cond: { kind: 'isnull', arg: { kind: 'col', index: nl, type: sj.right.schema[0]!.type }, negated: false, type: T.bool }, result: sj.emptyValue }], otherwise: v, type: x.type };
+  });
+  if (p.kind === 'filter') {
+    const pred = rewrite(p.predicate);
+    if (!found.length) return p;
+    const f: LogicalPlan = { kind: 'filter', input, predicate: pred, schema: input.schema };
+    return { kind: 'project', input: f, exprs: p.schema.map((fl, i): Expr => ({ kind: 'col', index: i, type: fl.type })), schema: p.schema };
+  }
+  const exprs = p.exprs.map(rewrite);
+  if (!found.length) return p;
+  return { ...p, input, exprs };
+}
+
+/** The equality operator of the subquery's key type, taken from the correlated condition. */
+let eqFns: Map<string, import('../../udf/registry.js').ScalarFunction> = new Map();
+function EQ(l: Expr, _r: Expr): import('../../udf/registry.js').ScalarFunction {
+  const f = eqFns.get(l.type.id);
+  if (f) return f;
+  throw new Error(`no equality for ${l.type.id}`);
+}
+
+/** Remembers the '=' functions seen in plans so rewritten conditions reuse the bound overloads. */
+function collectEq(p: LogicalPlan): void {
+  const visit = (e: Expr): void => visitExpr(e, (x) => {
+    if (x.kind === 'call' && x.fn.name === '=' && x.args.length === 2 && x.args[0]!.type.id === x.args[1]!.type.id) eqFns.set(x.args[0]!.type.id, x.fn);
+    if (x.kind === 'subquery') collectEq(x.plan);
+  });
+  transformPlan(p, (q) => { mapNodeExprs(q, (e) => { visit(e); return e; }); return q; });
+}
+
+export const decorrelateSubqueries: OptimizerRule = {
+  name: 'decorrelate_subqueries',
+  apply(plan: LogicalPlan): LogicalPlan {
+    eqFns = new Map();
+    collectEq(plan);
+    return transformPlan(plan, (p) => {
+      try {
+        if (p.kind === 'filter') return rewriteFilter(p);
+        if (p.kind === 'project') return scalarRewrite(p);
+      } catch {
+        return p;
+      }
+      return p;
+    });
+  },
+};
