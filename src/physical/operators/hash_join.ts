@@ -1,0 +1,278 @@
+/**
+ * Equi-join by hashing: the right input is materialized and indexed by its key tuples, the left
+ * input streams through batch by batch. Every join type is handled here, including semi and anti
+ * joins for [NOT] EXISTS / IN and the null-aware anti join NOT IN needs.
+ *
+ * Candidate pairs (left row, right row) are collected into fixed arrays of BATCH_SIZE entries; the
+ * residual (non-equi) condition runs over a batch gathered from those pairs, so the probe loop
+ * allocates nothing per row. `PairJoiner` does that part for the nested-loop join too.
+ */
+import type { Batch, Vector } from '../../common/vector.js';
+import { BATCH_SIZE, allocData, concatBatches, makeVector, takeBatch, takeVector } from '../../common/vector.js';
+import { physicalKind } from '../../common/types.js';
+import type { Expr } from '../../logical/expr.js';
+import { columnsUsed, remapColumns } from '../../logical/expr.js';
+import type { Field, JoinType } from '../../logical/plan.js';
+import type { ExecContext } from '../context.js';
+import type { PhysicalOperator } from '../operator.js';
+import { executeAll } from '../operator.js';
+import { compileExpr, compileFilter, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
+import { GroupTable, keyOf } from '../group_table.js';
+import { exprText } from './sort.js';
+
+/**
+ * Collects candidate pairs and decides which of them match: all of them without a condition,
+ * else those the condition accepts. Records which left rows (of the current left batch) and which
+ * right rows found a match, and gathers the matching pairs into output rows for the join types
+ * that output pairs.
+ */
+export class PairJoiner {
+  readonly l = new Int32Array(BATCH_SIZE);
+  readonly r = new Int32Array(BATCH_SIZE);
+  n = 0;
+  /** One flag per row of the current left batch; the caller resets it per batch. */
+  leftMatched = new Uint8Array(0);
+  /** One flag per right row, for right and full joins. */
+  readonly rightMatched: Uint8Array | null;
+  private readonly sel = new Int32Array(BATCH_SIZE);
+  private readonly used: number[];
+  private readonly emitsPairs: boolean;
+
+  constructor(
+    joinType: JoinType,
+    private readonly filter: FilterFn | null,
+    condition: Expr | null,
+    private readonly right: Batch,
+    private readonly leftWidth: number,
+  ) {
+    this.rightMatched = joinType === 'right' || joinType === 'full' ? new Uint8Array(right.length) : null;
+    this.emitsPairs = joinType !== 'semi' && joinType !== 'anti';
+    this.used = condition ? [...columnsUsed(condition)] : [];
+  }
+
+  /** Decides the collected pairs; returns the output rows of the matching ones, if any. */
+  flush(left: Batch, ctx: ExecContext): Batch | null {
+    const n = this.n;
+    if (n === 0) return null;
+    this.n = 0;
+    const l = this.l, r = this.r;
+    let k = n;
+    if (this.filter) {
+      // Only the columns the condition reads are gathered; the others are never looked at.
+      const lw = this.leftWidth;
+      const cols: Vector[] = [...left.columns, ...this.right.columns];
+      for (const c of this.used) cols[c] = c < lw ? takeVector(left.columns[c]!, l, n) : takeVector(this.right.columns[c - lw]!, r, n);
+      const sel = this.sel;
+      k = this.filter({ length: n, columns: cols }, ctx, sel);
+      for (let j = 0; j < k; j++) { const s = sel[j]!; l[j] = l[s]!; r[j] = r[s]!; }
+    }
+    const lm = this.leftMatched, rm = this.rightMatched;
+    for (let j = 0; j < k; j++) lm[l[j]!] = 1;
+    if (rm) for (let j = 0; j < k; j++) rm[r[j]!] = 1;
+    if (!this.emitsPairs || k === 0) return null;
+    return pairBatch(left, l, this.right, r, k);
+  }
+}
+
+function pairBatch(left: Batch, l: Int32Array, right: Batch, r: Int32Array, n: number): Batch {
+  const columns: Vector[] = [];
+  for (const c of left.columns) columns.push(takeVector(c, l, n));
+  for (const c of right.columns) columns.push(takeVector(c, r, n));
+  return { length: n, columns };
+}
+
+/**
+ * What is left of a left batch once its pairs are decided: unmatched rows padded with NULLs
+ * (left, full), the matched rows (semi) or the unmatched ones (anti).
+ */
+export function* leftRemainder(joinType: JoinType, left: Batch, matched: Uint8Array, right: Batch): Generator<Batch> {
+  if (joinType === 'inner' || joinType === 'right') return;
+  const n = left.length;
+  const sel = new Int32Array(n);
+  let k = 0;
+  const want = joinType === 'semi' ? 1 : 0;
+  for (let i = 0; i < n; i++) if (matched[i] === want) sel[k++] = i;
+  if (k === 0) return;
+  if (joinType === 'semi' || joinType === 'anti') { yield k === n ? left : takeBatch(left, sel, k); return; }
+  const none = new Int32Array(Math.min(k, BATCH_SIZE)).fill(-1);
+  for (let s = 0; s < k; s += BATCH_SIZE) {
+    const e = Math.min(k, s + BATCH_SIZE);
+    yield pairBatch(left, sel.subarray(s, e), right, none, e - s);
+  }
+}
+
+/** Right rows no left row matched, padded with NULLs on the left (right and full joins). */
+export function* rightRemainder(left: Field[], right: Batch, matched: Uint8Array): Generator<Batch> {
+  const m = right.length;
+  const sel = new Int32Array(m);
+  let k = 0;
+  for (let j = 0; j < m; j++) if (matched[j] === 0) sel[k++] = j;
+  if (k === 0) return;
+  const none = new Int32Array(Math.min(k, BATCH_SIZE)).fill(-1);
+  // Gathering only -1 positions never reads the source, so empty vectors of the left types do.
+  const leftCols: Batch = { length: 0, columns: left.map(emptyVector) };
+  for (let s = 0; s < k; s += BATCH_SIZE) {
+    const e = Math.min(k, s + BATCH_SIZE);
+    yield pairBatch(leftCols, none, right, sel.subarray(s, e), e - s);
+  }
+}
+
+/** Materializes an operator's whole output as one batch. */
+export function materialize(op: PhysicalOperator, ctx: ExecContext): Batch {
+  const parts: Batch[] = [];
+  for (const b of executeAll(op, ctx)) if (b.length > 0) parts.push(b);
+  if (parts.length === 0) return { length: 0, columns: op.schema.map((f) => emptyVector(f)) };
+  return concatBatches(op.schema.map((f) => f.type), parts);
+}
+
+function emptyVector(f: Field): Vector {
+  return makeVector(f.type, allocData(physicalKind(f.type.id), 0), null, 0);
+}
+
+function hasNullAt(keys: Vector[], i: number): boolean {
+  for (const k of keys) if (k.valid !== null && k.valid[i] === 0) return true;
+  return false;
+}
+
+export class HashJoinExec implements PhysicalOperator {
+  readonly name = 'HashJoinExec';
+  readonly children: PhysicalOperator[];
+  private readonly leftKeyFns: VectorFn[];
+  private readonly rightKeyFns: VectorFn[];
+  private readonly filter: FilterFn | null;
+
+  constructor(
+    readonly left: PhysicalOperator,
+    readonly right: PhysicalOperator,
+    readonly joinType: JoinType,
+    readonly leftKeys: Expr[],
+    readonly rightKeys: Expr[],
+    readonly residual: Expr | null,
+    readonly nullAware: boolean,
+    readonly schema: Field[],
+    env: CompileEnv,
+  ) {
+    this.children = [left, right];
+    this.leftKeyFns = leftKeys.map((e) => compileExpr(e, env));
+    this.rightKeyFns = rightKeys.map((e) => compileExpr(e, env));
+    this.filter = residual ? compileFilter(residual, env) : null;
+  }
+
+  describe(): string {
+    const lw = this.left.schema.length;
+    const keys = this.leftKeys.map((l, i) => `${exprText(l)} = ${exprText(remapColumns(this.rightKeys[i]!, (c) => c + lw))}`).join(' AND ');
+    let s = `type: ${this.joinType}, keys: ${keys}`;
+    if (this.residual) s += `, residual: ${exprText(this.residual)}`;
+    if (this.nullAware) s += ', null-aware';
+    return s;
+  }
+
+  partitions(): number { return 1; }
+
+  *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
+    const jt = this.joinType;
+    const right = materialize(this.right, ctx);
+    const m = right.length;
+    if (m === 0 && (jt === 'inner' || jt === 'semi' || jt === 'right')) return;
+
+    // Build: rows with a NULL in any key never match, so they stay out of the table.
+    const rk = this.rightKeyFns.map((f) => f(right, ctx));
+    const table = new GroupTable(this.rightKeys.map((e) => e.type));
+    const sel = new Int32Array(m);
+    let cnt = 0;
+    const nullRowsList: number[] = [];
+    for (let j = 0; j < m; j++) {
+      if (hasNullAt(rk, j)) nullRowsList.push(j);
+      else sel[cnt++] = j;
+    }
+    const ids = new Int32Array(cnt);
+    table.insert(rk, cnt, ids, sel);
+    // Rows of each key id, contiguous and in input order: rows[start[id] .. start[id + 1]).
+    const groups = table.size;
+    const start = new Int32Array(groups + 1);
+    for (let k = 0; k < cnt; k++) start[ids[k]! + 1]!++;
+    for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
+    const fill = start.slice(0, groups);
+    const rows = new Int32Array(cnt);
+    for (let k = 0; k < cnt; k++) rows[fill[ids[k]!]!++] = sel[k]!;
+    const nullRows = Int32Array.from(nullRowsList);
+
+    const lw = this.left.schema.length;
+    const pj = new PairJoiner(jt, this.filter, this.residual, right, lw);
+    const plain = this.filter === null;
+    const semiAnti = jt === 'semi' || jt === 'anti';
+    const nullAware = this.nullAware && jt === 'anti';
+    let probe = new Int32Array(BATCH_SIZE);
+
+    for (const lb of executeAll(this.left, ctx)) {
+      const n = lb.length;
+      if (n === 0) continue;
+      if (nullAware && m === 0) { yield lb; continue; }
+      const lk = this.leftKeyFns.map((f) => f(lb, ctx));
+      if (probe.length < n) probe = new Int32Array(n);
+      // NULL keys were never inserted, so they probe to -1 like any other missing key.
+      table.probe(lk, n, probe);
+
+      if (semiAnti && plain && !nullAware) {
+        const out = new Int32Array(n);
+        let k = 0;
+        const want = jt === 'semi';
+        for (let i = 0; i < n; i++) if ((probe[i]! >= 0) === want) out[k++] = i;
+        if (k > 0) yield k === n ? lb : takeBatch(lb, out, k);
+        continue;
+      }
+
+      const lm = new Uint8Array(n);
+      pj.leftMatched = lm;
+      for (let i = 0; i < n; i++) {
+        const id = probe[i]!;
+        if (nullAware) {
+          // NOT IN: the left row is out if some right row's key equals it or might (a NULL on
+          // either side); the residual, when there is one, decides for each such right row.
+          const lnull = hasNullAt(lk, i);
+          if (!lnull && id >= 0) {
+            if (plain) { lm[i] = 1; continue; }
+            for (let p = start[id]!, e = start[id + 1]!; p < e; p++) {
+              pj.l[pj.n] = i; pj.r[pj.n++] = rows[p]!;
+              if (pj.n === BATCH_SIZE) pj.flush(lb, ctx);
+            }
+          }
+          const cands = lnull ? null : nullRows;
+          const nc = cands ? cands.length : m;
+          for (let q = 0; q < nc; q++) {
+            if (lm[i]) break;
+            const j = cands ? cands[q]! : q;
+            if (!mightEqual(lk, i, rk, j)) continue;
+            if (plain) { lm[i] = 1; break; }
+            pj.l[pj.n] = i; pj.r[pj.n++] = j;
+            if (pj.n === BATCH_SIZE) pj.flush(lb, ctx);
+          }
+          continue;
+        }
+        if (id < 0) continue;
+        for (let p = start[id]!, e = start[id + 1]!; p < e; p++) {
+          if (semiAnti && lm[i]) break;
+          pj.l[pj.n] = i; pj.r[pj.n++] = rows[p]!;
+          if (pj.n === BATCH_SIZE) {
+            const out = pj.flush(lb, ctx);
+            if (out) yield out;
+          }
+        }
+      }
+      const out = pj.flush(lb, ctx);
+      if (out) yield out;
+      yield* leftRemainder(jt, lb, lm, right);
+    }
+    if (pj.rightMatched) yield* rightRemainder(this.left.schema, right, pj.rightMatched);
+  }
+}
+
+/** Whether left row i and right row j could be equal: every key pair is equal or has a NULL. */
+function mightEqual(lk: Vector[], i: number, rk: Vector[], j: number): boolean {
+  for (let c = 0; c < lk.length; c++) {
+    const a = lk[c]!, b = rk[c]!;
+    if ((a.valid !== null && a.valid[i] === 0) || (b.valid !== null && b.valid[j] === 0)) continue;
+    if (keyOf(a, i) !== keyOf(b, j)) return false;
+  }
+  return true;
+}
