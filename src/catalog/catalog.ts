@@ -95,8 +95,28 @@ export interface ViewEntry {
 
 export type CatalogEntry = TableEntry | ViewEntry;
 
+export interface Sequence { name: string; next: bigint; increment: bigint; current: bigint | null }
+
+const DEFAULT_SCHEMAS = new Set(['public', 'main', 'pg_catalog']);
+
 export class Catalog {
   private entries = new Map<string, CatalogEntry>();
+  readonly schemas = new Set<string>(['public']);
+  readonly sequences = new Map<string, Sequence>();
+  /** Index name → table name (indexes are declarations; see engine/ddl.ts). */
+  readonly indexes = new Map<string, string>();
+
+  /**
+   * The catalog key of a possibly schema-qualified name: objects of the default schema are keyed
+   * by their bare name, others as "schema.name".
+   */
+  key(name: string, schema?: string | null, position?: number): string {
+    if (!schema || DEFAULT_SCHEMAS.has(schema)) return name;
+    if (!this.schemas.has(schema)) {
+      throw new QuiverError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, position === undefined ? {} : { position });
+    }
+    return `${schema}.${name}`;
+  }
   /** Increments on every change; persistence writes when it moved. */
   version = 0;
 

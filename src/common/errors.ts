@@ -62,6 +62,8 @@ export const SqlState = {
   ioError: '58030',
   cannotCoerce: '42846',
   duplicateAlias: '42712',
+  duplicateSchema: '42P06',
+  invalidSchemaName: '3F000',
   undefinedSchema: '3F000',
   objectInUse: '55006',
   invalidTableDefinition: '42P16',

@@ -41,7 +41,7 @@ function options(s: PgNode): { csv: boolean; opts: CsvOptions } {
 export function copy(catalog: Catalog, s: PgNode, _text: string): StatementResult {
   if (!s.relation) throw new QuiverError(SqlState.featureNotSupported, 'COPY (query) is not supported');
   if (!s.filename) throw new QuiverError(SqlState.featureNotSupported, 'COPY with STDIN/STDOUT is not supported here; give a file name');
-  const t = catalog.table(s.relation.relname);
+  const t = catalog.table(catalog.key(s.relation.relname, s.relation.schemaname));
   const colIdx = s.attlist ? (s.attlist as PgNode[]).map((a) => {
     const n = strVal(a);
     const i = t.columns.findIndex((c) => c.name === n);

@@ -2,21 +2,21 @@
 import type { PgNode } from '../sql/parser.js';
 import { type Catalog, type ColumnDef, type TableConstraint, newTable } from '../catalog/catalog.js';
 import { resolveTypeName } from '../sql/types_parse.js';
-import { strVal } from '../sql/bind_expr.js';
+import { strVal, bindExpr, requireBool } from '../sql/bind_expr.js';
+import { SelectBinder } from '../sql/bind_select.js';
+import { Scope, scopeOf } from '../sql/scope.js';
+import { visitExpr } from '../logical/expr.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { T, type SqlType } from '../common/types.js';
 import type { StatementResult } from './statement.js';
+import { checkUnique } from './constraints.js';
 
-function tableName(rv: PgNode): string {
-  const schema: string | undefined = rv.schemaname;
-  if (schema && !['public', 'main'].includes(schema)) {
-    throw new QuiverError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, rv.location !== undefined ? { position: rv.location + 1 } : {});
-  }
-  return rv.relname;
+function tableName(catalog: Catalog, rv: PgNode): string {
+  return catalog.key(rv.relname, rv.schemaname, rv.location !== undefined ? rv.location + 1 : undefined);
 }
 
 export function createTable(catalog: Catalog, s: PgNode): StatementResult {
-  const name = tableName(s.relation);
+  const name = tableName(catalog, s.relation);
   if (catalog.get(name)) {
     if (s.if_not_exists) return { command: 'CREATE TABLE', rowCount: 0 };
     throw new QuiverError(SqlState.duplicateTable, `relation "${name}" already exists`);
@@ -76,12 +76,14 @@ export function createTable(catalog: Catalog, s: PgNode): StatementResult {
     if (p.kind === 'check' && !p.names.length) checkNo++;
     constraints.push({ kind: p.kind, columns: cols, name: cname, ...(p.node ? { checkNode: p.node } : {}) });
   }
-  catalog.add(newTable(name, columns, constraints));
+  const table = newTable(name, columns, constraints);
+  validateChecks(catalog, table);
+  catalog.add(table);
   return { command: 'CREATE TABLE', rowCount: 0 };
 }
 
 export function createView(catalog: Catalog, s: PgNode, check: (query: PgNode) => string[]): StatementResult {
-  const name = tableName(s.view);
+  const name = tableName(catalog, s.view);
   const names = check(s.query.SelectStmt);
   const aliases: string[] | null = s.aliases ? (s.aliases as PgNode[]).map(strVal) : null;
   if (aliases && aliases.length > names.length) throw new QuiverError(SqlState.syntaxError, 'CREATE VIEW specifies more column names than columns');
@@ -96,12 +98,13 @@ export function createView(catalog: Catalog, s: PgNode, check: (query: PgNode) =
 
 export function drop(catalog: Catalog, s: PgNode): StatementResult {
   const kind: string = s.removeType;
+  if (kind === 'OBJECT_INDEX' || kind === 'OBJECT_SEQUENCE' || kind === 'OBJECT_SCHEMA') return dropOther(catalog, s, kind);
   const what = kind === 'OBJECT_TABLE' ? 'table' : kind === 'OBJECT_VIEW' ? 'view' : null;
   if (!what) throw new QuiverError(SqlState.featureNotSupported, `DROP ${String(kind).replace('OBJECT_', '')} is not supported`);
   const names: string[] = [];
   for (const o of (s.objects ?? []) as PgNode[]) {
     const parts = ((o.List?.items ?? []) as PgNode[]).map(strVal);
-    names.push(parts[parts.length - 1]!);
+    names.push(catalog.key(parts[parts.length - 1]!, parts.length > 1 ? parts[parts.length - 2] : null));
   }
   for (const n of names) {
     const e = catalog.get(n);
@@ -113,8 +116,95 @@ export function drop(catalog: Catalog, s: PgNode): StatementResult {
       throw new QuiverError(SqlState.wrongObjectType, `"${n}" is not a ${what}`, { hint: `Use DROP ${e.kind.toUpperCase()} to remove a ${e.kind}.` });
     }
   }
-  for (const n of names) if (catalog.get(n)) catalog.drop(n);
+  for (const n of names) {
+    if (!catalog.get(n)) continue;
+    catalog.drop(n);
+    for (const [idx, table] of catalog.indexes) if (table === n) catalog.indexes.delete(idx);
+  }
   return { command: what === 'table' ? 'DROP TABLE' : 'DROP VIEW', rowCount: 0 };
 }
 
 export const TEXT = T.text;
+
+/**
+ * CREATE INDEX: Quiver scans columnar data and keeps no secondary indexes, so an index is
+ * accepted as a declaration; a UNIQUE index is enforced like a UNIQUE constraint.
+ */
+export function createIndex(catalog: Catalog, s: PgNode): StatementResult {
+  const t = catalog.table(catalog.key(s.relation.relname, s.relation.schemaname));
+  const cols = ((s.indexParams ?? []) as PgNode[]).map((p) => {
+    const name: string | undefined = p.IndexElem?.name;
+    if (!name) throw new QuiverError(SqlState.featureNotSupported, 'indexes on expressions are not supported');
+    const i = t.columns.findIndex((c) => c.name === name);
+    if (i < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" does not exist`);
+    return i;
+  });
+  const idxName: string = s.idxname ?? `${t.name}_${cols.map((c) => t.columns[c]!.name).join('_')}_idx`;
+  if (catalog.indexes.has(idxName)) {
+    if (s.if_not_exists) return { command: 'CREATE INDEX', rowCount: 0 };
+    throw new QuiverError(SqlState.duplicateTable, `relation "${idxName}" already exists`);
+  }
+  if (s.unique) {
+    const k: TableConstraint = { kind: 'unique', columns: cols, name: idxName };
+    checkUnique({ ...t, constraints: [k] }, t.data.snapshot());
+    t.constraints.push(k);
+  }
+  catalog.indexes.set(idxName, t.name);
+  catalog.touch();
+  return { command: 'CREATE INDEX', rowCount: 0 };
+}
+
+export function createSequence(catalog: Catalog, s: PgNode): StatementResult {
+  const name = tableName(catalog, s.sequence);
+  if (catalog.sequences.has(name) || catalog.get(name)) {
+    if (s.if_not_exists) return { command: 'CREATE SEQUENCE', rowCount: 0 };
+    throw new QuiverError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+  let start = 1n, increment = 1n;
+  for (const o of (s.options ?? []) as PgNode[]) {
+    const d = o.DefElem;
+    const v = d.arg?.Integer?.ival ?? d.arg?.Float?.fval;
+    if (d.defname === 'start' && v !== undefined) start = BigInt(v);
+    else if (d.defname === 'increment' && v !== undefined) increment = BigInt(v);
+  }
+  catalog.sequences.set(name, { name, next: start, increment, current: null });
+  catalog.touch();
+  return { command: 'CREATE SEQUENCE', rowCount: 0 };
+}
+
+function dropOther(catalog: Catalog, s: PgNode, kind: string): StatementResult {
+  const what = kind === 'OBJECT_INDEX' ? 'index' : kind === 'OBJECT_SEQUENCE' ? 'sequence' : 'schema';
+  for (const o of (s.objects ?? []) as PgNode[]) {
+    const parts = o.String ? [strVal(o)] : ((o.List?.items ?? []) as PgNode[]).map(strVal);
+    const name = what === 'schema' ? parts[0]! : catalog.key(parts[parts.length - 1]!, parts.length > 1 ? parts[parts.length - 2] : null);
+    const map: Map<string, unknown> | Set<string> = what === 'index' ? catalog.indexes : what === 'sequence' ? catalog.sequences : catalog.schemas;
+    if (!map.has(name)) {
+      if (s.missing_ok) continue;
+      throw new QuiverError(SqlState.undefinedObject, `${what} "${name}" does not exist`);
+    }
+    if (what === 'index') {
+      const table = catalog.get(catalog.indexes.get(name)!);
+      if (table && table.kind === 'table') table.constraints = table.constraints.filter((k) => k.name !== name);
+    }
+    if (what === 'schema' && catalog.all().some((e) => e.name.startsWith(name + '.'))) {
+      if (s.behavior !== 'DROP_CASCADE') throw new QuiverError('2BP01', `cannot drop schema ${name} because other objects depend on it`);
+      for (const e of catalog.all()) if (e.name.startsWith(name + '.')) catalog.drop(e.name);
+    }
+    map.delete(name);
+  }
+  catalog.touch();
+  return { command: `DROP ${what.toUpperCase()}`, rowCount: 0 };
+}
+
+/** Binds each CHECK once at CREATE TABLE so bad references fail there, as in PostgreSQL. */
+function validateChecks(catalog: Catalog, t: import('../catalog/catalog.js').TableEntry): void {
+  for (const k of t.constraints) {
+    if (k.kind !== 'check') continue;
+    const binder = new SelectBinder(catalog, []);
+    const scope = new Scope(scopeOf(t.name, t.columns.map((c) => c.name), t.columns.map((c) => c.type)));
+    const e = requireBool(bindExpr(binder, { scope, outer: null, aggs: null, windows: null, clause: 'check constraints', ctes: new Map() }, k.checkNode), 'CHECK');
+    visitExpr(e, (x) => {
+      if (x.kind === 'subquery') throw new QuiverError(SqlState.featureNotSupported, 'cannot use subquery in check constraint');
+    });
+  }
+}

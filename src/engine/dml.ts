@@ -4,11 +4,13 @@ import type { Catalog, TableEntry } from '../catalog/catalog.js';
 import type { Expr } from '../logical/expr.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Batch } from '../common/vector.js';
-import { concatBatches } from '../common/vector.js';
+import { concatBatches, takeBatch } from '../common/vector.js';
+import { GroupTable } from '../physical/group_table.js';
+import { compileExpr } from '../physical/compile.js';
 import { T, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { SelectBinder } from '../sql/bind_select.js';
-import { bindExpr, requireBool, strVal, nodeType } from '../sql/bind_expr.js';
+import { bindExpr, requireBool, strVal, nodeType, figureColname } from '../sql/bind_expr.js';
 import { canAssign, coerce } from '../sql/coerce.js';
 import { Scope, scopeOf } from '../sql/scope.js';
 import type { BindContext } from '../sql/context.js';
@@ -45,9 +47,7 @@ function defaultExpr(binder: SelectBinder, t: TableEntry, c: number): Expr {
 }
 
 function targetTable(catalog: Catalog, rv: PgNode): TableEntry {
-  const schema: string | undefined = rv.schemaname;
-  if (schema && !['public', 'main'].includes(schema)) throw new QuiverError(SqlState.undefinedSchema, `schema "${schema}" does not exist`);
-  const e = catalog.get(rv.relname);
+  const e = catalog.get(catalog.key(rv.relname, rv.schemaname));
   if (!e) throw new QuiverError(SqlState.undefinedTable, `relation "${rv.relname}" does not exist`, rv.location !== undefined ? { position: rv.location + 1 } : {});
   if (e.kind !== 'table') throw new QuiverError(SqlState.wrongObjectType, `cannot change view "${rv.relname}"`, { detail: 'Views are read-only.' });
   return e;
@@ -65,8 +65,8 @@ function store(catalog: Catalog, t: TableEntry, rows: Batch, ctx: ExecContext, m
 
 export function insert(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
   const t = targetTable(catalog, s.relation);
-  if (s.onConflictClause) throw new QuiverError(SqlState.featureNotSupported, 'ON CONFLICT is not supported');
-  if (s.returningList) throw new QuiverError(SqlState.featureNotSupported, 'RETURNING is not supported');
+  const onConflict: string | null = s.onConflictClause ? s.onConflictClause.action : null;
+  if (onConflict && onConflict !== 'ONCONFLICT_NOTHING') throw new QuiverError(SqlState.featureNotSupported, 'ON CONFLICT DO UPDATE is not supported');
   const binder = new SelectBinder(catalog, params);
   const targetCols: number[] = s.cols
     ? (s.cols as PgNode[]).map((c) => {
@@ -111,9 +111,59 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     plan = { kind: 'project', input: q.plan, exprs: fill(given), schema };
   }
   const batches = run(plan);
-  const rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
+  let rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
+  if (onConflict) rows = withoutConflicts(t, rows);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
-  return { command: 'INSERT', rowCount: rows.length };
+  return returning(binder, t, s.returningList, rows, ctx, 'INSERT', rows.length);
+}
+
+/** ON CONFLICT DO NOTHING: drops rows whose unique keys exist already or earlier in the batch. */
+function withoutConflicts(t: TableEntry, rows: Batch): Batch {
+  let keep = new Uint8Array(rows.length).fill(1);
+  for (const k of t.constraints) {
+    if (k.kind === 'check') continue;
+    const table = new GroupTable(k.columns.map((c) => t.columns[c]!.type));
+    for (const b of t.data.snapshot()) {
+      const ids = new Int32Array(b.length);
+      table.insert(k.columns.map((c) => b.columns[c]!), b.length, ids);
+    }
+    const keys = k.columns.map((c) => rows.columns[c]!);
+    const ids = new Int32Array(rows.length);
+    const before = table.size;
+    table.insert(keys, rows.length, ids);
+    let next = before;
+    const next2 = new Uint8Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      if (ids[i] === next) { next++; next2[i] = 1; continue; }
+      if (keys.some((v) => v.valid && v.valid[i] === 0)) next2[i] = 1;
+    }
+    keep = keep.map((x, i) => x & next2[i]!);
+  }
+  const sel: number[] = [];
+  for (let i = 0; i < rows.length; i++) if (keep[i]) sel.push(i);
+  return sel.length === rows.length ? rows : takeBatch(rows, Int32Array.from(sel), sel.length);
+}
+
+/** RETURNING: the select list evaluated over the rows the statement wrote (or deleted). */
+function returning(binder: SelectBinder, t: TableEntry, list: PgNode[] | undefined, rows: Batch, ctx: ExecContext, command: string, count: number): StatementResult {
+  if (!list || list.length === 0) return { command, rowCount: count };
+  const scope = tableScope(t, undefined);
+  const exprs: Expr[] = [];
+  const names: string[] = [];
+  for (const rt of list) {
+    const r = rt.ResTarget;
+    const cref = r.val.ColumnRef;
+    if (cref && strVal(cref.fields[cref.fields.length - 1]) === '*') {
+      t.columns.forEach((c, i) => { exprs.push({ kind: 'col', index: i, type: c.type }); names.push(c.name); });
+      continue;
+    }
+    let e = bindExpr(binder, emptyCtx(scope, 'RETURNING'), r.val);
+    if (e.type.id === 'unknown') e = coerce(e, T.text);
+    exprs.push(e);
+    names.push(r.name ?? figureColname(r.val));
+  }
+  const cols = exprs.map((e) => compileExpr(e)(rows, ctx));
+  return { command, rowCount: count, schema: exprs.map((e, i) => ({ name: names[i]!, type: e.type })), batches: [{ length: rows.length, columns: cols }] };
 }
 
 function emptyBatch(t: TableEntry): Batch {
@@ -140,7 +190,6 @@ function bindWhere(binder: SelectBinder, t: TableEntry, alias: string | undefine
 
 export function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
   const t = targetTable(catalog, s.relation);
-  if (s.returningList) throw new QuiverError(SqlState.featureNotSupported, 'RETURNING is not supported');
   if (s.fromClause && s.fromClause.length) throw new QuiverError(SqlState.featureNotSupported, 'UPDATE ... FROM is not supported');
   const binder = new SelectBinder(catalog, params);
   const alias: string | undefined = s.relation.alias?.aliasname;
@@ -174,27 +223,35 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
   }
   const rows: Batch = { length: all.length, columns: all.columns.slice(0, t.columns.length) };
   if (count > 0) store(catalog, t, rows, ctx, 'replace');
+  if (s.returningList && count > 0) {
+    const h = all.columns[t.columns.length]!.data as Uint8Array;
+    const sel: number[] = [];
+    for (let i = 0; i < all.length; i++) if (h[i]) sel.push(i);
+    return returning(binder, t, s.returningList, takeBatch(rows, Int32Array.from(sel), sel.length), ctx, 'UPDATE', count);
+  }
   return { command: 'UPDATE', rowCount: count };
 }
 
-export function del(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan): StatementResult {
+export function del(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
   const t = targetTable(catalog, s.relation);
-  if (s.returningList) throw new QuiverError(SqlState.featureNotSupported, 'RETURNING is not supported');
   const binder = new SelectBinder(catalog, params);
   const before = t.data.rowCount;
   const pred = bindWhere(binder, t, s.relation.alias?.aliasname, s.whereClause, s.usingClause);
+  const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
+  const types = t.columns.map((c) => c.type);
+  const gone = (): Batch => concatBatches(types, [emptyBatch(t), ...(pred ? run({ kind: 'filter', input: scanAll(t), predicate: { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool }, schema }) : t.data.snapshot())]);
+  const deleted = s.returningList ? gone() : null;
   if (!pred) {
     t.data.replace([]);
     catalog.touch();
-    return { command: 'DELETE', rowCount: before };
+    return deleted ? returning(binder, t, s.returningList, deleted, ctx, 'DELETE', before) : { command: 'DELETE', rowCount: before };
   }
   const keep: Expr = { kind: 'isbool', arg: pred, test: 'true', negated: true, type: T.bool };
-  const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
   const batches = run({ kind: 'filter', input: scanAll(t), predicate: keep, schema });
   let after = 0;
   for (const b of batches) after += b.length;
   if (after !== before) { t.data.replace(batches); catalog.touch(); }
-  return { command: 'DELETE', rowCount: before - after };
+  return deleted ? returning(binder, t, s.returningList, deleted, ctx, 'DELETE', before - after) : { command: 'DELETE', rowCount: before - after };
 }
 
 export { strVal };

@@ -14,7 +14,7 @@ import { explainLogical } from '../logical/explain.js';
 import { planPhysical, explainPhysical } from '../physical/planner.js';
 import { executeAll } from '../physical/operator.js';
 import type { ExecContext } from '../physical/context.js';
-import { createTable, createView, drop } from './ddl.js';
+import { createTable, createView, drop, createIndex, createSequence } from './ddl.js';
 import { insert, update, del } from './dml.js';
 import { copy } from './copy.js';
 import type { StatementResult } from './statement.js';
@@ -74,7 +74,7 @@ export class Session {
       case 'DropStmt': return drop(this.catalog, s);
       case 'InsertStmt': return insert(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
       case 'UpdateStmt': return update(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
-      case 'DeleteStmt': return del(this.catalog, s, paramTypes, (p) => this.run(p, ctx));
+      case 'DeleteStmt': return del(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
       case 'CopyStmt': return copy(this.catalog, s, st.text);
       case 'TransactionStmt': return this.transaction(s);
       case 'VariableSetStmt': {
@@ -96,7 +96,18 @@ export class Session {
         if (v === undefined) throw new QuiverError(SqlState.undefinedObject, `unrecognized configuration parameter "${name}"`);
         return { command: 'SHOW', schema: [{ name, type: T.text }], batches: [{ length: 1, columns: [{ type: T.text, length: 1, data: [v], valid: null }] }], rowCount: 1 };
       }
-      case 'CreateSchemaStmt': return { command: 'CREATE SCHEMA', rowCount: 0 };
+      case 'CreateSchemaStmt': {
+        const name: string = s.schemaname;
+        if (this.catalog.schemas.has(name) || ['public', 'main', 'pg_catalog'].includes(name)) {
+          if (s.if_not_exists) return { command: 'CREATE SCHEMA', rowCount: 0 };
+          throw new QuiverError(SqlState.duplicateSchema, `schema "${name}" already exists`);
+        }
+        this.catalog.schemas.add(name);
+        this.catalog.touch();
+        return { command: 'CREATE SCHEMA', rowCount: 0 };
+      }
+      case 'IndexStmt': return createIndex(this.catalog, s);
+      case 'CreateSeqStmt': return createSequence(this.catalog, s);
       default:
         throw new QuiverError(SqlState.featureNotSupported, `${st.type.replace(/Stmt$/, '')} statements are not supported`);
     }
@@ -126,7 +137,7 @@ export class Session {
   private createTableAs(s: PgNode, paramTypes: SqlType[], ctx: ExecContext): StatementResult {
     if (s.objtype === 'OBJECT_MATVIEW') throw new QuiverError(SqlState.featureNotSupported, 'materialized views are not supported');
     const into = s.into;
-    const name: string = into.rel.relname;
+    const name: string = this.catalog.key(into.rel.relname, into.rel.schemaname);
     if (this.catalog.get(name)) {
       if (s.if_not_exists) return { command: 'CREATE TABLE AS', rowCount: 0 };
       throw new QuiverError(SqlState.duplicateTable, `relation "${name}" already exists`);

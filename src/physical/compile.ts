@@ -316,7 +316,8 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
       if (f === 'date') return `(${v} * 86400000000)`;
       break;
     case 'interval':
-      if (isStr) return `H.dt.parseInterval(${v})`;
+      if (isStr) return to.precision >= 0 ? `H.parseIntervalQualified(${v}, ${to.precision})` : `H.dt.parseInterval(${v})`;
+      if (f === 'interval') return v;
       break;
     default: break;
   }

@@ -19,6 +19,8 @@ export class GroupTable {
   private slotKeys = new Int32Array(0);
   private slotIds = new Int32Array(0);
   private mask = 0;
+  /** Multiplicative hashing keeps the high bits: the low ones depend only on the key's low bits. */
+  private shift = 32;
   private nullId = -1;
   private map = new Map<unknown, number>();
 
@@ -33,11 +35,12 @@ export class GroupTable {
     this.slotKeys = new Int32Array(cap);
     this.slotIds = new Int32Array(cap).fill(-1);
     this.mask = cap - 1;
+    this.shift = 32 - Math.log2(cap);
     for (let s = 0; s < oldI.length; s++) {
       const id = oldI[s]!;
       if (id < 0) continue;
       const k = oldK[s]!;
-      let h = Math.imul(k, 0x9e3779b1) >>> 0 & this.mask;
+      let h = Math.imul(k, 0x9e3779b1) >>> this.shift;
       while (this.slotIds[h] !== -1) h = (h + 1) & this.mask;
       this.slotKeys[h] = k;
       this.slotIds[h] = id;
@@ -85,7 +88,7 @@ export class GroupTable {
         continue;
       }
       const v = data[i]!;
-      let h = Math.imul(v, 0x9e3779b1) >>> 0 & this.mask;
+      let h = Math.imul(v, 0x9e3779b1) >>> this.shift;
       let id: number;
       for (;;) {
         id = this.slotIds[h]!;

@@ -13,10 +13,13 @@ import { commonType, coerce } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, type BindContext } from './context.js';
 import type { LogicalPlan } from '../logical/plan.js';
+import type { Sequence } from '../catalog/catalog.js';
 
 export interface QueryBinder {
   bindSubquery(stmt: PgNode, ctx: BindContext): { plan: LogicalPlan; names: string[] };
   paramType(index: number, position?: number): SqlType;
+  /** Resolves a sequence named by a text literal (nextval('s')), as PostgreSQL's regclass does. */
+  sequence(name: string, position?: number): Sequence;
 }
 
 const pos = (n: PgNode): { position?: number } => (n && typeof n.location === 'number' && n.location >= 0 ? { position: n.location + 1 } : {});
@@ -337,6 +340,7 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     throw err(SqlState.syntaxError, `${v.agg_filter ? 'FILTER' : 'DISTINCT or ORDER BY'} specified, but ${name} is not an aggregate function`, v);
   }
   if (hasWindow(name)) throw err(SqlState.windowingError, `window function ${name} requires an OVER clause`, v);
+  if (name === 'nextval' || name === 'currval' || name === 'setval') return bindSequenceCall(b, ctx, v, name, argNodes);
   const args = argNodes.map((a) => bindExpr(b, ctx, a));
   if (name === 'substring' && args.length === 3 && argNodes[2] && v.funcformat === 'COERCE_SQL_SYNTAX') {
     // substring(x FROM a FOR b) arrives as substring(x, a, b)
@@ -351,6 +355,26 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     return spec === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!);
   });
   return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
+}
+
+function bindSequenceCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: string, argNodes: PgNode[]): Expr {
+  const first = argNodes[0] ? bindExpr(b, ctx, argNodes[0]) : null;
+  if (!first || first.kind !== 'const' || typeof first.value !== 'string' || argNodes.length !== (name === 'setval' ? 2 : 1)) {
+    throw err(SqlState.undefinedFunction, `function ${name} expects a sequence name literal${name === 'setval' ? ' and a value' : ''}`, v);
+  }
+  const seq = b.sequence(first.value, pos(v).position);
+  if (name === 'setval') {
+    const val = coerce(bindExpr(b, ctx, argNodes[1]), T.int8);
+    const fn = { name, args: ['int8' as const], ret: T.int8, strict: true, volatile: true, impl: (x: bigint) => { seq.current = x; seq.next = x + seq.increment; return x; } };
+    return { kind: 'call', fn, args: [val], type: T.int8 };
+  }
+  const fn = name === 'nextval'
+    ? { name, args: [], ret: T.int8, strict: false, volatile: true, impl: () => { const x = seq.next; seq.current = x; seq.next = x + seq.increment; return x; } }
+    : { name, args: [], ret: T.int8, strict: false, volatile: true, impl: () => {
+      if (seq.current === null) throw new QuiverError('55000', `currval of sequence "${seq.name}" is not yet defined in this session`);
+      return seq.current;
+    } };
+  return { kind: 'call', fn, args: [], type: T.int8 };
 }
 
 export function bindSortBy(b: QueryBinder, ctx: BindContext, s: PgNode, bindItem: (n: PgNode) => Expr = (n) => bindExpr(b, ctx, n)): SortKey {
@@ -387,8 +411,7 @@ function bindWindowCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: strin
   const inner: BindContext = { ...ctx, windows: null, clause: 'window function calls' };
   const argNodes: PgNode[] = v.args ?? [];
   let args = argNodes.map((a) => bindExpr(b, inner, a));
-  const over = v.over;
-  if (over.name || over.refname) throw err(SqlState.featureNotSupported, 'named windows are not supported', v);
+  const over = resolveWindowDef(ctx, v.over);
   const partitionBy = ((over.partitionClause ?? []) as PgNode[]).map((p) => coerceAny(bindExpr(b, inner, p)));
   const orderBy = ((over.orderClause ?? []) as PgNode[]).map((s) => bindSortBy(b, inner, s.SortBy));
   const frame = bindFrame(b, inner, over, orderBy.length > 0);
@@ -416,6 +439,20 @@ function bindWindowCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: strin
   }
   const k = ctx.windows.add({ fn, isAggregate, args, distinct: !!v.agg_distinct, filter, partitionBy, orderBy, frame, type });
   return { kind: 'col', index: WIN_BASE + k, type };
+}
+
+/** OVER w / OVER (w ORDER BY ...): merges the named window definition from the WINDOW clause. */
+function resolveWindowDef(ctx: BindContext, over: PgNode): PgNode {
+  const ref: string | undefined = over.name ?? over.refname;
+  if (!ref) return over;
+  const def = ctx.windowDefs?.get(ref);
+  if (!def) throw err(SqlState.undefinedObject, `window "${ref}" does not exist`, over);
+  const base = resolveWindowDef(ctx, def);
+  if (over.name) return base;
+  if (over.partitionClause) throw err(SqlState.windowingError, `cannot override PARTITION BY clause of window "${ref}"`, over);
+  if (over.orderClause && base.orderClause) throw err(SqlState.windowingError, `cannot override ORDER BY clause of window "${ref}"`, over);
+  if (base.frameOptions && (base.frameOptions & 1)) throw err(SqlState.windowingError, `cannot copy window "${ref}" because it has a frame clause`, over);
+  return { ...base, name: undefined, refname: undefined, orderClause: over.orderClause ?? base.orderClause, frameOptions: over.frameOptions, startOffset: over.startOffset, endOffset: over.endOffset };
 }
 
 // FRAMEOPTION_* bits from PostgreSQL's nodes/parsenodes.h

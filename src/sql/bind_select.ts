@@ -13,7 +13,7 @@ import { Scope, scopeOf, type ScopeColumn } from './scope.js';
 import { AggCollector, WindowCollector, AGG_BASE, WIN_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
 import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, castTo, groupingFn, type QueryBinder } from './bind_expr.js';
 import { commonType, coerce } from './coerce.js';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog, Sequence } from '../catalog/catalog.js';
 
 export interface BoundQuery { plan: LogicalPlan; names: string[] }
 
@@ -27,6 +27,14 @@ export class SelectBinder implements QueryBinder {
       throw new QuiverError(SqlState.undefinedParameter, `there is no parameter $${index + 1}`, position === undefined ? {} : { position });
     }
     return this.params[index]!;
+  }
+
+  sequence(name: string, position?: number): Sequence {
+    const parts = name.split('.');
+    const key = this.catalog.key(parts[parts.length - 1]!, parts.length > 1 ? parts[0] : null, position);
+    const seq = this.catalog.sequences.get(key);
+    if (!seq) throw new QuiverError(SqlState.undefinedTable, `relation "${name}" does not exist`, position === undefined ? {} : { position });
+    return seq;
   }
 
   bindSubquery(stmt: PgNode, ctx: BindContext): BoundQuery {
@@ -47,9 +55,12 @@ export class SelectBinder implements QueryBinder {
   }
 
   private bindWith(w: PgNode, ctx: BindContext): void {
+    const seen = new Set<string>();
     for (const c of w.ctes as PgNode[]) {
       const cte = c.CommonTableExpr;
       const name: string = cte.ctename;
+      if (seen.has(name)) throw err(SqlState.duplicateAlias, `WITH query name "${name}" specified more than once`, cte);
+      seen.add(name);
       const aliases: string[] | null = cte.aliascolnames ? (cte.aliascolnames as PgNode[]).map(strVal) : null;
       const query = cte.ctequery.SelectStmt;
       if (!query) throw err(SqlState.featureNotSupported, 'only SELECT is supported in WITH', cte);
@@ -241,10 +252,8 @@ export class SelectBinder implements QueryBinder {
         const names = this.aliasNames(q.names, v.alias);
         return { plan: q.plan, scope: new Scope(scopeOf(alias, names, q.plan.schema.map((f) => f.type))) };
       }
-    } else if (!['public', 'main', 'pg_catalog'].includes(schema)) {
-      throw new QuiverError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, position === undefined ? {} : { position });
     }
-    const entry = this.catalog.get(name);
+    const entry = this.catalog.get(this.catalog.key(name, schema, position));
     if (!entry) throw new QuiverError(SqlState.undefinedTable, `relation "${schema ? schema + '.' : ''}${name}" does not exist`, position === undefined ? {} : { position });
     if (entry.kind === 'view') {
       if (this.viewDepth > 32) throw new QuiverError(SqlState.invalidRecursion, `infinite recursion detected in view "${name}"`);
@@ -381,7 +390,13 @@ export class SelectBinder implements QueryBinder {
     }
     const aggs = new AggCollector();
     const wins = new WindowCollector();
-    const sctx: BindContext = { ...ctx, scope: from.scope, aggs, windows: wins, clause: 'SELECT' };
+    const windowDefs = new Map<string, PgNode>();
+    for (const w of (s.windowClause ?? []) as PgNode[]) {
+      const def = w.WindowDef;
+      if (windowDefs.has(def.name)) throw err(SqlState.windowingError, `window "${def.name}" is already defined`, def);
+      windowDefs.set(def.name, { ...def, name: undefined });
+    }
+    const sctx: BindContext = { ...ctx, scope: from.scope, aggs, windows: wins, clause: 'SELECT', windowDefs };
 
     // Select list (stars expanded).
     const targets: Expr[] = [];

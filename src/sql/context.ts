@@ -55,4 +55,10 @@ export interface BindContext {
   /** Clause name used in "aggregate functions are not allowed in X" errors. */
   clause: string;
   ctes: Map<string, CteDef>;
+  /** WINDOW clause definitions of the query, by name. */
+  windowDefs?: Map<string, PgNodeLike>;
 }
+
+// The parse tree is untyped JSON; see parser.ts.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PgNodeLike = any;

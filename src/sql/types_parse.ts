@@ -38,7 +38,8 @@ export function resolveTypeName(tn: PgNode): SqlType {
     case 'bpchar': case 'char': case 'character': return mods.length ? type('bpchar', mods[0]!) : T.bpchar;
     case 'date': return T.date;
     case 'timestamp': case 'timestamptz': case 'timestamp without time zone': case 'datetime': return T.timestamp;
-    case 'interval': return T.interval;
+    // The qualifier (YEAR, DAY TO SECOND, ...) rides in precision as PostgreSQL's field mask.
+    case 'interval': return mods.length && mods[0] !== 0x7fff ? type('interval', mods[0]!) : T.interval;
     default:
       throw new QuiverError(SqlState.undefinedObject, `type "${name}" does not exist`, pos === undefined ? {} : { position: pos });
   }

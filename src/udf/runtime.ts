@@ -234,3 +234,22 @@ export function regex(p: string, flags: string): RegExp {
   }
   return re;
 }
+
+// INTERVAL_MASK bits of PostgreSQL's interval typmod (utils/datetime.h).
+const IM = { MONTH: 1 << 1, YEAR: 1 << 2, DAY: 1 << 3, HOUR: 1 << 10, MINUTE: 1 << 11, SECOND: 1 << 12 };
+
+/** INTERVAL '1' YEAR etc.: a bare number counts in the qualifier's lowest field; the rest is truncated to it. */
+export function parseIntervalQualified(s: string, mask: number): dt.Interval {
+  const t = s.trim();
+  if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) {
+    const n = Number(t);
+    const unit = mask & IM.SECOND ? 'seconds' : mask & IM.MINUTE ? 'minutes' : mask & IM.HOUR ? 'hours' : mask & IM.DAY ? 'days' : mask & IM.MONTH ? 'months' : 'years';
+    return dt.parseInterval(`${n} ${unit}`);
+  }
+  const iv = dt.parseInterval(s);
+  if (mask & IM.SECOND || mask === 0x7fff) return iv;
+  const us = mask & IM.MINUTE ? 60_000_000 : mask & IM.HOUR ? 3_600_000_000 : mask & IM.DAY ? 86_400_000_000 : 0;
+  if (us) return new dt.Interval(iv.months, iv.days, Math.trunc(iv.micros / us) * us);
+  const months = mask & IM.MONTH ? iv.months : Math.trunc(iv.months / 12) * 12;
+  return new dt.Interval(months, 0, 0);
+}
