@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QuiverError } from '../../src/common/errors.js';
@@ -31,8 +31,15 @@ async function run(paths: string[], opts: Partial<RunOptions> & Pick<RunOptions,
   return { out, exitCode: summary.exitCode, summary };
 }
 
+const tempDirs: string[] = [];
+after(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'quiver-slt-'));
+  const d = mkdtempSync(join(tmpdir(), 'quiver-slt-'));
+  tempDirs.push(d);
+  return d;
 }
 
 test('SLT file: conditions, hashing with the default threshold, rowsort, errors', async () => {
