@@ -114,7 +114,7 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   let rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
   if (onConflict) rows = withoutConflicts(t, rows);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
-  return returning(binder, t, s.returningList, rows, ctx, 'INSERT', rows.length);
+  return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), rows, ctx, 'INSERT', rows.length);
 }
 
 /** ON CONFLICT DO NOTHING: drops rows whose unique keys exist already or earlier in the batch. */
@@ -223,11 +223,11 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
   }
   const rows: Batch = { length: all.length, columns: all.columns.slice(0, t.columns.length) };
   if (count > 0) store(catalog, t, rows, ctx, 'replace');
-  if (s.returningList && count > 0) {
+  if ((s.returningClause?.exprs ?? s.returningList) && count > 0) {
     const h = all.columns[t.columns.length]!.data as Uint8Array;
     const sel: number[] = [];
     for (let i = 0; i < all.length; i++) if (h[i]) sel.push(i);
-    return returning(binder, t, s.returningList, takeBatch(rows, Int32Array.from(sel), sel.length), ctx, 'UPDATE', count);
+    return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), takeBatch(rows, Int32Array.from(sel), sel.length), ctx, 'UPDATE', count);
   }
   return { command: 'UPDATE', rowCount: count };
 }
@@ -240,18 +240,18 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
   const types = t.columns.map((c) => c.type);
   const gone = (): Batch => concatBatches(types, [emptyBatch(t), ...(pred ? run({ kind: 'filter', input: scanAll(t), predicate: { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool }, schema }) : t.data.snapshot())]);
-  const deleted = s.returningList ? gone() : null;
+  const deleted = (s.returningClause?.exprs ?? s.returningList) ? gone() : null;
   if (!pred) {
     t.data.replace([]);
     catalog.touch();
-    return deleted ? returning(binder, t, s.returningList, deleted, ctx, 'DELETE', before) : { command: 'DELETE', rowCount: before };
+    return deleted ? returning(binder, t, (s.returningClause?.exprs ?? s.returningList), deleted, ctx, 'DELETE', before) : { command: 'DELETE', rowCount: before };
   }
   const keep: Expr = { kind: 'isbool', arg: pred, test: 'true', negated: true, type: T.bool };
   const batches = run({ kind: 'filter', input: scanAll(t), predicate: keep, schema });
   let after = 0;
   for (const b of batches) after += b.length;
   if (after !== before) { t.data.replace(batches); catalog.touch(); }
-  return deleted ? returning(binder, t, s.returningList, deleted, ctx, 'DELETE', before - after) : { command: 'DELETE', rowCount: before - after };
+  return deleted ? returning(binder, t, (s.returningClause?.exprs ?? s.returningList), deleted, ctx, 'DELETE', before - after) : { command: 'DELETE', rowCount: before - after };
 }
 
 export { strVal };

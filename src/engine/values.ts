@@ -7,6 +7,7 @@ import { T, type SqlType } from '../common/types.js';
 import { Decimal } from '../common/decimal.js';
 import { formatDate, formatTimestamp, formatInterval, type Interval } from '../common/datetime.js';
 import { QuiverError, SqlState } from '../common/errors.js';
+import { formatTime } from '../common/time.js';
 
 /** A function turning row i of a vector into its API value. */
 export function columnReader(v: Vector): (i: number) => unknown {
@@ -18,6 +19,7 @@ export function columnReader(v: Vector): (i: number) => unknown {
     case 'numeric': f = (i) => (d[i] as Decimal).toString(); break;
     case 'date': f = (i) => formatDate(d[i] as number); break;
     case 'timestamp': f = (i) => formatTimestamp(d[i] as number); break;
+    case 'time': f = (i) => formatTime(d[i] as number); break;
     case 'interval': f = (i) => formatInterval(d[i] as Interval); break;
     default: f = (i) => d[i];
   }

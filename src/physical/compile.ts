@@ -311,6 +311,10 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
       if (isStr) return `H.dt.parseDate(${v})`;
       if (f === 'timestamp') return `Math.floor(${v} / 86400000000)`;
       break;
+    case 'time':
+      if (isStr) return `H.tm.parseTime(${v})`;
+      if (f === 'timestamp') return `(((${v} % 86400000000) + 86400000000) % 86400000000)`;
+      break;
     case 'timestamp':
       if (isStr) return `H.dt.parseTimestamp(${v})`;
       if (f === 'date') return `(${v} * 86400000000)`;

@@ -546,7 +546,7 @@ export function figureColname(n: PgNode): string {
       if (inner !== '?column?') return inner;
       const names = (v.typeName.names as PgNode[]).map(strVal);
       const tn = names[names.length - 1]!;
-      const map: Record<string, string> = { int4: 'int4', int8: 'int8', int2: 'int2', float8: 'float8', float4: 'float4', bool: 'bool', numeric: 'numeric', bpchar: 'bpchar', varchar: 'varchar', text: 'text', date: 'date', timestamp: 'timestamp', interval: 'interval' };
+      const map: Record<string, string> = { int4: 'int4', int8: 'int8', int2: 'int2', float8: 'float8', float4: 'float4', bool: 'bool', numeric: 'numeric', bpchar: 'bpchar', varchar: 'varchar', text: 'text', date: 'date', time: 'time', timestamp: 'timestamp', interval: 'interval' };
       return map[tn] ?? tn;
     }
     case 'CaseExpr': return 'case';

@@ -23,7 +23,10 @@ export function commonType(types: SqlType[], what: string, position?: number): S
     }
     if (cb === 'N') best = numericRank(t.id) > numericRank(best.id) ? T[t.id] : T[best.id];
     else if (cb === 'S') best = T.text;
-    else if (cb === 'D') best = T.timestamp;
+    else if (cb === 'D') {
+      if (t.id === 'time' || best.id === 'time') throw new QuiverError(SqlState.datatypeMismatch, `${what} types ${typeName(best)} and ${typeName(t)} cannot be matched`, position === undefined ? {} : { position });
+      best = T.timestamp;
+    }
     else if (!canImplicitCast(t.id, best.id)) {
       throw new QuiverError(SqlState.datatypeMismatch, `${what} types ${typeName(best)} and ${typeName(t)} cannot be matched`, position === undefined ? {} : { position });
     }

@@ -37,6 +37,7 @@ export function resolveTypeName(tn: PgNode): SqlType {
     case 'varchar': case 'character varying': return mods.length ? type('varchar', mods[0]!) : T.varchar;
     case 'bpchar': case 'char': case 'character': return mods.length ? type('bpchar', mods[0]!) : T.bpchar;
     case 'date': return T.date;
+    case 'time': case 'time without time zone': return T.time;
     case 'timestamp': case 'timestamptz': case 'timestamp without time zone': case 'datetime': return T.timestamp;
     // The qualifier (YEAR, DAY TO SECOND, ...) rides in precision as PostgreSQL's field mask.
     case 'interval': return mods.length && mods[0] !== 0x7fff ? type('interval', mods[0]!) : T.interval;

@@ -63,6 +63,11 @@ function arith(): void {
   bin('+', 'interval', 'timestamp', T.timestamp, (a, b) => `H.dt.timestampAddInterval(${b},${a})`);
   bin('-', 'timestamp', 'interval', T.timestamp, (a, b) => `H.dt.timestampAddInterval(${a},H.dt.intervalNeg(${b}))`);
   bin('-', 'timestamp', 'timestamp', T.interval, (a, b) => `H.dt.timestampDiff(${a},${b})`);
+  bin('+', 'time', 'interval', T.time, (a, b) => `H.tm.timeAddInterval(${a},${b})`);
+  bin('+', 'interval', 'time', T.time, (a, b) => `H.tm.timeAddInterval(${b},${a})`);
+  bin('-', 'time', 'interval', T.time, (a, b) => `H.tm.timeAddInterval(${a},H.dt.intervalNeg(${b}))`);
+  bin('-', 'time', 'time', T.interval, (a, b) => `new H.dt.Interval(0, 0, ${a} - ${b})`);
+  bin('+', 'date', 'time', T.timestamp, (a, b) => `(${a} * 86400000000 + ${b})`);
   bin('+', 'interval', 'interval', T.interval, (a, b) => `H.dt.intervalAdd(${a},${b})`);
   bin('-', 'interval', 'interval', T.interval, (a, b) => `H.dt.intervalSub(${a},${b})`);
   bin('*', 'interval', 'float8', T.interval, (a, b) => `H.dt.intervalMul(${a},${b})`);
@@ -93,7 +98,7 @@ function cmpExpr(t: TypeId, op: string, a: string, b: string): string {
 
 function comparisons(): void {
   const ops: [string, string][] = [['=', '==='], ['<>', '!=='], ['<', '<'], ['<=', '<='], ['>', '>'], ['>=', '>=']];
-  const types: TypeId[] = ['bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bpchar', 'date', 'timestamp', 'interval'];
+  const types: TypeId[] = ['bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bpchar', 'date', 'time', 'timestamp', 'interval'];
   for (const t of types) {
     for (const [name, js] of ops) {
       const jsop = t === 'numeric' || t === 'interval' ? (js === '===' ? '===' : js === '!==' ? '!==' : js) : js;

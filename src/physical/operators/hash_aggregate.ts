@@ -8,7 +8,7 @@ import type { ExecContext } from '../context.js';
 import { executeAll, type PhysicalOperator } from '../operator.js';
 import { compileExpr, compileFilter, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
 import { GroupTable } from '../group_table.js';
-import { sortIndices } from '../sort_keys.js';
+import { makeRowComparator } from './sort.js';
 
 interface CompiledAgg {
   call: AggCall;
@@ -138,9 +138,9 @@ export class HashAggregateExec implements PhysicalOperator {
       idx = Int32Array.from(keep);
     }
     if (ca.order.length) {
-      const keys = [{ vec: { type: T.int4, length: n, data: gids, valid: null } as Vector, desc: false, nullsFirst: false },
-        ...ca.call.orderBy.map((k, i) => ({ vec: order[i]!, desc: k.desc, nullsFirst: k.nullsFirst }))];
-      idx = sortIndices(keys, idx);
+      const gv: Vector = { type: T.int4, length: n, data: gids, valid: null };
+      const cmp = makeRowComparator([gv, ...order], [{ desc: false, nullsFirst: false }, ...ca.call.orderBy]);
+      idx = Int32Array.from(Array.from(idx).sort((a, b) => cmp(a, b) || a - b));
     }
     const m = idx.length;
     const g2 = new Int32Array(m);

@@ -1,0 +1,425 @@
+/**
+ * The data directory: `catalog.json` describes tables and views, and every non-empty table's rows
+ * live in one Parquet file. A save writes new data files under fresh names, then switches
+ * `catalog.json` by an atomic rename, and only then removes the files the old catalog named, so a
+ * crash at any point leaves either the previous or the new consistent state on disk.
+ *
+ * A lock file holding the owner's pid keeps two processes (or two databases in one process) from
+ * opening the same directory; a lock left by a process that no longer runs is taken over.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tableToIPC, tableFromIPC } from 'apache-arrow';
+import { Table as WasmTable, writeParquet, readParquet, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
+import type { Catalog, ColumnDef, TableConstraint, TableEntry, ViewEntry } from './catalog.js';
+import { newTable, TableData } from './catalog.js';
+import { type SqlType, type TypeId, type } from '../common/types.js';
+import type { Batch } from '../common/vector.js';
+import { QuiverError } from '../common/errors.js';
+import { toArrowTable, fromArrowTable } from '../io/arrow.js';
+
+const CATALOG_FILE = 'catalog.json';
+const LOCK_FILE = 'quiver.lock';
+const FORMAT = 'quiver-catalog';
+const FORMAT_VERSION = 1;
+/** Rows per engine chunk when reading a table back; large chunks keep scans cheap. */
+const READ_BATCH_ROWS = 65536;
+/** Names this module gives data files (and their temporaries); nothing else is ever deleted. */
+const DATA_FILE_RE = /^[A-Za-z0-9_]+\.(\d+)\.parquet(\.tmp)?$/;
+
+const TYPE_IDS: ReadonlySet<string> = new Set<TypeId>([
+  'bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bpchar',
+  'date', 'timestamp', 'interval', 'unknown',
+]);
+
+/** Directories this process holds, so a second open in the same process is refused too. */
+const heldByThisProcess = new Set<string>();
+
+interface StoredType { id: string; precision: number; scale: number }
+interface StoredColumn { name: string; type: StoredType; notNull: boolean; defaultNode: unknown; serial?: { next: string }; [extra: string]: unknown }
+interface StoredTable { name: string; columns: StoredColumn[]; constraints: TableConstraint[]; rows: number; file: string | null }
+interface StoredView { name: string; query: unknown; columnNames: string[] | null }
+interface StoredCatalog { format: string; version: number; nextFile: number; tables: StoredTable[]; views: StoredView[] }
+
+/** What is on disk for one table's data. */
+interface SavedData { version: number; signature: string; file: string | null; rows: number }
+
+export class Storage {
+  private readonly dir: string;
+  private locked = false;
+  private lockKey = '';
+  private nextFile = 1;
+  /** Keyed by the TableData object, so a dropped and re-created table never reuses a file. */
+  private saved = new WeakMap<TableData, SavedData>();
+  /** Data files the catalog on disk refers to. */
+  private referenced = new Set<string>();
+  private lastCatalogText: string | null = null;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  async load(catalog: Catalog): Promise<void> {
+    this.open();
+    try {
+      this.readInto(catalog);
+    } catch (e) {
+      this.release();
+      throw e;
+    }
+  }
+
+  /** Writes every table whose data changed since the last save, then the catalog. */
+  save(catalog: Catalog): void {
+    if (!this.locked) throw new QuiverError('XX000', `data directory "${this.dir}" is not open`);
+    const written: string[] = [];
+    const pending: [TableData, SavedData][] = [];
+    const tables: StoredTable[] = [];
+    const views: StoredView[] = [];
+    try {
+      for (const e of catalog.all()) {
+        if (e.kind === 'view') { views.push({ name: e.name, query: e.query, columnNames: e.columnNames }); continue; }
+        const state = this.tableState(e, written);
+        if (this.saved.get(e.data) !== state) pending.push([e.data, state]);
+        tables.push({ name: e.name, columns: e.columns.map(storeColumn), constraints: e.constraints, rows: state.rows, file: state.file });
+      }
+      const doc: StoredCatalog = { format: FORMAT, version: FORMAT_VERSION, nextFile: this.nextFile, tables, views };
+      const text = JSON.stringify(doc, jsonReplacer, 1);
+      if (text !== this.lastCatalogText) {
+        writeAtomic(path.join(this.dir, CATALOG_FILE), Buffer.from(text, 'utf8'));
+        syncDir(this.dir);
+        this.lastCatalogText = text;
+      }
+    } catch (e) {
+      // The catalog on disk still names the previous files; the new ones are orphans.
+      for (const f of written) tryUnlink(path.join(this.dir, f));
+      if (e instanceof QuiverError) throw e;
+      throw new QuiverError('58030', `could not save data directory "${this.dir}": ${errorMessage(e)}`);
+    }
+    for (const [data, state] of pending) this.saved.set(data, state);
+    const now = new Set<string>();
+    for (const t of tables) if (t.file) now.add(t.file);
+    for (const f of this.referenced) if (!now.has(f)) tryUnlink(path.join(this.dir, f));
+    this.referenced = now;
+  }
+
+  /** Gives up the directory; the catalog is not saved here. */
+  release(): void {
+    if (!this.locked) return;
+    this.locked = false;
+    heldByThisProcess.delete(this.lockKey);
+    const lockPath = path.join(this.dir, LOCK_FILE);
+    try {
+      if (readLockPid(lockPath) === process.pid) fs.unlinkSync(lockPath);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private open(): void {
+    if (this.locked) return;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+    } catch (e) {
+      throw new QuiverError('58030', `could not create data directory "${this.dir}": ${errorMessage(e)}`);
+    }
+    let key: string;
+    try { key = fs.realpathSync(this.dir); } catch { key = path.resolve(this.dir); }
+    if (heldByThisProcess.has(key)) throw inUse(this.dir, process.pid);
+    acquireLock(this.dir, path.join(this.dir, LOCK_FILE));
+    heldByThisProcess.add(key);
+    this.lockKey = key;
+    this.locked = true;
+  }
+
+  private readInto(catalog: Catalog): void {
+    const catalogPath = path.join(this.dir, CATALOG_FILE);
+    let text: string | null = null;
+    try {
+      text = fs.readFileSync(catalogPath, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw corrupt(this.dir, `cannot read ${CATALOG_FILE}: ${errorMessage(e)}`);
+    }
+    let maxSeq = 0;
+    if (text === null) {
+      for (const f of safeReaddir(this.dir)) if (f.endsWith('.tmp') && DATA_FILE_RE.test(f)) tryUnlink(path.join(this.dir, f));
+      this.nextFile = 1;
+      return;
+    }
+    const doc = parseCatalog(this.dir, text);
+    for (const t of doc.tables) {
+      const entry = this.loadTable(t);
+      catalog.add(entry);
+      if (t.file) {
+        this.referenced.add(t.file);
+        const m = DATA_FILE_RE.exec(t.file);
+        if (m) maxSeq = Math.max(maxSeq, Number(m[1]));
+      }
+    }
+    for (const v of doc.views) {
+      const view: ViewEntry = { kind: 'view', name: v.name, query: v.query, columnNames: v.columnNames };
+      catalog.add(view);
+    }
+    // Files a crashed save left behind: temporaries, and data files the catalog never came to name.
+    for (const f of safeReaddir(this.dir)) {
+      const m = DATA_FILE_RE.exec(f);
+      if (!m || this.referenced.has(f)) continue;
+      maxSeq = Math.max(maxSeq, Number(m[1]));
+      tryUnlink(path.join(this.dir, f));
+    }
+    this.nextFile = Math.max(doc.nextFile, maxSeq + 1);
+    this.lastCatalogText = text;
+  }
+
+  private loadTable(t: StoredTable): TableEntry {
+    const columns = t.columns.map((c) => loadColumn(this.dir, t.name, c));
+    const entry = newTable(t.name, columns, t.constraints);
+    const types = columns.map((c) => c.type);
+    let batches: Batch[] = [];
+    if (t.file) {
+      const file = t.file;
+      let bytes: Uint8Array;
+      try {
+        bytes = fs.readFileSync(path.join(this.dir, file));
+      } catch (e) {
+        throw corrupt(this.dir, `cannot read data file "${file}" of table "${t.name}": ${errorMessage(e)}`);
+      }
+      try {
+        const arrow = tableFromIPC(readParquet(bytes, { batchSize: READ_BATCH_ROWS }).intoIPCStream());
+        batches = fromArrowTable(arrow, types);
+      } catch (e) {
+        throw corrupt(this.dir, `data file "${file}" of table "${t.name}" is damaged: ${errorMessage(e)}`);
+      }
+    } else if (columns.length === 0 && t.rows > 0) {
+      batches = [{ length: t.rows, columns: [] }];
+    }
+    let rows = 0;
+    for (const b of batches) rows += b.length;
+    if (rows !== t.rows) {
+      throw corrupt(this.dir, `table "${t.name}" has ${rows} rows on disk, the catalog says ${t.rows}`);
+    }
+    entry.data.replace(batches);
+    this.saved.set(entry.data, { version: entry.data.version, signature: signature(types), file: t.file, rows });
+    return entry;
+  }
+
+  /** The on-disk state for a table, writing a new data file if its data or column types changed. */
+  private tableState(e: TableEntry, written: string[]): SavedData {
+    const types = e.columns.map((c) => c.type);
+    const sig = signature(types);
+    const prev = this.saved.get(e.data);
+    if (prev && prev.version === e.data.version && prev.signature === sig) return prev;
+    const version = e.data.version;
+    const chunks = e.data.snapshot();
+    let rows = 0;
+    for (const c of chunks) rows += c.length;
+    if (rows === 0 || types.length === 0) return { version, signature: sig, file: null, rows };
+    const file = `${fileStem(e.name)}.${this.nextFile++}.parquet`;
+    const fields = e.columns.map((c) => ({ name: c.name, type: c.type }));
+    const arrow = toArrowTable(fields, chunks, { interval: 'struct' });
+    const props = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
+    const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(arrow, 'stream')), props);
+    written.push(file);
+    writeAtomic(path.join(this.dir, file), bytes);
+    return { version, signature: sig, file, rows };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog document
+
+function storeColumn(c: ColumnDef): StoredColumn {
+  // Fields beyond the known ones are kept as they are, so additions to ColumnDef persist too.
+  const { type: t, serial, ...rest } = c;
+  const out: StoredColumn = { ...rest, type: { id: t.id, precision: t.precision, scale: t.scale } };
+  if (serial) out.serial = { next: serial.next.toString() };
+  return out;
+}
+
+function loadColumn(dir: string, table: string, c: StoredColumn): ColumnDef {
+  if (!c || typeof c.name !== 'string' || !c.type || !TYPE_IDS.has(c.type.id)
+    || !Number.isInteger(c.type.precision) || !Number.isInteger(c.type.scale)) {
+    throw corrupt(dir, `bad column definition in table "${table}"`);
+  }
+  const { type: st, serial, ...rest } = c;
+  const col: ColumnDef = { ...rest, name: c.name, notNull: c.notNull === true, defaultNode: c.defaultNode ?? null, type: type(st.id as TypeId, st.precision, st.scale) };
+  if (serial) {
+    if (typeof serial.next !== 'string' || !/^-?\d+$/.test(serial.next)) throw corrupt(dir, `bad serial state of column "${c.name}" in table "${table}"`);
+    col.serial = { next: BigInt(serial.next) };
+  }
+  return col;
+}
+
+function parseCatalog(dir: string, text: string): StoredCatalog {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text, jsonReviver);
+  } catch (e) {
+    throw corrupt(dir, `${CATALOG_FILE} is not valid JSON (${errorMessage(e)})`);
+  }
+  const d = doc as Partial<StoredCatalog> | null;
+  if (!d || typeof d !== 'object' || d.format !== FORMAT) throw corrupt(dir, `${CATALOG_FILE} is not a Quiver catalog`);
+  if (d.version !== FORMAT_VERSION) throw corrupt(dir, `${CATALOG_FILE} has format version ${String(d.version)}, this build reads ${FORMAT_VERSION}`);
+  if (!Array.isArray(d.tables) || !Array.isArray(d.views) || typeof d.nextFile !== 'number') throw corrupt(dir, `${CATALOG_FILE} is incomplete`);
+  for (const t of d.tables) {
+    if (!t || typeof t.name !== 'string' || !Array.isArray(t.columns) || !Array.isArray(t.constraints)
+      || !Number.isSafeInteger(t.rows) || t.rows < 0 || (t.file !== null && (typeof t.file !== 'string' || !DATA_FILE_RE.test(t.file) || t.file.endsWith('.tmp')))) {
+      throw corrupt(dir, `${CATALOG_FILE} has a bad table entry`);
+    }
+  }
+  for (const v of d.views) {
+    if (!v || typeof v.name !== 'string' || (v.columnNames !== null && !Array.isArray(v.columnNames))) throw corrupt(dir, `${CATALOG_FILE} has a bad view entry`);
+  }
+  return d as StoredCatalog;
+}
+
+/** Parse trees are plain JSON, but a bigint anywhere must not make saving throw. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? { $bigint: value.toString() } : value;
+}
+
+function jsonReviver(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    const b = (value as { $bigint?: unknown }).$bigint;
+    if (keys.length === 1 && typeof b === 'string' && /^-?\d+$/.test(b)) return BigInt(b);
+  }
+  return value;
+}
+
+function signature(types: SqlType[]): string {
+  return types.map((t) => `${t.id}(${t.precision},${t.scale})`).join(',');
+}
+
+function fileStem(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 60);
+  return s.length > 0 ? s : 't';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+function writeAtomic(file: string, bytes: Uint8Array): void {
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    let off = 0;
+    while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+/** Makes renames in the directory durable; not every platform can open a directory for this. */
+function syncDir(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Best effort only.
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
+}
+
+function tryUnlink(file: string): void {
+  try { fs.unlinkSync(file); } catch { /* already gone */ }
+}
+
+function safeReaddir(dir: string): string[] {
+  try { return fs.readdirSync(dir); } catch { return []; }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lock
+
+function inUse(dir: string, pid: number): QuiverError {
+  return new QuiverError('55006', `data directory "${dir}" is in use by process ${pid}`);
+}
+
+function corrupt(dir: string, what: string): QuiverError {
+  return new QuiverError('XX001', `data directory "${dir}" is damaged: ${what}`);
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function readLockPid(lockPath: string): number | null {
+  const text = fs.readFileSync(lockPath, 'utf8').trim();
+  return /^\d+$/.test(text) ? Number(text) : null;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Creates the lock file with our pid, atomically: it never exists without its content. */
+function tryCreateLock(lockPath: string): boolean {
+  const tmp = `${lockPath}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${process.pid}\n`);
+  try {
+    fs.linkSync(tmp, lockPath);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // Filesystems without hard links: exclusive create is nearly as good.
+    try {
+      fs.writeFileSync(lockPath, `${process.pid}\n`, { flag: 'wx' });
+      return true;
+    } catch (e2) {
+      if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e2;
+    }
+  } finally {
+    tryUnlink(tmp);
+  }
+}
+
+function acquireLock(dir: string, lockPath: string): void {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let created: boolean;
+    try {
+      created = tryCreateLock(lockPath);
+    } catch (e) {
+      throw new QuiverError('58030', `could not lock data directory "${dir}": ${errorMessage(e)}`);
+    }
+    if (created) return;
+    let owner: number | null;
+    try {
+      owner = readLockPid(lockPath);
+    } catch {
+      continue; // removed in between: try again
+    }
+    // Our own pid without our own claim is a lock left by an earlier process that had this pid.
+    if (owner !== null && owner !== process.pid && processAlive(owner)) throw inUse(dir, owner);
+    // Stale: move it aside under a private name, so two processes taking it over cannot both win.
+    const aside = `${lockPath}.${process.pid}.stale`;
+    try {
+      fs.renameSync(lockPath, aside);
+    } catch {
+      continue;
+    }
+    let movedOwner: number | null = null;
+    try { movedOwner = readLockPid(aside); } catch { /* unreadable: stale anyway */ }
+    tryUnlink(aside);
+    if (movedOwner !== owner && movedOwner !== null && processAlive(movedOwner)) {
+      // Another process took the lock over between our read and rename: give it back.
+      try { fs.writeFileSync(lockPath, `${movedOwner}\n`, { flag: 'wx' }); } catch { /* it re-created one */ }
+      throw inUse(dir, movedOwner);
+    }
+  }
+  throw new QuiverError('55006', `could not lock data directory "${dir}": the lock file keeps changing`);
+}

@@ -1,0 +1,7 @@
+/** Registers every built-in operator, function and aggregate (imported for its side effects). */
+import './operators.js';
+import './functions/string.js';
+import './functions/math.js';
+import './functions/datetime.js';
+import './functions/misc.js';
+import './aggregates.js';
