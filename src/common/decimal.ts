@@ -271,11 +271,7 @@ export class Decimal {
 
   /** Rounds half away from zero to `scale` digits; a negative scale rounds left of the point and gives scale 0. */
   round(scale: number): Decimal {
-    scale = clampScaleArg(scale);
-    if (scale >= this.s) return new Decimal(this.scaledTo(scale), scale);
-    const r = divRound(this.v, pow10(this.s - scale));
-    if (scale >= 0) return new Decimal(r, scale);
-    return new Decimal(r * pow10(-scale), 0);
+    return roundTo(this, clampScaleArg(scale));
   }
 
   trunc(scale: number): Decimal {
@@ -342,6 +338,14 @@ function exactDouble(x: number): Decimal {
   if (e2 >= 0) d = new Decimal(mant << BigInt(e2), 0);
   else d = new Decimal(mant * 5n ** BigInt(-e2), -e2); // m / 2^k = m * 5^k / 10^k
   return neg ? d.neg() : d;
+}
+
+/** round() without the clamp on the scale argument, for internal working scales. */
+function roundTo(d: Decimal, scale: number): Decimal {
+  if (scale >= d.s) return new Decimal(scale === d.s ? d.v : d.v * pow10(scale - d.s), scale);
+  const r = divRound(d.v, pow10(d.s - scale));
+  if (scale >= 0) return new Decimal(r, scale);
+  return new Decimal(r * pow10(-scale), 0);
 }
 
 /** PostgreSQL clamps user-supplied scales of round/trunc to ±NUMERIC_MAX_RESULT_SCALE. */
@@ -512,20 +516,20 @@ function expVar(x: Decimal, rscale: number): Decimal {
   const sigDigits = Math.max(1 + dweight + rscale + Math.trunc(ndiv2 * 0.301029995663981), 0) + 8;
   let local = sigDigits - 1;
   let result = Decimal.ONE.add(x);
-  let elem = x.mul(x).round(local);
+  let elem = roundTo(x.mul(x), local);
   let ni = 2;
   elem = divToScale(elem, new Decimal(BigInt(ni), 0), local);
   while (elem.v !== 0n) {
     result = result.add(elem);
-    elem = elem.mul(x).round(local);
+    elem = roundTo(elem.mul(x), local);
     ni++;
     elem = divToScale(elem, new Decimal(BigInt(ni), 0), local);
   }
   while (ndiv2-- > 0) {
     local = Math.max(sigDigits - nbaseLead(result).weight * 2 * 4, 0);
-    result = result.mul(result).round(local);
+    result = roundTo(result.mul(result), local);
   }
-  return result.round(rscale);
+  return roundTo(result, rscale);
 }
 
 export function sqrtDecimal(d: Decimal): Decimal {
@@ -638,7 +642,7 @@ export function powerDecimal(base: Decimal, exp: Decimal): Decimal {
   const lnDweight = estimateLnDweight(b);
   const localScale = Math.max(8 - lnDweight, 0);
   const lnLow = new Decimal(lnFixed(b, localScale), localScale);
-  let val = lnLow.mul(exp).round(localScale).toNumber();
+  let val = roundTo(lnLow.mul(exp), localScale).toNumber();
   if (Math.abs(val) > 2000 * 3.01) {
     if (val > 0) throw overflow();
     return new Decimal(0n, MAX_DISPLAY_SCALE);
@@ -649,7 +653,7 @@ export function powerDecimal(base: Decimal, exp: Decimal): Decimal {
   rscale = Math.min(rscale, MAX_DISPLAY_SCALE);
   const sigDigits = Math.max(rscale + Math.trunc(val), 0);
   const scale2 = Math.max(sigDigits - lnDweight + 8, 0);
-  const lnNum = new Decimal(lnFixed(b, scale2), scale2).mul(exp).round(scale2);
+  const lnNum = roundTo(new Decimal(lnFixed(b, scale2), scale2).mul(exp), scale2);
   const out = expVar(lnNum, rscale);
   return neg ? out.neg() : out;
 }
@@ -661,9 +665,9 @@ export function powerDecimal(base: Decimal, exp: Decimal): Decimal {
 function powerInt(base: Decimal, n: number, rscale: number): Decimal {
   switch (n) {
     case 0: return new Decimal(pow10(rscale), rscale);
-    case 1: return base.round(rscale);
+    case 1: return roundTo(base, rscale);
     case -1: return divToScale(Decimal.ONE, base, rscale);
-    case 2: return base.mul(base).round(rscale);
+    case 2: return roundTo(base.mul(base), rscale);
   }
   if (base.v === 0n) return new Decimal(0n, rscale);
   // Estimate the decimal weight of the result from the leading 16 digits of the base.
@@ -678,10 +682,10 @@ function powerInt(base: Decimal, n: number, rscale: number): Decimal {
   let result = mask & 1 ? base : Decimal.ONE;
   while ((mask = Math.floor(mask / 2)) > 0) {
     let local = Math.min(sigDigits - 2 * nbaseLead(prod).weight * 4, 2 * prod.s);
-    prod = prod.mul(prod).round(Math.max(local, 0));
+    prod = roundTo(prod.mul(prod), Math.max(local, 0));
     if (mask & 1) {
       local = Math.min(sigDigits - (nbaseLead(prod).weight + nbaseLead(result).weight) * 4, prod.s + result.s);
-      result = prod.mul(result).round(Math.max(local, 0));
+      result = roundTo(prod.mul(result), Math.max(local, 0));
     }
     if (nbaseLead(prod).weight > 32767 || nbaseLead(result).weight > 32767) {
       if (!neg) throw overflow();
@@ -692,7 +696,7 @@ function powerInt(base: Decimal, n: number, rscale: number): Decimal {
     if (result.v === 0n) throw new QuiverError('22012', 'division by zero');
     return divToScale(Decimal.ONE, result, rscale);
   }
-  return result.round(rscale);
+  return roundTo(result, rscale);
 }
 
 /** The base as f * 10^p, f made of its first (up to four) base-10000 digits, as power_var_int reads it. */
