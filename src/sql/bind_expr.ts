@@ -170,28 +170,28 @@ function bindColumnRef(ctx: BindContext, v: PgNode): Expr {
   const fields: PgNode[] = v.fields;
   const names = fields.map(strVal);
   if (names[names.length - 1] === '*') throw err(SqlState.syntaxError, 'a "*" is not allowed here', v);
-  let table: string | null = null, name: string;
+  let table: string | null = null, name: string, schema: string | null = null;
   if (names.length === 1) name = names[0]!;
   else if (names.length === 2) { table = names[0]!; name = names[1]!; }
-  else if (names.length === 3) { table = names[1]!; name = names[2]!; }
+  else if (names.length === 3) { schema = names[0]!; table = names[1]!; name = names[2]!; }
   else throw err(SqlState.syntaxError, `improper qualified name (too many dotted names): ${names.join('.')}`, v);
-  return resolveColumn(ctx, table, name, v);
+  return resolveColumn(ctx, table, name, v, schema);
 }
 
-export function resolveColumn(ctx: BindContext, table: string | null, name: string, node: PgNode): Expr {
-  const c = ctx.scope.find(name, table, pos(node).position);
+export function resolveColumn(ctx: BindContext, table: string | null, name: string, node: PgNode, schema: string | null = null): Expr {
+  const c = ctx.scope.find(name, table, pos(node).position, schema === 'main' ? 'public' : schema);
   if (c) return c.expr;
   if (ctx.outer) {
     let inParent: Expr | null = null;
     try {
-      inParent = resolveColumn(ctx.outer.parent, table, name, node);
+      inParent = resolveColumn(ctx.outer.parent, table, name, node, schema);
     } catch (e) {
       if (!(e instanceof QuiverError) || (e.code !== SqlState.undefinedColumn && e.code !== SqlState.undefinedTable)) throw e;
     }
     if (inParent) return { kind: 'outer', slot: ctx.outer.slot(inParent), type: inParent.type };
   }
-  if (table !== null && !ctx.scope.hasTable(table) && !outerHasTable(ctx, table)) {
-    throw err(SqlState.undefinedTable, `missing FROM-clause entry for table "${table}"`, node);
+  if (table !== null && (schema !== null || (!ctx.scope.hasTable(table) && !outerHasTable(ctx, table)))) {
+    throw err(SqlState.undefinedTable, `missing FROM-clause entry for table "${schema ? schema + '.' : ''}${table}"`, node);
   }
   const q = table ? `${table}.${name}` : name;
   throw err(SqlState.undefinedColumn, `column ${table ? q : `"${name}"`} does not exist`, node);

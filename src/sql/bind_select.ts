@@ -261,15 +261,17 @@ export class SelectBinder implements QueryBinder {
       const q = vb.bindQuery(entry.query, null);
       const base = entry.columnNames ? q.names.map((n, i) => entry.columnNames![i] ?? n) : q.names;
       const names = this.aliasNames(base, v.alias);
-      return { plan: q.plan, scope: new Scope(scopeOf(alias, names, q.plan.schema.map((f) => f.type))) };
+      const vq = v.alias ? undefined : schema ?? 'public';
+      return { plan: q.plan, scope: new Scope(scopeOf(alias, names, q.plan.schema.map((f) => f.type)).map((c) => ({ ...c, schema: vq === 'main' ? 'public' : vq }))) };
     }
     const cols = entry.columns;
     const names = this.aliasNames(cols.map((c) => c.name), v.alias);
+    const qualified = v.alias ? undefined : schema ?? 'public';
     const plan: LogicalPlan = {
       kind: 'scan', table: entry, columns: cols.map((_, i) => i), filters: [],
       schema: cols.map((c, i) => ({ name: names[i]!, type: c.type })),
     };
-    return { plan, scope: new Scope(scopeOf(alias, names, cols.map((c) => c.type))) };
+    return { plan, scope: new Scope(scopeOf(alias, names, cols.map((c) => c.type)).map((c) => ({ ...c, schema: qualified === 'main' ? 'public' : qualified }))) };
   }
 
   private bindRangeFunction(v: PgNode, ctx: BindContext): { plan: LogicalPlan; scope: Scope } {

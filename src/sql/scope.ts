@@ -15,6 +15,8 @@ export interface ScopeColumn {
   star: boolean;
   /** Found by its unqualified name (false when a merged USING column stands for it). */
   unqualified: boolean;
+  /** The schema, for references written schema.table.column (unaliased tables only). */
+  schema?: string;
 }
 
 export class Scope {
@@ -29,11 +31,12 @@ export class Scope {
   }
 
   /** Finds a column; returns undefined when absent, throws 42702 when ambiguous. */
-  find(name: string, table: string | null, position?: number): ScopeColumn | undefined {
+  find(name: string, table: string | null, position?: number, schema: string | null = null): ScopeColumn | undefined {
     let found: ScopeColumn | undefined;
     for (const c of this.cols) {
       if (c.name !== name) continue;
       if (table !== null ? c.table !== table : !c.unqualified) continue;
+      if (schema !== null && c.schema !== schema) continue;
       if (found && found.expr !== c.expr) {
         const q = table ? `${table}.${name}` : name;
         throw new QuiverError(SqlState.ambiguousColumn, `column reference "${q}" is ambiguous`, position === undefined ? {} : { position });
