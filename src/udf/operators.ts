@@ -42,11 +42,11 @@ function arith(): void {
   const un = (name: string, t: TypeId, f: (a: string) => string): void => {
     registerScalar({ name, args: [t], ret: T[t], strict: true, inline: ([a]) => f(a!) });
   };
-  un('-', 'int2', (a) => `H.i2(-${a})`);
-  un('-', 'int4', (a) => `H.i4(-${a})`);
-  un('-', 'int8', (a) => `H.i8(-${a})`);
-  un('-', 'float4', (a) => `(-${a})`);
-  un('-', 'float8', (a) => `(-${a})`);
+  un('-', 'int2', (a) => `H.i2(-(${a}))`);
+  un('-', 'int4', (a) => `H.i4(-(${a}))`);
+  un('-', 'int8', (a) => `H.i8(-(${a}))`);
+  un('-', 'float4', (a) => `(-(${a}))`);
+  un('-', 'float8', (a) => `(-(${a}))`);
   un('-', 'numeric', (a) => `${a}.neg()`);
   un('-', 'interval', (a) => `H.dt.intervalNeg(${a})`);
   for (const t of NUM) un('+', t, (a) => a);

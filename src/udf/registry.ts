@@ -115,8 +115,11 @@ function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] |
         continue;
       }
       if (!canImplicitCast(a.id, spec)) { ok = false; break; }
+      // As PostgreSQL's func_select_candidate: casts to the preferred type of a category
+      // (double precision, text, timestamp) win; among the others, the nearest type wins.
       const rf = numericRank(a.id), rt = numericRank(spec);
-      cost += rf && rt ? 10 + (rt - rf) : category(spec) === 'S' ? (spec === 'text' ? 10 : 11) : 12;
+      const preferred = spec === 'float8' || spec === 'text' || spec === 'timestamp';
+      cost += preferred ? 10 : 11 + (rf && rt ? (rt - rf) / 100 : 0);
       argTypes.push(typeOf(spec));
     }
     if (!ok) continue;

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, QuiverError } from '../../src/index.js';
+
+test('query returns columns with PostgreSQL type names, rows as arrays and the command', async () => {
+  const db = await open();
+  const r = await db.query("SELECT 1 AS a, 'x'::text AS b, 2.50::numeric(5,2) AS c, 9007199254740993::bigint AS d, true AS e, NULL::int AS f");
+  assert.deepEqual(r.columns, [
+    { name: 'a', type: 'integer' }, { name: 'b', type: 'text' }, { name: 'c', type: 'numeric(5,2)' },
+    { name: 'd', type: 'bigint' }, { name: 'e', type: 'boolean' }, { name: 'f', type: 'integer' },
+  ]);
+  assert.deepEqual(r.rows, [[1, 'x', '2.50', 9007199254740993n, true, null]]);
+  assert.equal(r.command, 'SELECT');
+  assert.equal(r.rowCount, 1);
+  await db.close();
+});
+
+test('dates, timestamps and intervals come back as PostgreSQL text', async () => {
+  const db = await open();
+  const r = await db.query("SELECT date '2024-02-29' + 1, timestamp '2024-01-01 10:00:00.5' + interval '1 day 2 hours', interval '90 minutes'");
+  assert.deepEqual(r.rows, [['2024-03-01', '2024-01-02 12:00:00.5', '01:30:00']]);
+  await db.close();
+});
+
+test('several statements run in order; the result is the last one', async () => {
+  const db = await open();
+  const r = await db.query('CREATE TABLE t (a int, b text); INSERT INTO t VALUES (1, \'one\'), (2, \'two\'); SELECT b FROM t ORDER BY a DESC');
+  assert.deepEqual(r.rows, [['two'], ['one']]);
+  const ins = await db.query('INSERT INTO t VALUES (3, NULL)');
+  assert.equal(ins.command, 'INSERT');
+  assert.equal(ins.rowCount, 1);
+  const upd = await db.query('UPDATE t SET b = upper(b) WHERE a < 3');
+  assert.deepEqual([upd.command, upd.rowCount], ['UPDATE', 2]);
+  const del = await db.query('DELETE FROM t WHERE b IS NULL');
+  assert.deepEqual([del.command, del.rowCount], ['DELETE', 1]);
+  assert.deepEqual((await db.query('SELECT a, b FROM t ORDER BY a')).rows, [[1, 'ONE'], [2, 'TWO']]);
+  await db.close();
+});
+
+test('$n parameters take their type from the value, and strings adapt to context', async () => {
+  const db = await open();
+  await db.query('CREATE TABLE p (id int, amount numeric(10,2), name text, big bigint)');
+  await db.query('INSERT INTO p VALUES ($1, $2, $3, $4)', [1, '12.345', 'ann', 2n ** 60n]);
+  const r = await db.query('SELECT id, amount, name, big FROM p WHERE id = $1 AND name = $2', ['1', 'ann']);
+  assert.deepEqual(r.rows, [[1, '12.35', 'ann', 2n ** 60n]]);
+  assert.deepEqual((await db.query('SELECT $1::int + 1', [41])).rows, [[42]]);
+  await assert.rejects(db.query('SELECT $2', [1]), (e: unknown) => e instanceof QuiverError && e.code === '42P02');
+  await db.close();
+});
+
+test('errors carry SQLSTATE codes and positions', async () => {
+  const db = await open();
+  const cases: [string, string][] = [
+    ['SELEC 1', '42601'], ['SELECT * FROM nope', '42P01'], ['SELECT nope', '42703'],
+    ['SELECT 1/0', '22012'], ["SELECT 'x'::int", '22P02'], ['SELECT 2147483647 + 1', '22003'],
+    ['SELECT nofn(1)', '42883'], ['SELECT 1 WHERE 1', '42804'],
+  ];
+  for (const [sql, code] of cases) {
+    await assert.rejects(db.query(sql), (e: unknown) => {
+      assert.ok(e instanceof QuiverError, sql);
+      assert.equal(e.code, code, sql);
+      return true;
+    });
+  }
+  await assert.rejects(db.query('SELECT 1 FROM'), (e: unknown) => e instanceof QuiverError && typeof e.position === 'number' && e.position > 0);
+  await db.close();
+});
+
+test('a failing statement leaves earlier statements applied and the table unchanged', async () => {
+  const db = await open();
+  await db.query('CREATE TABLE n (a int NOT NULL)');
+  await assert.rejects(db.query('INSERT INTO n VALUES (1), (NULL)'), (e: unknown) => e instanceof QuiverError && e.code === '23502');
+  assert.deepEqual((await db.query('SELECT count(*) FROM n')).rows, [[0n]]);
+  await db.close();
+});
+
+test('queryArrow returns an Arrow table built from the engine columns', async () => {
+  const db = await open();
+  const t = await db.queryArrow('SELECT g AS n, g * 2.5 AS x, g::text AS s FROM generate_series(1, 5) AS g');
+  assert.equal(t.numRows, 5);
+  assert.deepEqual(t.schema.fields.map((f) => f.name), ['n', 'x', 's']);
+  assert.equal(t.getChild('n')!.get(4), 5);
+  assert.equal(t.getChild('s')!.get(0), '1');
+  await db.close();
+});
+
+test('EXPLAIN shows the logical and the physical plan; comma joins become hash joins', async () => {
+  const db = await open();
+  await db.query('CREATE TABLE a (id int, v int); CREATE TABLE b (id int, w int); CREATE TABLE c (id int, z int)');
+  const r = await db.query('EXPLAIN SELECT a.v, c.z FROM a, b, c WHERE a.id = b.id AND b.id = c.id AND a.v > 3');
+  const text = r.rows.map((x) => x[0]).join('\n');
+  assert.match(text, /Logical plan:/);
+  assert.match(text, /Physical plan:/);
+  assert.equal((text.match(/HashJoinExec/g) ?? []).length, 2, text);
+  assert.doesNotMatch(text, /NestedLoopJoinExec/);
+  assert.match(text, /filter: .*v/i);
+  await db.close();
+});
+
+test('a closed database refuses queries', async () => {
+  const db = await open();
+  await db.close();
+  await assert.rejects(db.query('SELECT 1'), (e: unknown) => e instanceof QuiverError);
+});
