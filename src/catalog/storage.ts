@@ -13,7 +13,7 @@ import { tableToIPC, tableFromIPC } from 'apache-arrow';
 import { Table as WasmTable, writeParquet, readParquet, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
 import type { Catalog, ColumnDef, TableConstraint, TableEntry, ViewEntry } from './catalog.js';
 import { newTable, TableData } from './catalog.js';
-import { type SqlType, type TypeId, type } from '../common/types.js';
+import { type SqlType, type TypeId, type, typeName } from '../common/types.js';
 import type { Batch } from '../common/vector.js';
 import { QuiverError } from '../common/errors.js';
 import { toArrowTable, fromArrowTable } from '../io/arrow.js';
@@ -24,13 +24,18 @@ const FORMAT = 'quiver-catalog';
 const FORMAT_VERSION = 1;
 /** Rows per engine chunk when reading a table back; large chunks keep scans cheap. */
 const READ_BATCH_ROWS = 65536;
-/** Names this module gives data files (and their temporaries); nothing else is ever deleted. */
+/** Names this module gives data files (and their temporaries); cleanup touches nothing else. */
 const DATA_FILE_RE = /^[A-Za-z0-9_]+\.(\d+)\.parquet(\.tmp)?$/;
 
-const TYPE_IDS: ReadonlySet<string> = new Set<TypeId>([
-  'bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bpchar',
-  'date', 'timestamp', 'interval', 'unknown',
-]);
+/** Whether a stored type id names a type this build knows. */
+function knownTypeId(id: unknown): id is TypeId {
+  if (typeof id !== 'string') return false;
+  try {
+    return typeof typeName({ id: id as TypeId, precision: -1, scale: -1 }) === 'string';
+  } catch {
+    return false;
+  }
+}
 
 /** Directories this process holds, so a second open in the same process is refused too. */
 const heldByThisProcess = new Set<string>();
@@ -83,6 +88,8 @@ export class Storage {
         if (this.saved.get(e.data) !== state) pending.push([e.data, state]);
         tables.push({ name: e.name, columns: e.columns.map(storeColumn), constraints: e.constraints, rows: state.rows, file: state.file });
       }
+      // The new files' names must be durable before a catalog that refers to them.
+      if (written.length > 0) syncDir(this.dir);
       const doc: StoredCatalog = { format: FORMAT, version: FORMAT_VERSION, nextFile: this.nextFile, tables, views };
       const text = JSON.stringify(doc, jsonReplacer, 1);
       if (text !== this.lastCatalogText) {
@@ -149,9 +156,13 @@ export class Storage {
       return;
     }
     const doc = parseCatalog(this.dir, text);
+    const add = (e: TableEntry | ViewEntry): void => {
+      if (catalog.get(e.name)) throw corrupt(this.dir, `${CATALOG_FILE} names "${e.name}" twice`);
+      catalog.add(e);
+    };
     for (const t of doc.tables) {
       const entry = this.loadTable(t);
-      catalog.add(entry);
+      add(entry);
       if (t.file) {
         this.referenced.add(t.file);
         const m = DATA_FILE_RE.exec(t.file);
@@ -159,8 +170,7 @@ export class Storage {
       }
     }
     for (const v of doc.views) {
-      const view: ViewEntry = { kind: 'view', name: v.name, query: v.query, columnNames: v.columnNames };
-      catalog.add(view);
+      add({ kind: 'view', name: v.name, query: v.query, columnNames: v.columnNames });
     }
     // Files a crashed save left behind: temporaries, and data files the catalog never came to name.
     for (const f of safeReaddir(this.dir)) {
@@ -219,7 +229,9 @@ export class Storage {
     const file = `${fileStem(e.name)}.${this.nextFile++}.parquet`;
     const fields = e.columns.map((c) => ({ name: c.name, type: c.type }));
     const arrow = toArrowTable(fields, chunks, { interval: 'struct' });
-    const props = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
+    // Snappy rather than zstd: in this WebAssembly build zstd writes about four times slower, and
+    // a table is rewritten whole whenever it changes.
+    const props = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).build();
     const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(arrow, 'stream')), props);
     written.push(file);
     writeAtomic(path.join(this.dir, file), bytes);
@@ -239,7 +251,7 @@ function storeColumn(c: ColumnDef): StoredColumn {
 }
 
 function loadColumn(dir: string, table: string, c: StoredColumn): ColumnDef {
-  if (!c || typeof c.name !== 'string' || !c.type || !TYPE_IDS.has(c.type.id)
+  if (!c || typeof c.name !== 'string' || !c.type || !knownTypeId(c.type.id)
     || !Number.isInteger(c.type.precision) || !Number.isInteger(c.type.scale)) {
     throw corrupt(dir, `bad column definition in table "${table}"`);
   }

@@ -1,16 +1,17 @@
 /**
  * Conversion between the engine's columns and Apache Arrow.
  *
- * Fixed-width columns map buffer to buffer (int4, int8, float8 and date are shared, not copied);
- * validity bytes are packed into Arrow bitmaps. Arrow types the engine has no exact counterpart
+ * Fixed-width columns map buffer to buffer (int4, int8, float8 and date are shared, not copied;
+ * timestamp and time become int64 microseconds); validity bytes are packed into Arrow bitmaps. Arrow types the engine has no exact counterpart
  * for are carried in a form that keeps every value: numeric beyond Decimal128 as its exact text,
  * and interval as MonthDayNano (or, for Parquet, which cannot hold that, a months/days/micros struct).
  */
 import {
   Table, Schema, RecordBatch, Field as ArrowField, DataType, Data, makeData, Vector as ArrowVector,
-  Bool, Int16, Int32, Int64, Float32, Float64, DateDay, TimestampMicrosecond, Utf8, Decimal as ArrowDecimal,
+  Bool, Int16, Int32, Int64, Float32, Float64, DateDay, TimeMicrosecond, TimestampMicrosecond, Utf8, Decimal as ArrowDecimal,
   IntervalMonthDayNano, Struct, Type, Precision, DateUnit, TimeUnit, IntervalUnit,
 } from 'apache-arrow';
+import { Buffer } from 'node:buffer';
 import type { Field } from '../logical/plan.js';
 import { type SqlType, T, type, physicalKind } from '../common/types.js';
 import type { Batch, Vector, VectorData } from '../common/vector.js';
@@ -32,9 +33,6 @@ const DECIMAL128_MAX_PRECISION = 38;
 /** PostgreSQL's DT_NOBEGIN / DT_NOEND: how ±infinity timestamps are stored as int64. */
 const TS_MIN = -(2n ** 63n);
 const TS_MAX = 2n ** 63n - 1n;
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
 
 // ---------------------------------------------------------------------------------------------
 // Engine → Arrow
@@ -80,11 +78,14 @@ function planColumn(t: SqlType, parts: Vector[], options: ToArrowOptions): Colum
       return { arrowType: new Float64(), build: (v, n) => makeData({ type: new Float64(), length: n, ...validity(v, n), data: (v.data as Float64Array).subarray(0, n) }) };
     case 'timestamp':
       return { arrowType: new TimestampMicrosecond(), build: (v, n) => makeData({ type: new TimestampMicrosecond(), length: n, ...validity(v, n), data: timestampsToInt64(v, n) }) };
+    case 'time':
+      return { arrowType: new TimeMicrosecond(), build: (v, n) => makeData({ type: new TimeMicrosecond(), length: n, ...validity(v, n), data: timestampsToInt64(v, n) }) };
     case 'numeric':
       return planNumeric(t, parts);
     case 'interval':
       return options.interval === 'struct' ? intervalStructPlan() : intervalMonthDayNanoPlan();
     default:
+      if (physicalKind(t.id) !== 'string') throw new QuiverError('0A000', `type ${t.id} cannot be converted to Arrow`);
       return { arrowType: new Utf8(), build: (v, n) => utf8Data(v.data as (string | null)[], v.valid, n) };
   }
 }
@@ -131,7 +132,7 @@ function utf8Data(strings: (string | null)[], valid: Uint8Array | null, n: numbe
   let chars = 0;
   for (let i = 0; i < n; i++) { const s = strings[i]; if (s != null) chars += s.length; }
   // Most text is ASCII, where a UTF-16 unit is one byte; the buffer grows when it is not.
-  let bytes: Uint8Array = new Uint8Array(chars + 16);
+  let bytes: Buffer = Buffer.allocUnsafe(chars + 16);
   let pos = 0;
   let nulls = 0;
   for (let i = 0; i < n; i++) {
@@ -148,22 +149,22 @@ function utf8Data(strings: (string | null)[], valid: Uint8Array | null, n: numbe
     if (ascii) pos += len;
     else {
       if (pos + len * 3 > bytes.length) bytes = grow(bytes, pos + len * 3);
-      pos += encoder.encodeInto(s, bytes.subarray(pos)).written;
+      pos += bytes.write(s, pos, 'utf8');
     }
     offsets[i + 1] = pos;
   }
-  const base = { type: new Utf8(), length: n, valueOffsets: offsets, data: bytes.subarray(0, pos) };
+  const base = { type: new Utf8(), length: n, valueOffsets: offsets, data: new Uint8Array(bytes.buffer, bytes.byteOffset, pos) };
   if (nulls === 0) return makeData({ ...base, nullCount: 0 });
   const vbytes = new Uint8Array(n);
   for (let i = 0; i < n; i++) vbytes[i] = strings[i] != null && (!valid || valid[i]) ? 1 : 0;
   return makeData({ ...base, nullCount: nulls, nullBitmap: packBits(vbytes, n) });
 }
 
-function grow(b: Uint8Array, min: number): Uint8Array {
+function grow(b: Buffer, min: number): Buffer {
   let cap = Math.max(b.length * 2, 64);
   while (cap < min) cap *= 2;
-  const nb = new Uint8Array(cap);
-  nb.set(b);
+  const nb = Buffer.allocUnsafe(cap);
+  b.copy(nb);
   return nb;
 }
 
@@ -188,6 +189,7 @@ function planNumeric(t: SqlType, parts: Vector[]): ColumnPlan {
   const p = t.precision;
   if (p < 1 || p > DECIMAL128_MAX_PRECISION) return textPlan;
   const scale = Math.max(t.scale, 0);
+  if (scale > p) return textPlan; // numeric(3,5) is valid SQL but not a valid Arrow decimal
   const limit = POW10[p]!;
   const unscaled = (d: Decimal): bigint | null => {
     let u: bigint;
@@ -317,6 +319,7 @@ export function arrowTypeToSql(t: DataType): SqlType {
     case Type.Utf8: case Type.LargeUtf8: case Type.Utf8View: return T.text;
     case Type.Date: return T.date;
     case Type.Timestamp: return T.timestamp;
+    case Type.Time: return T.time;
     case Type.Interval:
       if ((t as unknown as { unit: IntervalUnit }).unit === IntervalUnit.MONTH_DAY_NANO) return T.interval;
       break;
@@ -420,6 +423,8 @@ function fromArrowData(d: Data, t: SqlType): Vector {
       return makeVector(t, datesFrom(d, t, n), valid, n);
     case 'timestamp':
       return makeVector(t, timestampsFrom(d, t, n), valid, n);
+    case 'time':
+      return makeVector(t, timesFrom(d, t, n), valid, n);
     case 'numeric':
       return makeVector(t, decimalsFrom(d, t, n, valid), valid, n);
     case 'interval':
@@ -515,6 +520,23 @@ function timestampsFrom(d: Data, t: SqlType, n: number): Float64Array {
   throw mismatch(d, t);
 }
 
+function timesFrom(d: Data, t: SqlType, n: number): Float64Array {
+  if (d.typeId !== Type.Time) throw mismatch(d, t);
+  const src = d.values as Int32Array | BigInt64Array;
+  const unit = (d.type as unknown as { unit: TimeUnit }).unit;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = Number(src[i]!);
+    switch (unit) {
+      case TimeUnit.SECOND: out[i] = x * 1_000_000; break;
+      case TimeUnit.MILLISECOND: out[i] = x * 1000; break;
+      case TimeUnit.MICROSECOND: out[i] = x; break;
+      default: out[i] = Math.floor(x / 1000);
+    }
+  }
+  return out;
+}
+
 function decimalsFrom(d: Data, t: SqlType, n: number, valid: Uint8Array | null): (Decimal | null)[] {
   const out: (Decimal | null)[] = new Array(n).fill(null);
   if (d.typeId === Type.Decimal) {
@@ -593,12 +615,7 @@ function stringsFrom(d: Data, t: SqlType, n: number, valid: Uint8Array | null): 
   if (d.typeId === Type.Utf8 || d.typeId === Type.LargeUtf8) {
     const offsets = d.valueOffsets as Int32Array | BigInt64Array;
     const bytes = d.values as Uint8Array;
-    for (let i = 0; i < n; i++) {
-      if (valid && !valid[i]) continue;
-      const a = Number(offsets[i]!), b = Number(offsets[i + 1]!);
-      out[i] = decodeUtf8(bytes, a, b);
-    }
-    return out;
+    return decodeUtf8Column(bytes, offsets, n, valid, out);
   }
   if (d.typeId !== Type.Utf8View && d.typeId !== Type.Int && d.typeId !== Type.Float && d.typeId !== Type.Bool) throw mismatch(d, t);
   // Other representations (string views, numbers read as text): through Arrow's own accessors.
@@ -612,18 +629,31 @@ function stringsFrom(d: Data, t: SqlType, n: number, valid: Uint8Array | null): 
   return out;
 }
 
-function decodeUtf8(bytes: Uint8Array, a: number, b: number): string {
-  const len = b - a;
-  if (len === 0) return '';
-  if (len <= 32) {
-    // Short ASCII strings are the common case and TextDecoder's fixed cost dominates them.
-    let s = '';
-    for (let k = a; k < b; k++) {
+/**
+ * Decodes the whole value buffer once and slices it: per-value decoding costs far more than the
+ * scan that maps byte offsets to UTF-16 offsets.
+ */
+function decodeUtf8Column(bytes: Uint8Array, offsets: Int32Array | BigInt64Array, n: number, valid: Uint8Array | null, out: (string | null)[]): (string | null)[] {
+  const start = Number(offsets[0]!), end = Number(offsets[n]!);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const all = buf.toString('utf8', start, end);
+  const units = new Float64Array(n + 1);
+  let u = 0;
+  for (let i = 0; i < n; i++) {
+    const b = Number(offsets[i + 1]!);
+    for (let k = Number(offsets[i]!); k < b; k++) {
       const c = bytes[k]!;
-      if (c >= 0x80) return decoder.decode(bytes.subarray(a, b));
-      s += String.fromCharCode(c);
+      // Lead bytes start a character; a 4-byte sequence is a surrogate pair in UTF-16.
+      if ((c & 0xc0) !== 0x80) u += c >= 0xf0 ? 2 : 1;
     }
-    return s;
+    units[i + 1] = u;
   }
-  return decoder.decode(bytes.subarray(a, b));
+  if (u !== all.length) {
+    // Invalid UTF-8 (which Arrow readers normally reject) decodes to replacement characters
+    // that shift the mapping; decode value by value instead.
+    for (let i = 0; i < n; i++) if (!valid || valid[i]) out[i] = buf.toString('utf8', Number(offsets[i]!), Number(offsets[i + 1]!));
+    return out;
+  }
+  for (let i = 0; i < n; i++) if (!valid || valid[i]) out[i] = all.substring(units[i]!, units[i + 1]!);
+  return out;
 }
