@@ -54,6 +54,13 @@ export class PhysicalPlanner implements CompileEnv {
       case 'limit': return new LimitExec(this.plan(p.input), p.limit, p.offset, this);
       case 'aggregate': {
         const text = `groupBy: [${p.groupBy.map((e) => exprToString(e, p.input.schema)).join(', ')}], aggs: [${p.aggs.map((a) => `${a.fn.name}(${a.args.map((x) => exprToString(x, p.input.schema)).join(', ')})`).join(', ')}]`;
+        // Aggregating straight off a filtered scan: the aggregate applies the filter itself.
+        if (p.input.kind === 'scan' && p.input.filters.length > 0) {
+          const scan = p.input;
+          const pred = scan.filters.length === 1 ? scan.filters[0]! : { kind: 'and' as const, args: scan.filters, type: scan.filters[0]!.type };
+          const bare = new ScanExec(scan.table, scan.columns, scan.schema, null, '');
+          return new HashAggregateExec(bare, p.groupBy, p.aggs, p.groupingSets, p.schema, this, `${text}, filter: ${exprToString(pred, scan.schema)}`, compileFilter(pred, this));
+        }
         return new HashAggregateExec(this.plan(p.input), p.groupBy, p.aggs, p.groupingSets, p.schema, this, text);
       }
       case 'join': return this.join(p);

@@ -28,7 +28,11 @@ export class HashAggregateExec implements PhysicalOperator {
   private keys: VectorFn[];
   private aggs: CompiledAgg[];
 
-  constructor(readonly input: PhysicalOperator, private groupBy: Expr[], private calls: AggCall[], private sets: number[][] | null, readonly schema: Field[], env: CompileEnv, private text: string) {
+  /**
+   * `prefilter` is a predicate over the input taken from the scan below: the aggregate applies it
+   * as a selection vector instead of having the scan copy the surviving rows out.
+   */
+  constructor(readonly input: PhysicalOperator, private groupBy: Expr[], private calls: AggCall[], private sets: number[][] | null, readonly schema: Field[], env: CompileEnv, private text: string, private prefilter: FilterFn | null = null) {
     this.children = [input];
     this.keys = groupBy.map((e) => compileExpr(e, env));
     this.aggs = calls.map((c) => ({
@@ -39,7 +43,7 @@ export class HashAggregateExec implements PhysicalOperator {
     }));
   }
 
-  describe(): string { return this.text; }
+  describe(): string { return this.text + (this.prefilter ? ', fused filter' : ''); }
   partitions(): number { return 1; }
 
   *execute(ctx: ExecContext): Generator<Batch> {
@@ -64,31 +68,47 @@ export class HashAggregateExec implements PhysicalOperator {
     const buffered: { gids: Int32Array[]; args: Vector[][]; order: Vector[][] }[] = this.aggs.map(() => ({ gids: [], args: [], order: [] }));
     let gids = new Int32Array(BATCH_SIZE);
     let sel = new Int32Array(BATCH_SIZE);
+    let pre = new Int32Array(BATCH_SIZE);
     let groups = keyIdx.length ? 0 : 1;
     for (const acc of accs) acc.resize(groups);
     for (const b of input) {
-      const n = b.length;
-      if (gids.length < n) { gids = new Int32Array(n); sel = new Int32Array(n); }
+      let n = b.length;
+      if (gids.length < n) { gids = new Int32Array(n); sel = new Int32Array(n); pre = new Int32Array(n); }
+      // With a fused filter, rows are pre[k] for k < n; otherwise k itself.
+      let rows: Int32Array | null = null;
+      if (this.prefilter) {
+        n = this.prefilter(b, ctx, pre);
+        if (n === 0) continue;
+        if (n < b.length) rows = pre;
+      }
       if (table) {
         const kv = keyIdx.map((k) => this.keys[k]!(b, ctx));
-        table.insert(kv, n, gids);
+        table.insert(kv, n, gids, rows);
         if (table.size > groups) { groups = table.size; for (const acc of accs) acc.resize(groups); }
       } else gids.fill(0, 0, n);
       for (let a = 0; a < this.aggs.length; a++) {
         const ca = this.aggs[a]!;
         const args = ca.args.map((f) => f(b, ctx));
-        let useSel: Int32Array | null = null, m = n;
+        let useSel: Int32Array | null = rows, m = n;
         let g = gids;
         if (ca.filter) {
-          m = ca.filter(b, ctx, sel);
-          useSel = sel;
-          g = new Int32Array(m);
-          for (let k = 0; k < m; k++) g[k] = gids[sel[k]!]!;
+          // The FILTER predicate runs over the whole batch; keep rows that pass both.
+          const fm = ca.filter(b, ctx, sel);
+          const passed = new Uint8Array(b.length);
+          for (let k = 0; k < fm; k++) passed[sel[k]!] = 1;
+          const s2 = new Int32Array(n), g2 = new Int32Array(n);
+          m = 0;
+          for (let k = 0; k < n; k++) {
+            const i = rows ? rows[k]! : k;
+            if (passed[i]) { s2[m] = i; g2[m++] = gids[k]!; }
+          }
+          useSel = s2;
+          g = g2;
         }
         if (ca.call.distinct || ca.order.length) {
           // Buffer this call's rows (gid, args, order keys) and feed them at the end.
-          const rows = useSel ? useSel.slice(0, m) : null;
-          const pick = (v: Vector): Vector => (rows ? takeVector(v, rows, m) : v);
+          const picked = useSel ? useSel.slice(0, m) : null;
+          const pick = (v: Vector): Vector => (picked ? takeVector(v, picked, m) : v);
           buffered[a]!.gids.push(useSel ? g.slice(0, m) : gids.slice(0, n));
           buffered[a]!.args.push(args.map(pick));
           buffered[a]!.order.push(ca.order.map((f) => pick(f(b, ctx))));
