@@ -4,7 +4,7 @@
  */
 import type { SqlType } from '../common/types.js';
 import type { Batch, Vector } from '../common/vector.js';
-import { VectorBuilder, concatBatches } from '../common/vector.js';
+import { VectorBuilder, concatBatches, dictionaryEncode } from '../common/vector.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 
 export interface ColumnDef {
@@ -43,7 +43,7 @@ export class TableData {
   append(b: Batch): void {
     if (b.length === 0) return;
     this.version++;
-    if (b.length >= 4096) { this.sealTail(); this.chunks.push(b); return; }
+    if (b.length >= 4096) { this.sealTail(); this.chunks.push(encodeChunk(b)); return; }
     if (!this.tail) this.tail = this.types.map((t) => new VectorBuilder(t, 64));
     for (let c = 0; c < this.types.length; c++) {
       const vb = this.tail[c]!, v = b.columns[c]!;
@@ -56,7 +56,7 @@ export class TableData {
     if (!this.tail) return;
     const cols: Vector[] = this.tail.map((vb) => vb.finish());
     const n = cols[0]?.length ?? 0;
-    if (n > 0) this.chunks.push({ length: n, columns: cols });
+    if (n > 0) this.chunks.push(encodeChunk({ length: n, columns: cols }));
     this.tail = null;
   }
 
@@ -73,8 +73,14 @@ export class TableData {
   replace(chunks: Batch[]): void {
     this.version++;
     this.tail = null;
-    this.chunks = chunks.filter((c) => c.length > 0);
+    this.chunks = chunks.filter((c) => c.length > 0).map(encodeChunk);
   }
+}
+
+/** Stored text columns are dictionary-encoded where that pays (few distinct values). */
+function encodeChunk(b: Batch): Batch {
+  if (!b.columns.some((c) => c.type.id === 'text' || c.type.id === 'varchar' || c.type.id === 'bpchar')) return b;
+  return { length: b.length, columns: b.columns.map(dictionaryEncode) };
 }
 
 export interface TableEntry {

@@ -17,6 +17,39 @@ export interface Vector {
   readonly data: VectorData;
   /** null when every row is present. */
   readonly valid: Uint8Array | null;
+  /**
+   * For low-cardinality text: row i holds values[codes[i]] (data holds the same strings).
+   * Hashing and grouping work on the small integer codes instead of the strings.
+   */
+  readonly dict?: Dictionary;
+}
+
+export interface Dictionary { readonly codes: Int32Array; readonly values: string[] }
+
+/**
+ * Dictionary-encodes a text vector when it has few distinct values; returns it unchanged otherwise.
+ */
+export function dictionaryEncode(v: Vector): Vector {
+  if (v.dict || physicalKind(v.type.id) !== 'string' || v.length < 1024) return v;
+  const d = v.data as (string | null)[];
+  const codes = new Int32Array(v.length);
+  const index = new Map<string, number>();
+  const values: string[] = [];
+  const limit = Math.min(65536, v.length >>> 3);
+  const valid = v.valid;
+  for (let i = 0; i < v.length; i++) {
+    if (valid !== null && valid[i] === 0) { codes[i] = -1; continue; }
+    const s = d[i]!;
+    let c = index.get(s);
+    if (c === undefined) {
+      c = values.length;
+      if (c >= limit) return v;
+      values.push(s);
+      index.set(s, c);
+    }
+    codes[i] = c;
+  }
+  return { ...v, dict: { codes, values } };
 }
 
 export interface Batch {
@@ -86,6 +119,11 @@ export function takeVector(v: Vector, sel: Int32Array | Uint32Array, n: number):
   } else {
     for (let i = 0; i < n; i++) out[i] = src[sel[i]!];
   }
+  if (v.dict) {
+    const codes = new Int32Array(n), src2 = v.dict.codes;
+    for (let i = 0; i < n; i++) { const j = sel[i]!; codes[i] = j < 0 ? -1 : src2[j]!; }
+    return { type: v.type, length: n, data: out as VectorData, valid, dict: { codes, values: v.dict.values } };
+  }
   return makeVector(v.type, out as VectorData, valid, n);
 }
 
@@ -96,7 +134,9 @@ export function takeBatch(b: Batch, sel: Int32Array | Uint32Array, n: number): B
 export function sliceVector(v: Vector, start: number, end: number): Vector {
   const d = v.data as { slice?: (a: number, b: number) => VectorData; subarray?: (a: number, b: number) => VectorData };
   const data = (d.subarray ? d.subarray(start, end) : d.slice!(start, end)) as VectorData;
-  return makeVector(v.type, data, v.valid ? v.valid.subarray(start, end) : null, end - start);
+  const valid = v.valid ? v.valid.subarray(start, end) : null;
+  if (v.dict) return { type: v.type, length: end - start, data, valid, dict: { codes: v.dict.codes.subarray(start, end), values: v.dict.values } };
+  return makeVector(v.type, data, valid, end - start);
 }
 
 export function sliceBatch(b: Batch, start: number, end: number): Batch {

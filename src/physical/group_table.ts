@@ -59,6 +59,7 @@ export class GroupTable {
 
   private lookup(keys: Vector[], n: number, out: Int32Array, sel: Int32Array | null, add: boolean): void {
     if (this.single === 'i32') { this.lookupI32(keys[0]!, n, out, sel, add); return; }
+    if (keys.length === 1 && keys[0]!.dict && keys[0]!.type.id !== 'bpchar') { this.lookupDict(keys[0]!, n, out, sel, add); return; }
     const nk = keys.length;
     for (let k = 0; k < n; k++) {
       const i = sel ? sel[k]! : k;
@@ -69,6 +70,37 @@ export class GroupTable {
         id = this.size++;
         this.map.set(key, id);
         for (let c = 0; c < nk; c++) this.keyBuilders[c]!.pushFrom(keys[c]!, i);
+      }
+      out[k] = id;
+    }
+  }
+
+  /** Dictionary-encoded text: look each distinct value up once, then map codes to group ids. */
+  private lookupDict(key: Vector, n: number, out: Int32Array, sel: Int32Array | null, add: boolean): void {
+    const { codes, values } = key.dict!;
+    const ids = new Int32Array(values.length).fill(-2);
+    let nullId = -2;
+    for (let k = 0; k < n; k++) {
+      const i = sel ? sel[k]! : k;
+      const c = codes[i]!;
+      if (c < 0) {
+        if (nullId === -2) {
+          const id = this.map.get(NULL_KEY);
+          if (id !== undefined) nullId = id;
+          else if (add) { nullId = this.size++; this.map.set(NULL_KEY, nullId); this.keyBuilders[0]!.push(null); }
+          else nullId = -1;
+        }
+        out[k] = nullId;
+        continue;
+      }
+      let id = ids[c]!;
+      if (id === -2) {
+        const s = values[c]!;
+        const found = this.map.get(s);
+        if (found !== undefined) id = found;
+        else if (add) { id = this.size++; this.map.set(s, id); this.keyBuilders[0]!.push(s); }
+        else id = -1;
+        ids[c] = id;
       }
       out[k] = id;
     }

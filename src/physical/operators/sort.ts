@@ -235,28 +235,55 @@ function radixPermutation(v: Vector, o: KeyOrder, n: number): Int32Array {
   return out;
 }
 
-/** Stable LSD radix sort of `rows` by 16-bit digits of words (least significant word first). */
+/**
+ * Stable LSD radix sort of `rows` by the words (least significant word first), in 11-bit digits.
+ * The key words travel with the row numbers, so every pass reads its input sequentially instead
+ * of gathering keys through the permutation; digits shared by every row are skipped.
+ */
 function radixPasses(rows: Int32Array, words: Uint32Array[]): Int32Array {
   const m = rows.length;
-  let src = Int32Array.from(rows), dst = new Int32Array(m);
-  if (m === 0) return src;
-  const count = new Int32Array(65536);
-  for (const w of words) {
-    for (let shift = 0; shift < 32; shift += 16) {
+  let idx = Int32Array.from(rows), idx2 = new Int32Array(m);
+  if (m === 0) return idx;
+  // Keys in the order of `rows`.
+  const cur = words.map((w) => { const k = new Uint32Array(m); for (let i = 0; i < m; i++) k[i] = w[rows[i]!]!; return k; });
+  const nxt = words.map(() => new Uint32Array(m));
+  const count = new Int32Array(2048);
+  const nw = words.length;
+  if (nw > 2) throw new Error('radix sort takes at most two words');
+  for (let w = 0; w < nw; w++) {
+    for (let shift = 0; shift < 32; shift += 11) {
+      const bits = Math.min(11, 32 - shift);
+      const mask = (1 << bits) - 1;
+      const key = cur[w]!, nkey = nxt[w]!;
       count.fill(0);
-      for (let k = 0; k < m; k++) count[(w[src[k]!]! >>> shift) & 0xffff]!++;
-      // A digit shared by every row leaves the order unchanged.
-      if (count[(w[src[0]!]! >>> shift) & 0xffff] === m) continue;
+      for (let k = 0; k < m; k++) count[(key[k]! >>> shift) & mask]!++;
+      if (count[(key[0]! >>> shift) & mask] === m) continue;
       let sum = 0;
-      for (let d = 0; d < 65536; d++) { const c = count[d]!; count[d] = sum; sum += c; }
-      for (let k = 0; k < m; k++) {
-        const r = src[k]!;
-        dst[count[(w[r]! >>> shift) & 0xffff]!++] = r;
+      for (let d = 0; d <= mask; d++) { const c = count[d]!; count[d] = sum; sum += c; }
+      if (w === nw - 1) {
+        for (let k = 0; k < m; k++) {
+          const kk = key[k]!;
+          const pos = count[(kk >>> shift) & mask]!++;
+          idx2[pos] = idx[k]!;
+          nkey[pos] = kk;
+        }
+      } else {
+        // Two words: the high word rides along while sorting by the low one.
+        const hi = cur[w + 1]!, nhi = nxt[w + 1]!;
+        for (let k = 0; k < m; k++) {
+          const kk = key[k]!;
+          const pos = count[(kk >>> shift) & mask]!++;
+          idx2[pos] = idx[k]!;
+          nkey[pos] = kk;
+          nhi[pos] = hi[k]!;
+        }
       }
-      const t = src; src = dst; dst = t;
+      let t = idx; idx = idx2; idx2 = t;
+      for (let x = w; x < nw; x++) { const tk = cur[x]!; cur[x] = nxt[x]!; nxt[x] = tk; }
+      void t;
     }
   }
-  return src;
+  return idx;
 }
 
 /** Short text of an expression for EXPLAIN: columns as #i, operators infix. */
