@@ -1,0 +1,409 @@
+/**
+ * Micro-benchmarks: Quiver against DuckDB on the same data, in the same process and run.
+ *
+ *   npm run bench:micro -- [--scale 0.1] [--repeat 5] [--cases 1,3] [--no-duckdb]
+ *
+ * Each case runs once to warm up, then `repeat` times per engine, alternating engines so drift
+ * (thermal, GC pressure, other load) hits both alike; the table reports medians. Loading is not
+ * timed. See bench/README.md.
+ */
+import {
+  DuckDBDataChunk, DuckDBInstance, DOUBLE, INTEGER,
+  type DuckDBConnection, type DuckDBDataChunk as Chunk, type DuckDBType, type DuckDBValue,
+} from '@duckdb/node-api';
+import { loadavg } from 'node:os';
+import { T } from '../src/common/types.js';
+import type { Batch } from '../src/common/vector.js';
+import { QuiverSession } from './quiver_session.js';
+
+// ---------------------------------------------------------------- options
+
+interface Options { scale: number; repeat: number; cases: Set<number>; duckdb: boolean }
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { scale: 1, repeat: 5, cases: new Set([1, 2, 3, 4, 5]), duckdb: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--scale') o.scale = Number(value());
+    else if (a === '--repeat') o.repeat = Number(value());
+    else if (a === '--cases') o.cases = new Set(value().split(',').map(Number));
+    else if (a === '--no-duckdb') o.duckdb = false;
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: micro [--scale F] [--repeat N] [--cases 1,2,...] [--no-duckdb]');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  if (!(o.scale > 0)) throw new Error('--scale must be a positive number');
+  if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error('--repeat must be a positive integer');
+  for (const c of o.cases) if (!(c >= 1 && c <= 5 && Number.isInteger(c))) throw new Error(`no case ${c}`);
+  return o;
+}
+
+// ---------------------------------------------------------------- data
+
+/**
+ * mulberry32: a seeded 32-bit generator. Both engines are loaded from the same generated arrays,
+ * so only determinism across runs matters here, not statistical quality.
+ */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+/** Uniform doubles in [0,1) with all 53 mantissa bits random, so ORDER BY sees (almost) no ties. */
+function uniformDoubles(n: number, seed: number): Float64Array {
+  const next = rng(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+  return out;
+}
+
+/** `n` distinct int32 values spread over the whole int32 range, negatives included. */
+function distinctInt32(n: number, seed: number): Int32Array {
+  const next = rng(seed);
+  const seen = new Set<number>();
+  const out = new Int32Array(n);
+  let k = 0;
+  while (k < n) {
+    const v = next() | 0;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    out[k++] = v;
+  }
+  return out;
+}
+
+function pick(from: Int32Array, n: number, seed: number): Int32Array {
+  const next = rng(seed);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = from[next() % from.length]!;
+  return out;
+}
+
+const TEXT_VALUES = Array.from({ length: 20 }, (_, i) => `category_${String(i).padStart(2, '0')}`);
+
+// ---------------------------------------------------------------- DuckDB side
+
+/** DuckDB's vector size: the most rows a data chunk holds. */
+const DUCK_CHUNK = 2048;
+
+async function duckAppend(conn: DuckDBConnection, table: string, types: DuckDBType[], cols: (Float64Array | Int32Array)[], n: number): Promise<void> {
+  const appender = await conn.createAppender(table);
+  const chunk = DuckDBDataChunk.create(types);
+  for (let start = 0; start < n; start += DUCK_CHUNK) {
+    const end = Math.min(n, start + DUCK_CHUNK);
+    // setColumns only reads .length and [i]; a typed-array view avoids boxing 2048 values per
+    // column into a JS array first.
+    chunk.setColumns(cols.map((c) => c.subarray(start, end) as unknown as readonly DuckDBValue[]));
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
+}
+
+/** Runs a query and materializes its result in DuckDB's native chunks, without converting rows to JS. */
+async function duckRun(conn: DuckDBConnection, sql: string): Promise<Chunk[]> {
+  const result = await conn.run(sql);
+  const chunks = await result.fetchAllChunks();
+  // Binding every column vector is the zero-copy access a columnar consumer would do.
+  for (const c of chunks) for (let i = 0; i < c.columnCount; i++) c.getColumnVector(i);
+  return chunks;
+}
+
+function duckColumn(chunks: Chunk[], col: number): DuckDBValue[] {
+  const out: DuckDBValue[] = [];
+  for (const c of chunks) c.appendColumnValues(col, out);
+  return out;
+}
+
+// ---------------------------------------------------------------- Quiver side
+
+function quiverColumn(batches: Batch[], col: number): unknown[] {
+  const out: unknown[] = [];
+  for (const b of batches) {
+    const v = b.columns[col]!;
+    const data = v.data as ArrayLike<unknown>;
+    for (let i = 0; i < b.length; i++) out.push(v.valid && !v.valid[i] ? null : data[i]);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- checks
+
+const REL_TOL = 1e-9;
+
+function closeEnough(a: unknown, b: unknown): boolean {
+  const x = Number(a), y = Number(b);
+  if (Number.isNaN(x) || Number.isNaN(y)) return false;
+  return Math.abs(x - y) <= REL_TOL * Math.max(1, Math.abs(x), Math.abs(y));
+}
+
+function sameCount(a: unknown, b: unknown): boolean {
+  return a !== null && b !== null && BigInt(a as bigint | number) === BigInt(b as bigint | number);
+}
+
+/** Compares two grouped results given as parallel key / value columns; returns a problem or null. */
+function compareGroups(qk: unknown[], qv: unknown[], dk: DuckDBValue[], dv: DuckDBValue[], same: (a: unknown, b: unknown) => boolean): string | null {
+  if (qk.length !== dk.length) return `${qk.length} groups vs ${dk.length}`;
+  const duck = new Map<unknown, unknown>();
+  for (let i = 0; i < dk.length; i++) duck.set(dk[i], dv[i]);
+  for (let i = 0; i < qk.length; i++) {
+    if (!duck.has(qk[i])) return `group ${String(qk[i])} missing from DuckDB's result`;
+    if (!same(qv[i], duck.get(qk[i]))) return `group ${String(qk[i])}: ${String(qv[i])} vs ${String(duck.get(qk[i]))}`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- cases
+
+interface Case {
+  id: number;
+  name: string;
+  sql: string;
+  /** null when both answers agree, else what differs. */
+  check(q: Batch[], d: Chunk[]): string | null;
+}
+
+function fmtCount(n: number): string {
+  if (n >= 1e6 && n % 1e5 === 0) return `${n / 1e6}M`;
+  if (n >= 1e3 && n % 100 === 0) return `${n / 1e3}K`;
+  return String(n);
+}
+
+function cases(n10m: number, n100k: number, n1m: number): Case[] {
+  return [
+    {
+      id: 1, name: `filter+sum, ${fmtCount(n10m)} doubles`, sql: 'SELECT sum(x) FROM t_filter WHERE x > 0.5',
+      check: (q, d) => {
+        const a = quiverColumn(q, 0)[0], b = duckColumn(d, 0)[0];
+        return closeEnough(a, b) ? null : `sum ${String(a)} vs ${String(b)}`;
+      },
+    },
+    {
+      id: 2, name: `group by int, ${fmtCount(n10m)} rows -> 1K groups`, sql: 'SELECT k, sum(v) FROM t_group GROUP BY k',
+      check: (q, d) => compareGroups(quiverColumn(q, 0), quiverColumn(q, 1), duckColumn(d, 0), duckColumn(d, 1), closeEnough),
+    },
+    {
+      id: 3, name: `hash join ${fmtCount(n10m)} x ${fmtCount(n100k)}`,
+      sql: 'SELECT count(*), sum(f.v) FROM fact f JOIN dim d ON f.k = d.k',
+      check: (q, d) => {
+        const qc = quiverColumn(q, 0)[0], qs = quiverColumn(q, 1)[0];
+        const dc = duckColumn(d, 0)[0], ds = duckColumn(d, 1)[0];
+        if (!sameCount(qc, dc)) return `count ${String(qc)} vs ${String(dc)}`;
+        return closeEnough(qs, ds) ? null : `sum ${String(qs)} vs ${String(ds)}`;
+      },
+    },
+    {
+      id: 4, name: `order by, ${fmtCount(n1m)} rows`, sql: 'SELECT * FROM t_sort ORDER BY x',
+      check: (q, d) => {
+        const qx = quiverColumn(q, 0), dx = duckColumn(d, 0);
+        if (qx.length !== dx.length) return `${qx.length} rows vs ${dx.length}`;
+        for (let i = 0; i < qx.length; i++) if (qx[i] !== dx[i]) return `row ${i}: x = ${String(qx[i])} vs ${String(dx[i])}`;
+        // Ties in x may order ids differently, so ids are compared as a multiset checksum.
+        let qs = 0, ds = 0;
+        for (const v of quiverColumn(q, 1)) qs += v as number;
+        for (const v of duckColumn(d, 1)) ds += v as number;
+        return qs === ds ? null : `sum(id) ${qs} vs ${ds}`;
+      },
+    },
+    {
+      id: 5, name: `group by text, ${fmtCount(n10m)} rows -> 20 groups`, sql: 'SELECT s, count(*) FROM t_text GROUP BY s',
+      check: (q, d) => compareGroups(quiverColumn(q, 0), quiverColumn(q, 1), duckColumn(d, 0), duckColumn(d, 1), sameCount),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- loading
+
+type ColType = 'double' | 'int';
+
+/**
+ * Loads the tables of one case into both engines and returns their names. Cases load and drop
+ * their own tables so one case's data does not weigh on another's garbage collections: a 10M-row
+ * text column is 10M heap references every major GC must trace.
+ */
+async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | null, n10m: number, n100k: number, n1m: number): Promise<string[]> {
+  const names: string[] = [];
+  const table = async (name: string, cols: [string, ColType][], data: (Float64Array | Int32Array)[], n: number): Promise<void> => {
+    names.push(name);
+    const qDdl = `CREATE TABLE ${name} (${cols.map(([c, t]) => `${c} ${t === 'double' ? 'double precision' : 'integer'}`).join(', ')})`;
+    qs.load(name, qDdl, cols.map(([, t], i) => ({ type: t === 'double' ? T.float8 : T.int4, data: data[i]! })), n);
+    if (conn) {
+      await conn.run(`CREATE TABLE ${name} (${cols.map(([c, t]) => `${c} ${t === 'double' ? 'DOUBLE' : 'INTEGER'}`).join(', ')})`);
+      await duckAppend(conn, name, cols.map(([, t]) => (t === 'double' ? DOUBLE : INTEGER)), data, n);
+    }
+  };
+  switch (id) {
+    case 1:
+      await table('t_filter', [['x', 'double']], [uniformDoubles(n10m, 1)], n10m);
+      break;
+    case 2:
+      await table('t_group', [['k', 'int'], ['v', 'double']], [pick(distinctInt32(1000, 2), n10m, 3), uniformDoubles(n10m, 4)], n10m);
+      break;
+    case 3: {
+      const dimKeys = distinctInt32(n100k, 5);
+      await table('dim', [['k', 'int']], [dimKeys], n100k);
+      await table('fact', [['k', 'int'], ['v', 'double']], [pick(dimKeys, n10m, 6), uniformDoubles(n10m, 7)], n10m);
+      break;
+    }
+    case 4: {
+      const ids = new Int32Array(n1m);
+      for (let i = 0; i < n1m; i++) ids[i] = i;
+      await table('t_sort', [['x', 'double'], ['id', 'int']], [uniformDoubles(n1m, 8), ids], n1m);
+      break;
+    }
+    case 5: {
+      const next = rng(9);
+      const codes = new Int32Array(n10m);
+      for (let i = 0; i < n10m; i++) codes[i] = next() % TEXT_VALUES.length;
+      // Rows share the 20 string objects, as a dictionary-decoded or interned column would.
+      const strings = Array.from(codes, (c) => TEXT_VALUES[c]!);
+      names.push('t_text');
+      qs.load('t_text', 'CREATE TABLE t_text (s text)', [{ type: T.text, data: strings }], n10m);
+      if (conn) {
+        // Appending 10M strings costs a native call each; append the codes and let DuckDB build
+        // the same strings.
+        await conn.run('CREATE TABLE t_text_codes (c INTEGER)');
+        await duckAppend(conn, 't_text_codes', [INTEGER], [codes], n10m);
+        await conn.run(`CREATE TABLE t_text AS SELECT concat('category_', lpad(CAST(c AS VARCHAR), 2, '0')) AS s FROM t_text_codes`);
+        await conn.run('DROP TABLE t_text_codes');
+      }
+      break;
+    }
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------- measurement
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return `${e.constructor.name}${code ? ` ${String(code)}` : ''}: ${e.message}`;
+  }
+  return String(e);
+}
+
+interface Row { c: Case; quiver: number | null; duck: number | null; note: string }
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const n10m = Math.max(1, Math.round(10_000_000 * opts.scale));
+  const n100k = Math.max(1, Math.round(100_000 * opts.scale));
+  const n1m = Math.max(1, Math.round(1_000_000 * opts.scale));
+
+  const qs = await QuiverSession.open();
+  let conn: DuckDBConnection | null = null;
+  if (opts.duckdb) {
+    const instance = await DuckDBInstance.create(':memory:');
+    conn = await instance.connect();
+    // One thread, like Quiver today: the comparison is per-core efficiency.
+    await conn.run('SET threads = 1');
+  }
+
+  // Load average is printed because other work on the machine skews both engines' timings.
+  console.log(`node ${process.version}, scale ${opts.scale}, repeat ${opts.repeat}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+  const rows: Row[] = [];
+  let loadMs = 0;
+  for (const c of cases(n10m, n100k, n1m).filter((x) => opts.cases.has(x.id))) {
+    const tLoad = performance.now();
+    const tables = await loadCase(c.id, qs, conn, n10m, n100k, n1m);
+    loadMs += performance.now() - tLoad;
+    const row: Row = { c, quiver: null, duck: null, note: '' };
+    rows.push(row);
+    const qTimes: number[] = [], dTimes: number[] = [];
+    let qOk = true;
+    const runQuiver = (): Batch[] | null => {
+      if (!qOk) return null;
+      try {
+        const t0 = performance.now();
+        const r = qs.exec(c.sql);
+        qTimes.push(performance.now() - t0);
+        return r.batches ?? [];
+      } catch (e) {
+        qOk = false;
+        row.note = `quiver failed: ${errorText(e)}`;
+        console.log(`ERROR case ${c.id} (${c.sql}): ${row.note}`);
+        if (e instanceof Error && e.stack) console.log(e.stack.split('\n').slice(1, 6).join('\n'));
+        return null;
+      }
+    };
+    const runDuck = async (): Promise<Chunk[] | null> => {
+      if (!conn) return null;
+      const t0 = performance.now();
+      const chunks = await duckRun(conn, c.sql);
+      dTimes.push(performance.now() - t0);
+      return chunks;
+    };
+
+    {
+      // Warm-up; its results are the ones checked, in a block so they are garbage before timing.
+      const qWarm = runQuiver();
+      const dWarm = await runDuck();
+      qTimes.length = 0;
+      dTimes.length = 0;
+      if (qWarm && dWarm) {
+        const problem = c.check(qWarm, dWarm);
+        if (problem) {
+          row.note = 'RESULTS DIFFER';
+          console.log(`WARNING: case ${c.id} results differ between Quiver and DuckDB: ${problem}`);
+        }
+      }
+    }
+    for (let r = 0; r < opts.repeat; r++) {
+      runQuiver();
+      await runDuck();
+    }
+    if (qTimes.length) row.quiver = median(qTimes);
+    if (dTimes.length) row.duck = median(dTimes);
+    for (const t of tables) {
+      qs.exec(`DROP TABLE ${t}`);
+      if (conn) await conn.run(`DROP TABLE ${t}`);
+    }
+  }
+  console.log(`loading (not timed above) took ${(loadMs / 1000).toFixed(1)} s`);
+
+  const header = ['case', 'quiver ms', 'duckdb ms', 'quiver/duckdb'];
+  const body = rows.map((r) => [
+    `${r.c.id}. ${r.c.name}`,
+    r.quiver === null ? 'error' : r.quiver.toFixed(1),
+    r.duck === null ? '-' : r.duck.toFixed(1),
+    r.quiver !== null && r.duck !== null ? (r.quiver / r.duck).toFixed(2) : '-',
+    r.note,
+  ]);
+  const w = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells.slice(0, 4).map((s, i) => (i === 0 ? s.padEnd(w[i]!) : s.padStart(w[i]!))).join('  ') + (cells[4] ? `  ${cells[4]}` : '');
+  console.log('');
+  console.log(line(header));
+  console.log(w.map((n) => '-'.repeat(n)).join('  '));
+  for (const b of body) console.log(line(b));
+  console.log('');
+
+  const ratios = rows.filter((r) => r.quiver !== null && r.duck !== null).map((r) => r.quiver! / r.duck!);
+  if (ratios.length < rows.length && conn) console.log(`(geomean over ${ratios.length} of ${rows.length} cases; failed cases are left out)`);
+  const geomean = ratios.length ? Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length) : NaN;
+  console.log(`micro geomean ratio quiver/duckdb: ${Number.isNaN(geomean) ? 'n/a' : geomean.toFixed(2)}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
