@@ -44,6 +44,7 @@ function describe(p: LogicalPlan): string {
     case 'setop': return `${p.op[0]!.toUpperCase()}${p.op.slice(1)}${p.all ? ' All' : ''}`;
     case 'window': return `Window: ${p.calls.map((w) => `${w.fn.name}(${w.args.map((a) => exprToString(a, inSchema(p))).join(', ')})`).join(', ')}`;
     case 'tablefunc': return `TableFunction: ${p.name}`;
+    case 'project_set': return `ProjectSet: ${p.calls.map((c) => `${c.name}(${c.args.map((a) => exprToString(a, inSchema(p))).join(', ')})`).join(', ')}`;
     case 'recursive_cte': return `RecursiveCte: ${p.all ? 'UNION ALL' : 'UNION'}`;
     case 'worktable': return 'WorkTable';
   }

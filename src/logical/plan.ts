@@ -13,7 +13,7 @@ export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
 export type LogicalPlan =
   | ScanNode | ValuesNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SortNode
   | LimitNode | DistinctNode | SetOpNode | WindowNode | TableFunctionNode | RecursiveCteNode
-  | WorkTableNode;
+  | WorkTableNode | ProjectSetNode;
 
 export interface ScanNode {
   kind: 'scan'; schema: Field[];
@@ -52,6 +52,8 @@ export interface DistinctNode { kind: 'distinct'; schema: Field[]; input: Logica
 export interface SetOpNode { kind: 'setop'; schema: Field[]; op: 'union' | 'intersect' | 'except'; all: boolean; left: LogicalPlan; right: LogicalPlan }
 /** Output: the input columns, then one column per window call. */
 export interface WindowNode { kind: 'window'; schema: Field[]; input: LogicalPlan; calls: WindowCall[] }
+/** Set-returning functions in a select list: each input row repeats once per generated value. */
+export interface ProjectSetNode { kind: 'project_set'; schema: Field[]; input: LogicalPlan; calls: { name: string; args: Expr[] }[] }
 export interface TableFunctionNode { kind: 'tablefunc'; schema: Field[]; name: string; args: Expr[]; withOrdinality: boolean }
 /** WITH RECURSIVE: anchor, then the recursive term run against the rows of the previous round. */
 export interface RecursiveCteNode { kind: 'recursive_cte'; schema: Field[]; id: number; anchor: LogicalPlan; recursive: LogicalPlan; all: boolean }

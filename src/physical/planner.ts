@@ -25,6 +25,7 @@ import { WindowExec } from './operators/window.js';
 import { SetOpExec } from './operators/set_op.js';
 import { DistinctExec } from './operators/distinct.js';
 import { SubqueryRunnerImpl } from './subquery.js';
+import { ProjectSetExec } from './operators/project_set.js';
 import { setConstantEvaluator } from '../logical/optimizer/evaluate.js';
 import { evalConstant } from './compile.js';
 
@@ -74,6 +75,7 @@ export class PhysicalPlanner implements CompileEnv {
       case 'tablefunc': return new TableFunctionExec(p.name, p.args, p.withOrdinality, p.schema, this);
       case 'recursive_cte': return new RecursiveCteExec(p.id, this.plan(p.anchor), this.plan(p.recursive), p.all, p.schema);
       case 'worktable': return new WorkTableScanExec(p.id, p.schema);
+      case 'project_set': return new ProjectSetExec(this.plan(p.input), p.calls, p.schema, this);
     }
   }
 

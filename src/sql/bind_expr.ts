@@ -11,7 +11,8 @@ import { Decimal } from '../common/decimal.js';
 import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar } from '../udf/registry.js';
 import { commonType, coerce } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
-import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, type BindContext } from './context.js';
+import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext } from './context.js';
+import { setFunction } from '../udf/set_functions.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Sequence } from '../catalog/catalog.js';
 
@@ -341,6 +342,12 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   }
   if (hasWindow(name)) throw err(SqlState.windowingError, `window function ${name} requires an OVER clause`, v);
   if (name === 'nextval' || name === 'currval' || name === 'setval') return bindSequenceCall(b, ctx, v, name, argNodes);
+  if (setFunction(name)) {
+    if (!ctx.srfs) throw err(SqlState.featureNotSupported, `set-returning functions are not allowed in ${ctx.clause}`, v);
+    const bound = bindSetFunctionCall(b, { ...ctx, srfs: null, clause: 'arguments of set-returning functions' }, v, name)!;
+    const k = ctx.srfs.add(name, bound.args, bound.ret);
+    return { kind: 'col', index: SRF_BASE + k, type: bound.ret };
+  }
   const args = argNodes.map((a) => bindExpr(b, ctx, a));
   if (name === 'substring' && args.length === 3 && argNodes[2] && v.funcformat === 'COERCE_SQL_SYNTAX') {
     // substring(x FROM a FOR b) arrives as substring(x, a, b)
@@ -355,6 +362,28 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     return spec === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!);
   });
   return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
+}
+
+/** Binds the arguments of a set-returning function call (in FROM or a select list). */
+export function bindSetFunctionCall(b: QueryBinder, ctx: BindContext, call: PgNode, name: string): { args: Expr[]; ret: SqlType } | null {
+  const f = setFunction(name);
+  if (!f) return null;
+  const argNodes: PgNode[] = call.args ?? [];
+  let args: Expr[];
+  let forced: SqlType | null = null;
+  if (f.arrayArgs) {
+    const cast = argNodes[0]?.TypeCast;
+    const arr = argNodes[0]?.A_ArrayExpr ?? cast?.arg?.A_ArrayExpr;
+    if (!arr || argNodes.length !== 1) throw err(SqlState.featureNotSupported, `${name}() takes one ARRAY[...] argument`, call);
+    args = ((arr.elements ?? []) as PgNode[]).map((a) => bindExpr(b, ctx, a));
+    if (cast) forced = resolveTypeName({ ...cast.typeName, arrayBounds: undefined });
+    const et = forced ?? commonType(args.map((e) => e.type), 'ARRAY');
+    return { args: args.map((e) => castTo(e, et, !!forced)), ret: et.id === 'unknown' ? T.text : et };
+  }
+  args = argNodes.map((a) => bindExpr(b, ctx, a));
+  const r = f.resolve(args.map((a) => a.type));
+  if (!r) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, call);
+  return { args: args.map((a, i) => coerce(a, r.args[i]!)), ret: r.ret };
 }
 
 function bindSequenceCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: string, argNodes: PgNode[]): Expr {
@@ -390,7 +419,7 @@ function bindAggregate(b: QueryBinder, ctx: BindContext, v: PgNode, name: string
     throw err(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.clause}`, v);
   }
   // Arguments of an aggregate are bound without aggregate collection: nesting is an error.
-  const inner: BindContext = { ...ctx, aggs: null, windows: null, clause: 'aggregate function calls' };
+  const inner: BindContext = { ...ctx, aggs: null, windows: null, srfs: null, clause: 'aggregate function calls' };
   const argNodes: PgNode[] = v.args ?? [];
   let args = argNodes.map((a) => bindExpr(b, inner, a));
   const star = !!v.agg_star;
@@ -408,7 +437,7 @@ function bindAggregate(b: QueryBinder, ctx: BindContext, v: PgNode, name: string
 
 function bindWindowCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {
   if (!ctx.windows) throw err(SqlState.windowingError, `window functions are not allowed in ${ctx.clause}`, v);
-  const inner: BindContext = { ...ctx, windows: null, clause: 'window function calls' };
+  const inner: BindContext = { ...ctx, windows: null, srfs: null, clause: 'window function calls' };
   const argNodes: PgNode[] = v.args ?? [];
   let args = argNodes.map((a) => bindExpr(b, inner, a));
   const over = resolveWindowDef(ctx, v.over);

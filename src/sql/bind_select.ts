@@ -10,8 +10,8 @@ import type { LogicalPlan, Field, JoinType } from '../logical/plan.js';
 import { T, type SqlType } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Scope, scopeOf, type ScopeColumn } from './scope.js';
-import { AggCollector, WindowCollector, AGG_BASE, WIN_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
-import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, castTo, groupingFn, type QueryBinder } from './bind_expr.js';
+import { AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
+import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, groupingFn, bindSetFunctionCall, type QueryBinder } from './bind_expr.js';
 import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
 
@@ -283,37 +283,9 @@ export class SelectBinder implements QueryBinder {
     const parts = (call.funcname as PgNode[]).map(strVal);
     const name = parts[parts.length - 1]!.toLowerCase();
     const fctx: BindContext = { ...ctx, aggs: null, windows: null, clause: 'functions in FROM' };
-    const argNodes: PgNode[] = call.args ?? [];
-    let args: Expr[];
-    let outType: SqlType;
-    if (name === 'generate_series') {
-      args = argNodes.map((a) => bindExpr(this, fctx, a));
-      if (args.length < 2 || args.length > 3) throw err(SqlState.undefinedFunction, `function generate_series with ${args.length} arguments does not exist`, call);
-      const ty = commonType(args.slice(0, 2).map((a) => a.type), 'generate_series');
-      if (ty.id === 'timestamp' || ty.id === 'date') {
-        outType = T.timestamp;
-        args = [coerce(args[0]!, T.timestamp), coerce(args[1]!, T.timestamp), coerce(args[2] ?? { kind: 'const', value: null, type: T.interval }, T.interval)];
-        if (args.length < 3 || argNodes.length < 3) throw err(SqlState.undefinedFunction, 'function generate_series(timestamp, timestamp) does not exist', call);
-      } else {
-        outType = ty.id === 'int2' || ty.id === 'unknown' ? T.int4 : ty;
-        if (!['int4', 'int8', 'numeric'].includes(outType.id)) throw err(SqlState.undefinedFunction, `function generate_series(${ty.id}, ${ty.id}) does not exist`, call);
-        args = [coerce(args[0]!, outType), coerce(args[1]!, outType), coerce(args[2] ?? { kind: 'const', value: 1, type: T.int4 }, outType)];
-      }
-    } else if (name === 'unnest') {
-      const arr = argNodes[0]?.A_ArrayExpr ?? argNodes[0]?.TypeCast?.arg?.A_ArrayExpr;
-      if (!arr || argNodes.length !== 1) throw err(SqlState.featureNotSupported, 'unnest() takes one ARRAY[...] argument', call);
-      const elems = ((arr.elements ?? []) as PgNode[]).map((a) => bindExpr(this, fctx, a));
-      let et = commonType(elems.map((e) => e.type), 'ARRAY');
-      const castNode = argNodes[0]?.TypeCast;
-      if (castNode) {
-        const tn = { ...castNode.typeName, arrayBounds: undefined };
-        et = (this.resolveType(tn));
-      }
-      args = elems.map((e) => coerce(e, et));
-      outType = et;
-    } else {
-      throw err(SqlState.featureNotSupported, `function ${name} is not supported in FROM`, call);
-    }
+    const bound = bindSetFunctionCall(this, fctx, call, name);
+    if (!bound) throw err(SqlState.featureNotSupported, `function ${name} is not supported in FROM`, call);
+    const args = bound.args, outType = bound.ret;
     const alias: string = v.alias?.aliasname ?? name;
     const colName = v.alias?.colnames ? strVal(v.alias.colnames[0]) : v.alias?.aliasname ?? name;
     const names = [colName];
@@ -321,10 +293,6 @@ export class SelectBinder implements QueryBinder {
     if (v.ordinality) { names.push(v.alias?.colnames?.[1] ? strVal(v.alias.colnames[1]) : 'ordinality'); schema.push({ name: names[1]!, type: T.int8 }); }
     const plan: LogicalPlan = { kind: 'tablefunc', name, args, withOrdinality: !!v.ordinality, schema };
     return { plan, scope: new Scope(scopeOf(alias, names, schema.map((f) => f.type))) };
-  }
-
-  private resolveType(tn: PgNode): SqlType {
-    return castTo({ kind: 'const', value: null, type: T.unknown }, resolveTypeNameLocal(tn), true).type;
   }
 
   private bindJoin(v: PgNode, ctx: BindContext): { plan: LogicalPlan; scope: Scope } {
@@ -398,7 +366,8 @@ export class SelectBinder implements QueryBinder {
       if (windowDefs.has(def.name)) throw err(SqlState.windowingError, `window "${def.name}" is already defined`, def);
       windowDefs.set(def.name, { ...def, name: undefined });
     }
-    const sctx: BindContext = { ...ctx, scope: from.scope, aggs, windows: wins, clause: 'SELECT', windowDefs };
+    const srfs = new SrfCollector();
+    const sctx: BindContext = { ...ctx, scope: from.scope, aggs, windows: wins, clause: 'SELECT', windowDefs, srfs };
 
     // Select list (stars expanded).
     const targets: Expr[] = [];
@@ -464,7 +433,7 @@ export class SelectBinder implements QueryBinder {
         sets = acc.map((x) => [...new Set(x)].sort((a, b) => a - b));
       }
     }
-    const having = s.havingClause ? requireBool(bindExpr(this, { ...sctx, clause: 'HAVING' }, s.havingClause), 'HAVING', s.havingClause) : null;
+    const having = s.havingClause ? requireBool(bindExpr(this, { ...sctx, srfs: null, clause: 'HAVING' }, s.havingClause), 'HAVING', s.havingClause) : null;
 
     // ORDER BY (bound in the select-list context so it may use aggregates and window calls).
     const orderKeys: SortKey[] = [];
@@ -524,6 +493,7 @@ export class SelectBinder implements QueryBinder {
     let all = [...targets, ...extraTargets];
     let havingE = having;
     let windowCalls = wins.calls;
+    let srfCalls = srfs.calls;
     if (isAgg) {
       const nk = groupExprs.length;
       const hasSets = sets !== null;
@@ -541,10 +511,13 @@ export class SelectBinder implements QueryBinder {
       all = all.map(rewrite);
       if (havingE) havingE = rewrite(havingE);
       windowCalls = windowCalls.map((w) => rewriteWindow(w, rewrite));
+      srfCalls = srfCalls.map((c) => ({ ...c, args: c.args.map(rewrite) }));
     }
     if (havingE) plan = { kind: 'filter', input: plan, predicate: havingE, schema: plan.schema };
+    let winBase = -1;
     if (windowCalls.length > 0) {
       const base = plan.schema.length;
+      winBase = base;
       plan = {
         kind: 'window', input: plan, calls: windowCalls,
         schema: [...plan.schema, ...windowCalls.map((w, i) => ({ name: `${w.fn.name}${i}`, type: w.type }))],
@@ -553,6 +526,15 @@ export class SelectBinder implements QueryBinder {
     }
     for (const e of all) {
       if (containsRef(e, WIN_BASE)) throw err(SqlState.windowingError, 'window functions are not allowed here', s);
+    }
+    if (srfCalls.length > 0) {
+      const base = plan.schema.length;
+      const calls = srfCalls.map((c) => ({ name: c.name, args: c.args.map((a) => (winBase >= 0 ? remapRefs(a, WIN_BASE, winBase) : a)) }));
+      plan = {
+        kind: 'project_set', input: plan, calls,
+        schema: [...plan.schema, ...srfCalls.map((c, i) => ({ name: `${c.name}${i}`, type: c.type }))],
+      };
+      all = all.map((e) => remapRefs(e, SRF_BASE, base));
     }
     const fields: Field[] = all.map((e, i) => ({ name: names[i] ?? `?sort${i}`, type: e.type }));
     plan = { kind: 'project', input: plan, exprs: all, schema: fields };
@@ -622,11 +604,6 @@ export class SelectBinder implements QueryBinder {
   }
 }
 
-function resolveTypeNameLocal(tn: PgNode): SqlType {
-  // Local import keeps bind_select free of a second resolver.
-  return resolveTypeNameFn(tn);
-}
-import { resolveTypeName as resolveTypeNameFn } from './types_parse.js';
 
 /** A bare integer constant in ORDER BY / GROUP BY / DISTINCT ON is a select-list position. */
 function positionalRef(n: PgNode, count: number): number | null {

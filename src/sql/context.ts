@@ -12,6 +12,13 @@ export const AGG_BASE = 1_000_000;
 export const WIN_BASE = 2_000_000;
 /** GROUPING(...) reads the grouping-set bitmask column, resolved when the Aggregate is built. */
 export const GROUPING_ID = 3_000_000;
+/** Set-returning functions of a select list, evaluated by a ProjectSet below the projection. */
+export const SRF_BASE = 4_000_000;
+
+export class SrfCollector {
+  calls: { name: string; args: Expr[]; type: import('../common/types.js').SqlType }[] = [];
+  add(name: string, args: Expr[], type: import('../common/types.js').SqlType): number { this.calls.push({ name, args, type }); return this.calls.length - 1; }
+}
 
 export class AggCollector {
   aggs: AggCall[] = [];
@@ -55,6 +62,8 @@ export interface BindContext {
   /** Clause name used in "aggregate functions are not allowed in X" errors. */
   clause: string;
   ctes: Map<string, CteDef>;
+  /** Collects set-returning functions where they are allowed (the select list). */
+  srfs?: SrfCollector | null;
   /** WINDOW clause definitions of the query, by name. */
   windowDefs?: Map<string, PgNodeLike>;
 }

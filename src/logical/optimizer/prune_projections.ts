@@ -84,6 +84,15 @@ function prune(p: LogicalPlan, req: Set<number>): Pruned {
       for (let k = 0; k < p.calls.length; k++) map.set(inW + k, cw + k);
       return { plan, map };
     }
+    case 'project_set': {
+      const inW = p.input.schema.length;
+      const child = prune(p.input, used(p.calls.flatMap((c) => c.args), new Set([...req].filter((i) => i < inW))));
+      const cw = child.plan.schema.length;
+      const plan = { ...p, input: child.plan, calls: p.calls.map((c) => ({ ...c, args: c.args.map((a) => remap(a, child.map)) })), schema: [...child.plan.schema, ...p.schema.slice(inW)] };
+      const map = new Map(child.map);
+      for (let k = 0; k < p.calls.length; k++) map.set(inW + k, cw + k);
+      return { plan, map };
+    }
     case 'distinct': {
       const child = prune(p.input, all(p.input.schema.length));
       return { plan: mapNodeExprs({ ...p, input: child.plan }, (e) => remap(e, child.map)), map: child.map };

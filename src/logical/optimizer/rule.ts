@@ -25,6 +25,7 @@ export function mapNodeExprs(p: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan 
     case 'distinct': return { ...p, onKeys: p.onKeys ? p.onKeys.map(f) : null };
     case 'window': return { ...p, calls: p.calls.map(win) };
     case 'tablefunc': return { ...p, args: p.args.map(f) };
+    case 'project_set': return { ...p, calls: p.calls.map((c) => ({ ...c, args: c.args.map(f) })) };
     default: return p;
   }
 }

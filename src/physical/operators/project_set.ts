@@ -1,0 +1,57 @@
+import type { Batch, Vector } from '../../common/vector.js';
+import { VectorBuilder, takeBatch } from '../../common/vector.js';
+import type { Field } from '../../logical/plan.js';
+import type { Expr } from '../../logical/expr.js';
+import { setFunction, type SetFunction } from '../../udf/set_functions.js';
+import type { ExecContext } from '../context.js';
+import type { PhysicalOperator } from '../operator.js';
+import { compileExpr, type CompileEnv, type VectorFn } from '../compile.js';
+
+/**
+ * Set-returning functions in a select list: each input row is repeated as many times as its
+ * longest function result, shorter results padded with NULLs (PostgreSQL 10+ semantics).
+ */
+export class ProjectSetExec implements PhysicalOperator {
+  readonly name = 'ProjectSetExec';
+  readonly children: PhysicalOperator[];
+  private fns: SetFunction[];
+  private args: VectorFn[][];
+  constructor(readonly input: PhysicalOperator, private calls: { name: string; args: Expr[] }[], readonly schema: Field[], env: CompileEnv) {
+    this.children = [input];
+    this.fns = calls.map((c) => setFunction(c.name)!);
+    this.args = calls.map((c) => c.args.map((a) => compileExpr(a, env)));
+  }
+  describe(): string { return this.calls.map((c) => c.name).join(', '); }
+  partitions(): number { return this.input.partitions(); }
+
+  *execute(ctx: ExecContext, partition: number): Generator<Batch> {
+    const inW = this.input.schema.length;
+    const outTypes = this.schema.slice(inW).map((f) => f.type);
+    for (const b of this.input.execute(ctx, partition)) {
+      const argVecs = this.args.map((fs) => fs.map((f) => f(b, ctx)));
+      const rows: number[] = [];
+      const builders = outTypes.map((t) => new VectorBuilder(t, b.length));
+      for (let i = 0; i < b.length; i++) {
+        const results = this.fns.map((f, k) => {
+          const vals = argVecs[k]!.map((v) => valueAt(v, i));
+          if (f.strict && vals.some((x) => x === null)) return [];
+          return [...f.generate(vals)];
+        });
+        const n = Math.max(0, ...results.map((r) => r.length));
+        for (let j = 0; j < n; j++) {
+          rows.push(i);
+          results.forEach((r, k) => builders[k]!.push(j < r.length ? r[j] : null));
+        }
+      }
+      if (rows.length === 0) continue;
+      const base = takeBatch(b, Int32Array.from(rows), rows.length);
+      yield { length: rows.length, columns: [...base.columns, ...builders.map((x) => x.finish())] };
+    }
+  }
+}
+
+function valueAt(v: Vector, i: number): unknown {
+  if (v.valid && v.valid[i] === 0) return null;
+  const d = (v.data as unknown as unknown[])[i];
+  return v.type.id === 'bool' ? d === 1 : d;
+}
