@@ -1025,6 +1025,47 @@ class RegrAgg extends Base {
   }
 }
 
+// ---- bit_and / bit_or / bit_xor -------------------------------------------------------------
+
+/** Bitwise folds over integers; state as bigint so int8 keeps all 64 bits. */
+class BitAgg extends Base {
+  v: (bigint | null)[] = [];
+  constructor(private op: 'and' | 'or' | 'xor', private ret: SqlType) { super(); }
+  protected grow(cap: number): void { while (this.v.length < cap) this.v.push(null); }
+  update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
+    const a = args[0]!;
+    const d = a.data as unknown as ArrayLike<number | bigint>;
+    eachRow(gids, n, a, sel, (g, i) => {
+      const x = BigInt(d[i]!);
+      const cur = this.v[g];
+      this.v[g] = cur === null || cur === undefined ? x : this.op === 'and' ? cur & x : this.op === 'or' ? cur | x : cur ^ x;
+    });
+  }
+  merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {
+    const o = other as BitAgg;
+    for (let k = 0; k < n; k++) {
+      const x = o.v[from[k]!];
+      if (x === null || x === undefined) continue;
+      const cur = this.v[into[k]!];
+      this.v[into[k]!] = cur === null || cur === undefined ? x : this.op === 'and' ? cur & x : this.op === 'or' ? cur | x : cur ^ x;
+    }
+  }
+  finish(n: number): Vector {
+    this.resize(n);
+    const big = this.ret.id === 'int8';
+    const data = big ? new BigInt64Array(n) : new Int32Array(n);
+    const valid = new Uint8Array(n);
+    let anyNull = false;
+    for (let g = 0; g < n; g++) {
+      const x = this.v[g];
+      if (x === null || x === undefined) { anyNull = true; continue; }
+      if (big) (data as BigInt64Array)[g] = BigInt.asIntN(64, x); else (data as Int32Array)[g] = Number(BigInt.asIntN(32, x));
+      valid[g] = 1;
+    }
+    return out(this.ret, data, valid, anyNull, n);
+  }
+}
+
 // ---- registration ---------------------------------------------------------------------------
 
 function agg(name: string, args: AggregateFunction['args'], ret: SqlType, create: (argTypes: SqlType[], ret: SqlType) => Accumulator, strict = true): void {
@@ -1069,6 +1110,10 @@ function register(): void {
     agg(name, ['numeric'], T.numeric, () => new NumericMoments(kind, 'numeric'));
     agg(name, ['float4'], T.float8, () => new FloatMoments(kind));
     agg(name, ['float8'], T.float8, () => new FloatMoments(kind));
+  }
+
+  for (const op of ['and', 'or', 'xor'] as const) {
+    for (const t of ['int2', 'int4', 'int8'] as const) agg(`bit_${op}`, [t], T[t], (_a, ret) => new BitAgg(op, ret));
   }
 
   agg('bool_and', ['bool'], T.bool, () => new BoolAgg(true));
