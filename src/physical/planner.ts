@@ -49,6 +49,10 @@ export class PhysicalPlanner implements CompileEnv {
         return new FilterExec(input, compileFilter(p.predicate, this), exprToString(p.predicate, p.input.schema));
       }
       case 'project': {
+        const pj = this.projectedJoin(p.input, p.exprs);
+        if (pj) {
+          return new ProjectExec(pj.op, p.exprs.map((e) => compileExpr(pj.remap(e), this)), p.schema, p.exprs.map((e) => exprToString(e, p.input.schema)));
+        }
         const input = this.plan(p.input);
         return new ProjectExec(input, p.exprs.map((e) => compileExpr(e, this)), p.schema, p.exprs.map((e) => exprToString(e, p.input.schema)));
       }
@@ -61,6 +65,12 @@ export class PhysicalPlanner implements CompileEnv {
           const pred = scan.filters.length === 1 ? scan.filters[0]! : { kind: 'and' as const, args: scan.filters, type: scan.filters[0]!.type };
           const bare = new ScanExec(scan.table, scan.columns, scan.schema, null, '');
           return new HashAggregateExec(bare, p.groupBy, p.aggs, p.groupingSets, p.schema, this, `${text}, filter: ${exprToString(pred, scan.schema)}`, compileFilter(pred, this));
+        }
+        const aggExprs = [...p.groupBy, ...p.aggs.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr)])];
+        const pj = this.projectedJoin(p.input, aggExprs);
+        if (pj) {
+          const aggs = p.aggs.map((a) => ({ ...a, args: a.args.map(pj.remap), filter: a.filter ? pj.remap(a.filter) : null, orderBy: a.orderBy.map((k) => ({ ...k, expr: pj.remap(k.expr) })) }));
+          return new HashAggregateExec(pj.op, p.groupBy.map(pj.remap), aggs, p.groupingSets, p.schema, this, text);
         }
         return new HashAggregateExec(this.plan(p.input), p.groupBy, p.aggs, p.groupingSets, p.schema, this, text);
       }
@@ -79,7 +89,24 @@ export class PhysicalPlanner implements CompileEnv {
     }
   }
 
-  private join(p: Extract<LogicalPlan, { kind: 'join' }>): PhysicalOperator {
+  /**
+   * A hash join whose consumer reads only some of its columns produces just those: the others
+   * (typically the join keys) are never gathered. Returns null when that does not apply.
+   */
+  private projectedJoin(input: LogicalPlan, exprs: Expr[]): { op: PhysicalOperator; remap: (e: Expr) => Expr } | null {
+    if (input.kind !== 'join' || (input.joinType !== 'inner' && input.joinType !== 'left')) return null;
+    const used = new Set<number>();
+    for (const e of exprs) columnsUsed(e, used);
+    const cols = [...used].sort((a, b) => a - b);
+    if (cols.length === input.schema.length) return null;
+    const op = this.join(input, cols);
+    // Planned without the projection (e.g. a residual condition needs every column): keep it.
+    if (!(op instanceof HashJoinExec) || op.outputCols === null) return { op, remap: (e: Expr) => e };
+    const pos = new Map(cols.map((c, i) => [c, i]));
+    return { op, remap: (e: Expr) => remapColumns(e, (i) => pos.get(i)!) };
+  }
+
+  private join(p: Extract<LogicalPlan, { kind: 'join' }>, outputCols: number[] | null = null): PhysicalOperator {
     const left = this.plan(p.left), right = this.plan(p.right);
     const nl = p.left.schema.length;
     const leftKeys: Expr[] = [], rightKeys: Expr[] = [];
@@ -92,7 +119,9 @@ export class PhysicalPlanner implements CompileEnv {
       return new NestedLoopJoinExec(left, right, p.joinType, p.on, p.nullAware, p.schema, this);
     }
     const residual = rest.length === 0 ? null : rest.length === 1 ? rest[0]! : { kind: 'and' as const, args: rest, type: rest[0]!.type };
-    return new HashJoinExec(left, right, p.joinType, leftKeys, rightKeys, residual, p.nullAware, p.schema, this);
+    if (outputCols && (residual || p.nullAware)) return new HashJoinExec(left, right, p.joinType, leftKeys, rightKeys, residual, p.nullAware, p.schema, this);
+    const schema = outputCols ? outputCols.map((c) => p.schema[c]!) : p.schema;
+    return new HashJoinExec(left, right, p.joinType, leftKeys, rightKeys, residual, p.nullAware, schema, this, outputCols);
   }
 }
 

@@ -379,12 +379,15 @@ class FloatSum extends Base {
         if (bad) inf[0] = 1;
         return;
       }
-      for (let k = 0; k < n; k++) {
-        const g = gids[k]!, x = d[k]!;
-        s[g] += x;
-        c[g]++;
-        if (x - x !== 0) inf[g] = 1;
+      // Infinite inputs are rare: note them for the whole batch, then find their groups.
+      let bad = 0;
+      if (this.mode === 'avg') {
+        for (let k = 0; k < n; k++) { const g = gids[k]!, x = d[k]!; s[g] += x; c[g]++; bad |= x - x !== 0 ? 1 : 0; }
+      } else {
+        // sum needs only "some row seen" per group: a plain store, no read-modify-write chain.
+        for (let k = 0; k < n; k++) { const g = gids[k]!, x = d[k]!; s[g] += x; c[g] = 1; bad |= x - x !== 0 ? 1 : 0; }
       }
+      if (bad) for (let k = 0; k < n; k++) { const x = d[k]!; if (x - x !== 0) inf[gids[k]!] = 1; }
       return;
     }
     for (let k = 0; k < n; k++) {

@@ -151,6 +151,11 @@ export class HashJoinExec implements PhysicalOperator {
     readonly nullAware: boolean,
     readonly schema: Field[],
     env: CompileEnv,
+    /**
+     * Which of the join's columns (left ++ right) to produce, when the consumer reads only some:
+     * the others are never gathered. null = all (schema must then be the full row).
+     */
+    readonly outputCols: number[] | null = null,
   ) {
     this.children = [left, right];
     this.leftKeyFns = leftKeys.map((e) => compileExpr(e, env));
@@ -164,10 +169,60 @@ export class HashJoinExec implements PhysicalOperator {
     let s = `type: ${this.joinType}, keys: ${keys}`;
     if (this.residual) s += `, residual: ${exprText(this.residual)}`;
     if (this.nullAware) s += ', null-aware';
+    if (this.outputCols) s += `, output: [${this.outputCols.map((c) => `#${c}`).join(', ')}]`;
     return s;
   }
 
   partitions(): number { return 1; }
+
+  /**
+   * Inner and left joins without a residual condition: all pairs of a left batch are listed first,
+   * then each output column is gathered once for the whole batch.
+   */
+  private *plainBatch(pairs: Pairs, lb: Batch, probe: Int32Array, start: Int32Array, rows: Int32Array, right: Batch, unique: boolean, left: boolean): Generator<Batch> {
+    const n = lb.length;
+    pairs.n = 0;
+    if (unique) {
+      pairs.reserve(n);
+      const pl = pairs.l, pr = pairs.r;
+      let k = 0;
+      if (left) {
+        for (let i = 0; i < n; i++) { const id = probe[i]!; pl[k] = i; pr[k++] = id >= 0 ? rows[start[id]!]! : -1; }
+      } else {
+        for (let i = 0; i < n; i++) { const id = probe[i]!; if (id >= 0) { pl[k] = i; pr[k++] = rows[start[id]!]!; } }
+      }
+      pairs.n = k;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const id = probe[i]!;
+        if (id < 0) {
+          if (left) { pairs.reserve(1); pairs.l[pairs.n] = i; pairs.r[pairs.n++] = -1; }
+          continue;
+        }
+        const s0 = start[id]!, e0 = start[id + 1]!;
+        pairs.reserve(e0 - s0);
+        const pl = pairs.l, pr = pairs.r;
+        let k = pairs.n;
+        for (let p = s0; p < e0; p++) { pl[k] = i; pr[k++] = rows[p]!; }
+        pairs.n = k;
+      }
+    }
+    const total = pairs.n;
+    if (total === 0) return;
+    const lw = lb.columns.length;
+    const cols = this.outputCols ?? Array.from({ length: lw + right.columns.length }, (_, c) => c);
+    const CHUNK = 65536;
+    for (let s = 0; s < total; s += CHUNK) {
+      const e = Math.min(total, s + CHUNK);
+      const l = pairs.l.subarray(s, e), r = pairs.r.subarray(s, e);
+      const m = e - s;
+      const identity = !left && m === n && unique && s === 0 && isIdentity(l);
+      yield {
+        length: m,
+        columns: cols.map((c) => (c < lw ? (identity ? lb.columns[c]! : takeVector(lb.columns[c]!, l, m)) : takeVector(right.columns[c - lw]!, r, m))),
+      };
+    }
+  }
 
   *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
     const jt = this.joinType;
@@ -196,6 +251,9 @@ export class HashJoinExec implements PhysicalOperator {
     const rows = new Int32Array(cnt);
     for (let k = 0; k < cnt; k++) rows[fill[ids[k]!]!++] = sel[k]!;
     const nullRows = Int32Array.from(nullRowsList);
+    // Unique build keys (the common foreign-key join): each probe row matches at most one row.
+    const unique = groups === cnt;
+    const pairs = new Pairs();
 
     const lw = this.left.schema.length;
     const pj = new PairJoiner(jt, this.filter, this.residual, right, lw);
@@ -221,6 +279,12 @@ export class HashJoinExec implements PhysicalOperator {
         if (k > 0) yield k === n ? lb : takeBatch(lb, out, k);
         continue;
       }
+
+      if (plain && !nullAware && (jt === 'inner' || jt === 'left')) {
+        yield* this.plainBatch(pairs, lb, probe, start, rows, right, unique, jt === 'left');
+        continue;
+      }
+      if (this.outputCols) throw new Error('column projection is only planned for plain inner and left joins');
 
       const lm = new Uint8Array(n);
       pj.leftMatched = lm;
@@ -265,6 +329,26 @@ export class HashJoinExec implements PhysicalOperator {
     }
     if (pj.rightMatched) yield* rightRemainder(this.left.schema, right, pj.rightMatched);
   }
+}
+
+/** Growable pair list: left row, right row (-1 = no match, NULLs). */
+class Pairs {
+  l = new Int32Array(1024);
+  r = new Int32Array(1024);
+  n = 0;
+  reserve(extra: number): void {
+    if (this.n + extra <= this.l.length) return;
+    let cap = this.l.length * 2;
+    while (cap < this.n + extra) cap *= 2;
+    const l = new Int32Array(cap), r = new Int32Array(cap);
+    l.set(this.l.subarray(0, this.n)); r.set(this.r.subarray(0, this.n));
+    this.l = l; this.r = r;
+  }
+}
+
+function isIdentity(l: Int32Array): boolean {
+  for (let i = 0; i < l.length; i++) if (l[i] !== i) return false;
+  return true;
 }
 
 /** Whether left row i and right row j could be equal: every key pair is equal or has a NULL. */
