@@ -8,7 +8,7 @@ import type { Expr, SortKey, WindowFrame, FrameBound, SubqueryExpr } from '../lo
 import { T, type SqlType, typeName, isText } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
-import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar } from '../udf/registry.js';
+import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar, AmbiguousError } from '../udf/registry.js';
 import { commonType, coerce } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext } from './context.js';
@@ -38,6 +38,8 @@ function bindConst(c: PgNode): Expr {
     // Integer literals too large for int4 arrive as fval: they are int8, or numeric beyond that.
     if (/^[+-]?\d+$/.test(s)) {
       const b = BigInt(s);
+      // As PostgreSQL's make_const: an integer literal that fits int4 (e.g. -2147483648) is int4.
+      if (b >= -2147483648n && b <= 2147483647n) return { kind: 'const', value: Number(b), type: T.int4 };
       if (b >= -(2n ** 63n) && b < 2n ** 63n) return { kind: 'const', value: b, type: T.int8 };
     }
     if (/^0[xob]/i.test(s)) return { kind: 'const', value: BigInt(s), type: T.int8 };
@@ -205,7 +207,14 @@ function outerHasTable(ctx: BindContext, table: string): boolean {
 
 /** Resolves a binary or unary operator by name, coercing the operands to the chosen overload. */
 export function bindOperator(op: string, args: Expr[], node?: PgNode): Expr {
-  const r = resolveScalar(op, args.map((a) => a.type));
+  let r;
+  try {
+    r = resolveScalar(op, args.map((a) => a.type));
+  } catch (e) {
+    if (!(e instanceof AmbiguousError)) throw e;
+    const desc = args.length === 1 ? `${op} ${typeName(args[0]!.type)}` : `${typeName(args[0]!.type)} ${op} ${typeName(args[1]!.type)}`;
+    throw new QuiverError(SqlState.ambiguousFunction, `operator is not unique: ${desc}`, { ...(node ? pos(node) : {}), hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.' });
+  }
   if (!r) {
     const desc = args.length === 1 ? `${op} ${typeName(args[0]!.type)}` : `${typeName(args[0]!.type)} ${op} ${typeName(args[1]!.type)}`;
     throw new QuiverError(SqlState.undefinedFunction, `operator does not exist: ${desc}`, { ...(node ? pos(node) : {}), hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' });
@@ -352,7 +361,13 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   if (name === 'substring' && args.length === 3 && argNodes[2] && v.funcformat === 'COERCE_SQL_SYNTAX') {
     // substring(x FROM a FOR b) arrives as substring(x, a, b)
   }
-  const r = resolveScalar(name, args.map((a) => a.type)) ?? (SQL_SYNTAX_RENAMES[name] ? resolveScalar((name = SQL_SYNTAX_RENAMES[name]!), args.map((a) => a.type)) : null);
+  let r;
+  try {
+    r = resolveScalar(name, args.map((a) => a.type)) ?? (SQL_SYNTAX_RENAMES[name] ? resolveScalar((name = SQL_SYNTAX_RENAMES[name]!), args.map((a) => a.type)) : null);
+  } catch (e) {
+    if (!(e instanceof AmbiguousError)) throw e;
+    throw new QuiverError(SqlState.ambiguousFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) is not unique`, { ...pos(v), hint: 'Could not choose a best candidate function. You might need to add explicit type casts.' });
+  }
   if (!r) {
     const sig = `${name}(${args.map((a) => typeName(a.type)).join(', ')})`;
     throw new QuiverError(SqlState.undefinedFunction, `function ${sig} does not exist`, { ...pos(v), hint: hasScalar(name) ? 'No function matches the given name and argument types. You might need to add explicit type casts.' : undefined });
@@ -555,49 +570,50 @@ function bindSubLink(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
 
 /** PostgreSQL's FigureColname: the output name of an unaliased select-list expression. */
 export function figureColname(n: PgNode): string {
+  return figure(n)[0];
+}
+
+/** Name and strength (2: a column or function name, 1: a type name, 0: nothing better than ?column?). */
+function figure(n: PgNode): [string, number] {
   const t = nodeType(n);
   const v = n[t];
   switch (t) {
     case 'ColumnRef': {
       const f = (v.fields as PgNode[]).map(strVal);
-      return f[f.length - 1] === '*' ? '?column?' : f[f.length - 1]!;
+      return f[f.length - 1] === '*' ? ['?column?', 0] : [f[f.length - 1]!, 2];
     }
     case 'FuncCall': {
       const parts = (v.funcname as PgNode[]).map(strVal);
-      const fname = parts[parts.length - 1]!;
-      if (v.funcformat === 'COERCE_SQL_SYNTAX') {
-        if (fname === 'btrim' || fname === 'ltrim' || fname === 'rtrim') return fname === 'btrim' ? 'btrim' : fname;
-      }
-      return fname;
+      return [parts[parts.length - 1]!, 2];
     }
     case 'TypeCast': {
-      const inner = figureColname(v.arg);
-      if (inner !== '?column?') return inner;
+      const inner = figure(v.arg);
+      if (inner[1] > 1) return inner;
       const names = (v.typeName.names as PgNode[]).map(strVal);
-      const tn = names[names.length - 1]!;
-      const map: Record<string, string> = { int4: 'int4', int8: 'int8', int2: 'int2', float8: 'float8', float4: 'float4', bool: 'bool', numeric: 'numeric', bpchar: 'bpchar', varchar: 'varchar', text: 'text', date: 'date', time: 'time', timestamp: 'timestamp', interval: 'interval' };
-      return map[tn] ?? tn;
+      return [names[names.length - 1]!, 1];
     }
-    case 'CaseExpr': return 'case';
-    case 'CoalesceExpr': return 'coalesce';
-    case 'MinMaxExpr': return v.op === 'IS_GREATEST' ? 'greatest' : 'least';
-    case 'A_Expr': return v.kind === 'AEXPR_NULLIF' ? 'nullif' : '?column?';
+    case 'CaseExpr': return ['case', 1];
+    case 'CoalesceExpr': return ['coalesce', 2];
+    case 'MinMaxExpr': return [v.op === 'IS_GREATEST' ? 'greatest' : 'least', 2];
+    case 'A_Expr': return v.kind === 'AEXPR_NULLIF' ? ['nullif', 2] : ['?column?', 0];
     case 'SubLink': {
-      if (v.subLinkType === 'EXISTS_SUBLINK') return 'exists';
+      if (v.subLinkType === 'EXISTS_SUBLINK') return ['exists', 2];
+      if (v.subLinkType === 'ARRAY_SUBLINK') return ['array', 2];
       if (v.subLinkType === 'EXPR_SUBLINK') {
         const tl = v.subselect?.SelectStmt?.targetList as PgNode[] | undefined;
         if (tl && tl.length === 1) {
           const rt = tl[0].ResTarget;
-          return rt.name ?? figureColname(rt.val);
+          return rt.name ? [rt.name, 2] : figure(rt.val);
         }
       }
-      return '?column?';
+      return ['?column?', 0];
     }
     case 'SQLValueFunction': {
-      const m: Record<string, string> = { SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_LOCALTIMESTAMP: 'localtimestamp', SVFOP_CURRENT_USER: 'current_user', SVFOP_SESSION_USER: 'session_user', SVFOP_USER: 'user', SVFOP_CURRENT_SCHEMA: 'current_schema', SVFOP_CURRENT_CATALOG: 'current_catalog' };
-      return m[v.op] ?? '?column?';
+      const m: Record<string, string> = { SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_CURRENT_TIMESTAMP_N: 'current_timestamp', SVFOP_LOCALTIMESTAMP: 'localtimestamp', SVFOP_LOCALTIMESTAMP_N: 'localtimestamp', SVFOP_CURRENT_USER: 'current_user', SVFOP_SESSION_USER: 'session_user', SVFOP_USER: 'user', SVFOP_CURRENT_ROLE: 'current_role', SVFOP_CURRENT_SCHEMA: 'current_schema', SVFOP_CURRENT_CATALOG: 'current_catalog' };
+      return m[v.op] ? [m[v.op]!, 2] : ['?column?', 0];
     }
-    case 'GroupingFunc': return 'grouping';
-    case 'A_Const': case 'BoolExpr': default: return '?column?';
+    case 'GroupingFunc': return ['grouping', 2];
+    case 'CollateClause': return figure(v.arg);
+    default: return ['?column?', 0];
   }
 }

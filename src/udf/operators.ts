@@ -28,7 +28,7 @@ function arith(): void {
   bin('%', 'int8', 'int8', T.int8, (a, b) => `H.i8mod(${a},${b})`);
   bin('+', 'float8', 'float8', T.float8, (a, b) => `H.f8(${a}+${b},${a},${b})`);
   bin('-', 'float8', 'float8', T.float8, (a, b) => `H.f8(${a}-${b},${a},${b})`);
-  bin('*', 'float8', 'float8', T.float8, (a, b) => `H.f8(${a}*${b},${a},${b})`);
+  bin('*', 'float8', 'float8', T.float8, (a, b) => `H.f8mul(${a},${b})`);
   bin('/', 'float8', 'float8', T.float8, (a, b) => `H.f8div(${a},${b})`);
   bin('+', 'float4', 'float4', T.float4, (a, b) => `H.f4(${a}+${b})`);
   bin('-', 'float4', 'float4', T.float4, (a, b) => `H.f4(${a}-${b})`);

@@ -97,6 +97,8 @@ function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] |
   if (!cands) return null;
   let best: Resolved<F> | null = null;
   let bestCost = Infinity;
+  const knownIds = new Set(args.filter((a) => a.id !== 'unknown').map((a) => a.id as ArgSpec));
+  const viable: SqlType[][] = [];
   for (const f of cands) {
     const n = args.length;
     if (f.variadic ? n < f.args.length - 1 : n !== f.args.length) continue;
@@ -106,11 +108,13 @@ function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] |
     for (let i = 0; i < n; i++) {
       const spec = i < f.args.length ? f.args[i]! : f.args[f.args.length - 1]!;
       const a = args[i]!;
-      if (spec === 'any') { argTypes.push(a.id === 'unknown' ? T.text : a); continue; }
+      // A polymorphic match ranks below any implicit cast (text || text beats anynonarray || text).
+      if (spec === 'any') { argTypes.push(a.id === 'unknown' ? T.text : a); cost += 15; continue; }
       if (a.id === spec) { argTypes.push(a); continue; }
       if (a.id === 'unknown') {
-        // An untyped literal prefers text, then any other type of the category of the other args.
-        cost += isText(spec) ? (spec === 'text' ? 1 : 2) : 3;
+        // An untyped literal takes the type of the other known argument if it can (PostgreSQL's
+        // rule for binary operators), else text, else the category's preferred type.
+        cost += knownIds.has(spec) ? 2 : isText(spec) ? (spec === 'text' ? 1 : 2) : spec === 'float8' || spec === 'timestamp' ? 2.9 : 3;
         argTypes.push(typeOf(spec));
         continue;
       }
@@ -123,12 +127,23 @@ function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] |
       argTypes.push(typeOf(spec));
     }
     if (!ok) continue;
+    viable.push(argTypes);
     if (cost < bestCost) { best = { fn: f, argTypes }; bestCost = cost; }
+  }
+  // Only untyped arguments: PostgreSQL cannot choose when the candidates span type categories.
+  if (best && args.length > 0 && knownIds.size === 0 && viable.length > 1) {
+    for (let i = 0; i < args.length; i++) {
+      const cats = new Set(viable.map((t) => category(t[i]!.id)));
+      if (cats.size > 1 && !cats.has('S')) throw new AmbiguousError();
+    }
   }
   return best;
 }
 
 export function typeOf(id: TypeId): SqlType { return T[id]; }
+
+/** Thrown by resolution when several candidates fit equally well (SQLSTATE 42725). */
+export class AmbiguousError extends Error {}
 
 export function resolveScalar(name: string, args: SqlType[]): Resolved<ScalarFunction> | null { return resolve(scalars.get(name), args); }
 export function resolveAggregate(name: string, args: SqlType[]): Resolved<AggregateFunction> | null { return resolve(aggregates.get(name), args); }

@@ -32,7 +32,17 @@ export function f8(x: number, a: number, b: number): number {
   }
   return x;
 }
-export function f8div(a: number, b: number): number { if (b === 0) divByZero(); return a / b; }
+export function f8div(a: number, b: number): number {
+  if (b === 0) divByZero();
+  const r = a / b;
+  if (r === 0 && a !== 0 && Number.isFinite(b)) throw new QuiverError(SqlState.numericOutOfRange, 'value out of range: underflow');
+  return f8(r, a, b);
+}
+export function f8mul(a: number, b: number): number {
+  const r = a * b;
+  if (r === 0 && a !== 0 && b !== 0) throw new QuiverError(SqlState.numericOutOfRange, 'value out of range: underflow');
+  return f8(r, a, b);
+}
 export function f4(x: number): number {
   const r = Math.fround(x);
   if (!Number.isFinite(r) && Number.isFinite(x)) throw new QuiverError(SqlState.numericOutOfRange, 'value out of range: overflow');
@@ -121,27 +131,28 @@ export function numToI2(d: Decimal): number { const v = d.toBigIntRound(); if (v
 export function numToI8(d: Decimal): bigint { return i8(d.toBigIntRound()); }
 
 /** float8 output as PostgreSQL 15 prints it (shortest round-trip form). */
-export function f8ToText(x: number): string {
+export function f8ToText(x: number, digits = 15): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
   const ax = Math.abs(x);
-  if (ax >= 1e-4 && ax < 1e15) return String(x);
+  // Like %g with the type's precision (DBL_DIG 15, FLT_DIG 6): exponent form outside that range.
+  if (ax >= 1e-4 && ax < 10 ** digits) return String(x);
   // PostgreSQL uses exponent form like 1e+15, 1.5e-05 (two-digit exponent at least).
   const [m, e] = x.toExponential().split('e') as [string, string];
   const sign = e[0] === '-' ? '-' : '+';
-  const digits = e.slice(1).padStart(2, '0');
-  return `${m}e${sign}${digits}`;
+  const exp = e.slice(1).padStart(2, '0');
+  return `${m}e${sign}${exp}`;
 }
 export function f4ToText(x: number): string {
   if (!Number.isFinite(x) || x === 0) return f8ToText(x);
   // Shortest decimal that rounds back to the same float4.
   for (let p = 1; p <= 9; p++) {
     const s = x.toPrecision(p);
-    if (Math.fround(Number(s)) === x) return f8ToText(Number(s));
+    if (Math.fround(Number(s)) === x) return f8ToText(Number(s), 6);
   }
-  return f8ToText(x);
+  return f8ToText(x, 6);
 }
 
 export function boolToText(b: boolean): string { return b ? 'true' : 'false'; }

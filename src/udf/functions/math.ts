@@ -245,6 +245,9 @@ function register(): void {
     unImpl(name, 'numeric', T.numeric, log10Decimal);
   }
   reg({ name: 'log', args: ['numeric', 'numeric'], ret: T.numeric, strict: true, impl: logDecimal });
+  // The ^ operator is power() for double precision and numeric (no integer overload).
+  reg({ name: '^', args: ['float8', 'float8'], ret: f8, strict: true, impl: dpow });
+  reg({ name: '^', args: ['numeric', 'numeric'], ret: T.numeric, strict: true, impl: powerDecimal });
   for (const name of ['power', 'pow']) {
     reg({ name, args: ['float8', 'float8'], ret: f8, strict: true, impl: dpow });
     reg({ name, args: ['numeric', 'numeric'], ret: T.numeric, strict: true, impl: powerDecimal });
