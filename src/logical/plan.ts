@@ -46,7 +46,8 @@ export interface JoinNode {
   nullAware: boolean;
 }
 export interface SortNode { kind: 'sort'; schema: Field[]; input: LogicalPlan; keys: SortKey[] }
-export interface LimitNode { kind: 'limit'; schema: Field[]; input: LogicalPlan; limit: Expr | null; offset: Expr | null }
+/** withTies: FETCH FIRST n ROWS WITH TIES — rows equal to the last one on these keys follow it. */
+export interface LimitNode { kind: 'limit'; schema: Field[]; input: LogicalPlan; limit: Expr | null; offset: Expr | null; withTies?: SortKey[] }
 /** DISTINCT (onKeys null) or DISTINCT ON (first row per key, in input order). */
 export interface DistinctNode { kind: 'distinct'; schema: Field[]; input: LogicalPlan; onKeys: Expr[] | null }
 export interface SetOpNode { kind: 'setop'; schema: Field[]; op: 'union' | 'intersect' | 'except'; all: boolean; left: LogicalPlan; right: LogicalPlan }

@@ -54,9 +54,20 @@ export class PhysicalPlanner implements CompileEnv {
           return new ProjectExec(pj.op, p.exprs.map((e) => compileExpr(pj.remap(e), this)), p.schema, p.exprs.map((e) => exprToString(e, p.input.schema)));
         }
         const input = this.plan(p.input);
+        // Column names live in the logical plan only: an identity projection does nothing here.
+        if (p.exprs.length === input.schema.length && p.exprs.every((e, i) => e.kind === 'col' && e.index === i)) return input;
         return new ProjectExec(input, p.exprs.map((e) => compileExpr(e, this)), p.schema, p.exprs.map((e) => exprToString(e, p.input.schema)));
       }
-      case 'limit': return new LimitExec(this.plan(p.input), p.limit, p.offset, this);
+      case 'limit': {
+        // ORDER BY + constant LIMIT: the sort keeps only the rows it will return (top-N).
+        const lim = p.limit?.kind === 'const' ? p.limit.value : p.limit === null ? undefined : null;
+        const off = p.offset === null ? 0n : p.offset.kind === 'const' ? p.offset.value : null;
+        if (p.input.kind === 'sort' && !p.withTies && typeof lim === 'bigint' && typeof off === 'bigint' && lim >= 0n && off >= 0n && lim + off < 2n ** 31n) {
+          const sort = new SortExec(this.plan(p.input.input), p.input.keys, p.input.schema, this, Number(lim + off));
+          return new LimitExec(sort, p.limit, p.offset, this);
+        }
+        return new LimitExec(this.plan(p.input), p.limit, p.offset, this, p.withTies ?? null);
+      }
       case 'aggregate': {
         const text = `groupBy: [${p.groupBy.map((e) => exprToString(e, p.input.schema)).join(', ')}], aggs: [${p.aggs.map((a) => `${a.fn.name}(${a.args.map((x) => exprToString(x, p.input.schema)).join(', ')})`).join(', ')}]`;
         // Aggregating straight off a filtered scan: the aggregate applies the filter itself.

@@ -180,6 +180,11 @@ export class SelectBinder implements QueryBinder {
     };
     const limit = bindCount(s.limitCount, 'LIMIT'), offset = bindCount(s.limitOffset, 'OFFSET');
     if (!limit && !offset) return plan;
+    if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') {
+      const sort = plan.kind === 'sort' ? plan : plan.kind === 'distinct' && plan.input.kind === 'sort' ? plan.input : null;
+      if (!sort) throw err(SqlState.syntaxError, 'WITH TIES cannot be specified without ORDER BY clause', s);
+      return { kind: 'limit', input: plan, limit, offset, schema: plan.schema, withTies: sort.keys };
+    }
     return { kind: 'limit', input: plan, limit, offset, schema: plan.schema };
   }
 
@@ -220,6 +225,9 @@ export class SelectBinder implements QueryBinder {
       case 'RangeVar': return this.bindRangeVar(v, ctx);
       case 'RangeSubselect': {
         if (v.lateral) throw err(SqlState.featureNotSupported, 'LATERAL is not supported', v.subquery);
+        if (!v.alias) {
+          throw new QuiverError(SqlState.syntaxError, 'subquery in FROM must have an alias', { hint: 'For example, FROM (SELECT ...) [AS] foo.' });
+        }
         const sub: BindContext = { ...ctx, scope: Scope.empty(), aggs: null, windows: null, outer: ctx.outer };
         const q = this.bindQuery(v.subquery.SelectStmt, sub);
         const alias = v.alias?.aliasname ?? null;

@@ -49,8 +49,9 @@ function prune(p: LogicalPlan, req: Set<number>): Pruned {
       return { plan: { ...p, input: child.plan, keys: p.keys.map((k) => ({ ...k, expr: remap(k.expr, child.map) })), schema: child.plan.schema }, map: child.map };
     }
     case 'limit': {
-      const child = prune(p.input, req);
-      return { plan: { ...p, input: child.plan, schema: child.plan.schema }, map: child.map };
+      const child = prune(p.input, used((p.withTies ?? []).map((k) => k.expr), new Set(req)));
+      const withTies = p.withTies ? { withTies: p.withTies.map((k) => ({ ...k, expr: remap(k.expr, child.map) })) } : {};
+      return { plan: { ...p, input: child.plan, schema: child.plan.schema, ...withTies }, map: child.map };
     }
     case 'join': {
       const nl = p.left.schema.length;

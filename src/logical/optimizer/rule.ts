@@ -21,7 +21,7 @@ export function mapNodeExprs(p: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan 
     case 'aggregate': return { ...p, groupBy: p.groupBy.map(f), aggs: p.aggs.map((a) => ({ ...a, args: a.args.map(f), filter: a.filter ? f(a.filter) : null, orderBy: a.orderBy.map((k) => ({ ...k, expr: f(k.expr) })) })) };
     case 'join': return { ...p, on: p.on ? f(p.on) : null };
     case 'sort': return { ...p, keys: p.keys.map((k) => ({ ...k, expr: f(k.expr) })) };
-    case 'limit': return { ...p, limit: p.limit ? f(p.limit) : null, offset: p.offset ? f(p.offset) : null };
+    case 'limit': return { ...p, limit: p.limit ? f(p.limit) : null, offset: p.offset ? f(p.offset) : null, ...(p.withTies ? { withTies: p.withTies.map((k) => ({ ...k, expr: f(k.expr) })) } : {}) };
     case 'distinct': return { ...p, onKeys: p.onKeys ? p.onKeys.map(f) : null };
     case 'window': return { ...p, calls: p.calls.map(win) };
     case 'tablefunc': return { ...p, args: p.args.map(f) };
