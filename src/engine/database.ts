@@ -43,18 +43,21 @@ class QuiverDatabase implements Database {
     if (typeof sql !== 'string') throw new QuiverError(SqlState.invalidParameterValue, 'query text must be a string');
     const types = params.map(paramType);
     const values = params.map((v, i) => paramValue(v, types[i]!));
-    const stmts = parseSql(sql);
+    let stmts;
+    try {
+      stmts = parseSql(sql);
+    } catch (e) {
+      this.session.failed();
+      throw e;
+    }
     let last: StatementResult = { command: 'EMPTY', rowCount: 0 };
     for (const st of stmts) {
       const version = this.session.catalog.version;
       try {
         last = this.session.execute(st, values, types);
       } catch (e) {
-        const qe = asQuiverError(e);
-        if (qe.position !== undefined && st.offset > 0 && qe.position <= st.text.length + 1) {
-          // Positions from binding are already relative to the whole input.
-        }
-        throw qe;
+        this.session.failed();
+        throw asQuiverError(e);
       }
       if (this.storage && this.session.catalog.version !== version && !this.session.inTransaction) this.storage.save(this.session.catalog);
     }

@@ -116,12 +116,46 @@ export function drop(catalog: Catalog, s: PgNode): StatementResult {
       throw new QuiverError(SqlState.wrongObjectType, `"${n}" is not a ${what}`, { hint: `Use DROP ${e.kind.toUpperCase()} to remove a ${e.kind}.` });
     }
   }
-  for (const n of names) {
-    if (!catalog.get(n)) continue;
+  // Views that read a dropped relation go with it under CASCADE, and block the drop otherwise.
+  const doomed = new Set(names.filter((n) => catalog.get(n)));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const e of catalog.all()) {
+      if (e.kind !== 'view' || doomed.has(e.name)) continue;
+      const dep = [...viewDependencies(catalog, e.query)].find((d) => doomed.has(d));
+      if (dep === undefined) continue;
+      if (s.behavior !== 'DROP_CASCADE') {
+        const depKind = catalog.get(dep)?.kind ?? 'table';
+        throw new QuiverError('2BP01', `cannot drop ${depKind} ${dep} because other objects depend on it`, {
+          detail: `view ${e.name} depends on ${depKind} ${dep}`, hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+        });
+      }
+      doomed.add(e.name);
+      grew = true;
+    }
+  }
+  for (const n of doomed) {
     catalog.drop(n);
     for (const [idx, table] of catalog.indexes) if (table === n) catalog.indexes.delete(idx);
   }
   return { command: what === 'table' ? 'DROP TABLE' : 'DROP VIEW', rowCount: 0 };
+}
+
+/** Catalog names of the relations a view's query reads (found by walking its parse tree). */
+function viewDependencies(catalog: Catalog, query: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (n: unknown): void => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) { n.forEach(walk); return; }
+    const o = n as Record<string, unknown>;
+    const rv = o.RangeVar as { relname?: string; schemaname?: string } | undefined;
+    if (rv?.relname) {
+      try { out.add(catalog.key(rv.relname, rv.schemaname ?? null)); } catch { /* an unknown schema: no dependency */ }
+    }
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(query);
+  return out;
 }
 
 export const TEXT = T.text;

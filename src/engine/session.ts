@@ -37,6 +37,12 @@ export class Session {
 
   get inTransaction(): boolean { return this.txn !== null; }
 
+  /** After an error inside BEGIN ... COMMIT, only the end of the block is accepted. */
+  aborted = false;
+
+  /** Called by the face that ran a statement which failed. */
+  failed(): void { if (this.txn) this.aborted = true; }
+
   private context(params: unknown[]): ExecContext {
     const now = Date.now() * 1000;
     setStatementTime(now);
@@ -56,8 +62,11 @@ export class Session {
   }
 
   execute(st: ParsedStatement, params: unknown[], paramTypes: SqlType[]): StatementResult {
-    const ctx = this.context(params);
     const s = st.node;
+    if (this.aborted && !(st.type === 'TransactionStmt' && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK'].includes(s.kind))) {
+      throw new QuiverError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    const ctx = this.context(params);
     switch (st.type) {
       case 'SelectStmt': {
         const { plan, names } = this.planQuery(s, paramTypes);
@@ -165,11 +174,19 @@ export class Session {
         if (!this.txn) this.txn = this.snapshot();
         return { command: 'BEGIN', rowCount: 0 };
       case 'TRANS_STMT_COMMIT':
+        if (this.aborted) {
+          // A failed transaction block cannot commit: it rolls back, as PostgreSQL's COMMIT does.
+          if (this.txn) this.restore(this.txn);
+          this.txn = null;
+          this.aborted = false;
+          return { command: 'ROLLBACK', rowCount: 0 };
+        }
         this.txn = null;
         return { command: 'COMMIT', rowCount: 0 };
       case 'TRANS_STMT_ROLLBACK':
         if (this.txn) this.restore(this.txn);
         this.txn = null;
+        this.aborted = false;
         return { command: 'ROLLBACK', rowCount: 0 };
       default:
         throw new QuiverError(SqlState.featureNotSupported, `${String(s.kind).replace('TRANS_STMT_', '')} is not supported`);

@@ -11,6 +11,7 @@ import { Decimal } from '../common/decimal.js';
 import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar, AmbiguousError } from '../udf/registry.js';
 import { commonType, coerce } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
+import { exprKey } from '../logical/expr_key.js';
 import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext } from './context.js';
 import { setFunction } from '../udf/set_functions.js';
 import type { LogicalPlan } from '../logical/plan.js';
@@ -316,7 +317,8 @@ function bindCase(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     whens.push({ cond, result: bindExpr(b, ctx, cw.result) });
   }
   const otherwise = v.defresult ? bindExpr(b, ctx, v.defresult) : null;
-  const ty = commonType([...whens.map((w) => w.result.type), ...(otherwise ? [otherwise.type] : [])], 'CASE', pos(v).position);
+  // PostgreSQL considers the ELSE result first, which decides the order types appear in errors.
+  const ty = commonType([...(otherwise ? [otherwise.type] : []), ...whens.map((w) => w.result.type)], 'CASE', pos(v).position);
   return {
     kind: 'case', type: ty,
     whens: whens.map((w) => ({ cond: w.cond, result: coerce(w.result, ty) })),
@@ -431,6 +433,7 @@ export function bindSortBy(b: QueryBinder, ctx: BindContext, s: PgNode, bindItem
 
 function bindAggregate(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {
   if (!ctx.aggs) {
+    if (ctx.clause === 'aggregate function calls') throw err(SqlState.groupingError, 'aggregate function calls cannot be nested', v);
     throw err(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.clause}`, v);
   }
   // Arguments of an aggregate are bound without aggregate collection: nesting is an error.
@@ -445,6 +448,12 @@ function bindAggregate(b: QueryBinder, ctx: BindContext, v: PgNode, name: string
   args = args.map((a, i) => (r.fn.args[i] === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!)));
   const filter = v.agg_filter ? requireBool(bindExpr(b, inner, v.agg_filter), 'FILTER', v.agg_filter) : null;
   const orderBy = ((v.agg_order ?? []) as PgNode[]).map((s) => bindSortBy(b, inner, s.SortBy));
+  if (v.agg_distinct && orderBy.length) {
+    const argKeys = new Set(args.map(exprKey));
+    if (orderBy.some((o) => !argKeys.has(exprKey(o.expr)))) {
+      throw err(SqlState.invalidColumnReference, 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list', v);
+    }
+  }
   const type = returnType(r.fn, args.map((a) => a.type));
   const k = ctx.aggs.add({ fn: r.fn, args, distinct: !!v.agg_distinct, filter, orderBy, type });
   return { kind: 'col', index: AGG_BASE + k, type };
@@ -468,7 +477,12 @@ function bindWindowCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: strin
     if (!r) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, v);
     args = args.map((a, i) => (r.fn.args[i] === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!)));
     // lag/lead default value takes the type of the value argument
-    if ((name === 'lag' || name === 'lead') && args.length === 3) args[2] = coerce(args[2]!, args[0]!.type);
+    // lag/lead(value, offset, default): value and default resolve to a common type (anycompatible).
+    if ((name === 'lag' || name === 'lead') && args.length === 3) {
+      const ct = commonType([args[0]!.type, args[2]!.type], name);
+      args[0] = coerce(args[0]!, ct);
+      args[2] = coerce(args[2]!, ct);
+    }
     fn = r.fn; isAggregate = false;
     type = returnType(r.fn, args.map((a) => a.type));
   } else if (hasAggregate(name)) {

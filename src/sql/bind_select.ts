@@ -7,7 +7,7 @@ import type { Expr, SortKey, AggCall, WindowCall } from '../logical/expr.js';
 import { mapChildren, transformExpr } from '../logical/expr.js';
 import { exprKey } from '../logical/expr_key.js';
 import type { LogicalPlan, Field, JoinType } from '../logical/plan.js';
-import { T, type SqlType } from '../common/types.js';
+import { T, type SqlType, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Scope, scopeOf, type ScopeColumn } from './scope.js';
 import { AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
@@ -20,6 +20,9 @@ export interface BoundQuery { plan: LogicalPlan; names: string[] }
 let cteIds = 0;
 
 export class SelectBinder implements QueryBinder {
+  /** Set while binding the branches of a set operation: untyped outputs stay untyped there. */
+  private setOpBranch = false;
+
   constructor(readonly catalog: Catalog, readonly params: SqlType[], private viewDepth = 0) {}
 
   paramType(index: number, position?: number): SqlType {
@@ -97,6 +100,9 @@ export class SelectBinder implements QueryBinder {
     if (!q.op || q.op !== 'SETOP_UNION') {
       throw err(SqlState.invalidRecursion, `recursive query "${name}" does not have the form non-recursive-term UNION [ALL] recursive-term`, node);
     }
+    if (this.refersTo(q.larg, name)) {
+      throw err(SqlState.invalidRecursion, `recursive reference to query "${name}" must not appear within its non-recursive term`, node);
+    }
     const anchor = this.bindQuery(q.larg, { ...ctx, scope: Scope.empty(), aggs: null, windows: null });
     const names = anchor.names.map((n, i) => aliases?.[i] ?? n);
     const id = ++cteIds;
@@ -106,6 +112,12 @@ export class SelectBinder implements QueryBinder {
     const rctx: BindContext = { ...ctx, scope: Scope.empty(), aggs: null, windows: null, ctes: new Map(ctx.ctes).set(name, work) };
     const rec = this.bindQuery(q.rarg, rctx);
     if (rec.plan.schema.length !== fields.length) throw err(SqlState.syntaxError, 'each UNION query must have the same number of columns', node);
+    fields.forEach((f, i) => {
+      const overall = commonType([f.type, rec.plan.schema[i]!.type], 'UNION');
+      if (overall.id !== f.type.id) {
+        throw new QuiverError(SqlState.datatypeMismatch, `recursive query "${name}" column ${i + 1} has type ${typeName(f.type)} in non-recursive term but type ${typeName(overall)} overall`, { hint: 'Cast the output of the non-recursive term to the correct type.' });
+      }
+    });
     const recPlan = this.castPlan(rec.plan, fields.map((f) => f.type));
     const plan: LogicalPlan = { kind: 'recursive_cte', id, anchor: anchorPlan, recursive: recPlan, all: !!q.all, schema: fields };
     return { plan, names };
@@ -123,7 +135,15 @@ export class SelectBinder implements QueryBinder {
 
   private bindSetOp(s: PgNode, ctx: BindContext): BoundQuery {
     const sub: BindContext = { ...ctx, scope: Scope.empty(), aggs: null, windows: null };
-    const l = this.bindQuery(s.larg, sub), r = this.bindQuery(s.rarg, sub);
+    const saved = this.setOpBranch;
+    this.setOpBranch = true;
+    let l: BoundQuery, r: BoundQuery;
+    try {
+      l = this.bindQuery(s.larg, sub);
+      r = this.bindQuery(s.rarg, sub);
+    } finally {
+      this.setOpBranch = saved;
+    }
     const opName = s.op === 'SETOP_UNION' ? 'UNION' : s.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
     if (l.plan.schema.length !== r.plan.schema.length) {
       throw err(SqlState.syntaxError, `each ${opName} query must have the same number of columns`, s.rarg);
@@ -142,7 +162,10 @@ export class SelectBinder implements QueryBinder {
     const width = rows[0]!.length;
     for (const r of rows) if (r.length !== width) throw err(SqlState.syntaxError, 'VALUES lists must all be the same length', s);
     const types: SqlType[] = [];
-    for (let c = 0; c < width; c++) types.push(commonType(rows.map((r) => r[c]!.type), 'VALUES'));
+    for (let c = 0; c < width; c++) {
+      const t = commonType(rows.map((r) => r[c]!.type), 'VALUES');
+      types.push(this.setOpBranch && rows.every((r) => r[c]!.type.id === 'unknown') ? T.unknown : t);
+    }
     const names = types.map((_, i) => `column${i + 1}`);
     const plan: LogicalPlan = {
       kind: 'values', rows: rows.map((r) => r.map((e, c) => coerce(e, types[c]!))),
@@ -279,7 +302,7 @@ export class SelectBinder implements QueryBinder {
       kind: 'scan', table: entry, columns: cols.map((_, i) => i), filters: [],
       schema: cols.map((c, i) => ({ name: names[i]!, type: c.type })),
     };
-    return { plan, scope: new Scope(scopeOf(alias, names, cols.map((c) => c.type)).map((c) => ({ ...c, schema: qualified === 'main' ? 'public' : qualified }))) };
+    return { plan, scope: new Scope(scopeOf(alias, names, cols.map((c) => c.type)).map((c, i) => ({ ...c, schema: qualified === 'main' ? 'public' : qualified, source: { table: entry, column: i } }))) };
   }
 
   private bindRangeFunction(v: PgNode, ctx: BindContext): { plan: LogicalPlan; scope: Scope } {
@@ -358,6 +381,16 @@ export class SelectBinder implements QueryBinder {
   // ---- SELECT ----
 
   private bindSimpleSelect(s: PgNode, ctx: BindContext): BoundQuery {
+    const branch = this.setOpBranch;
+    this.setOpBranch = false;
+    try {
+      return this.bindSelectBody(s, ctx, branch);
+    } finally {
+      this.setOpBranch = branch;
+    }
+  }
+
+  private bindSelectBody(s: PgNode, ctx: BindContext, keepUnknown: boolean): BoundQuery {
     if (s.intoClause) throw err(SqlState.featureNotSupported, 'SELECT INTO is not supported; use CREATE TABLE AS', s);
     const from = this.bindFrom(s.fromClause ?? [], ctx);
     let plan = from.plan;
@@ -396,7 +429,7 @@ export class SelectBinder implements QueryBinder {
         continue;
       }
       let e = bindExpr(this, sctx, val);
-      if (e.type.id === 'unknown') e = coerce(e, T.text);
+      if (e.type.id === 'unknown' && !keepUnknown) e = coerce(e, T.text);
       targets.push(e);
       names.push(r.name ?? figureColname(val));
     }
@@ -412,7 +445,7 @@ export class SelectBinder implements QueryBinder {
     };
     const gctx: BindContext = { ...ctx, scope: from.scope, aggs: null, windows: null, clause: 'GROUP BY' };
     const bindGroupItem = (n: PgNode): number => {
-      const p = positionalRef(n, targets.length);
+      const p = positionalRef(n, targets.length, 'GROUP BY');
       if (p !== null) {
         if (containsRef(targets[p]!, AGG_BASE)) throw err(SqlState.groupingError, 'aggregate functions are not allowed in GROUP BY', n);
         return addKey(targets[p]!);
@@ -503,9 +536,27 @@ export class SelectBinder implements QueryBinder {
     let windowCalls = wins.calls;
     let srfCalls = srfs.calls;
     if (isAgg) {
+      // Columns of a table grouped by its primary key are functionally dependent on the key:
+      // PostgreSQL allows them ungrouped, and grouping by them as well gives the same groups.
+      const pre = (e: Expr): void => { rewriteForAggregate(e, groupExprs, groupKeys, groupExprs.length, -1, (x) => {
+        const sc = from.scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === x.index && c.source);
+        const src = sc?.source;
+        const pk = src?.table.constraints.find((k) => k.kind === 'primary');
+        if (src && pk && pk.columns.every((pc) => {
+          const keyCol = from.scope.cols.find((c) => c.source && c.source.table === src.table && c.source.column === pc);
+          return keyCol !== undefined && groupKeys.has(exprKey(keyCol.expr));
+        })) addKey(x);
+        return x;
+      }); };
+      if (!sets) { [...targets, ...extraTargets].forEach(pre); if (having) pre(having); }
       const nk = groupExprs.length;
       const hasSets = sets !== null;
-      const rewrite = (e: Expr): Expr => rewriteForAggregate(e, groupExprs, groupKeys, nk, hasSets ? nk + aggs.aggs.length : -1);
+      const ungrouped = (x: Extract<Expr, { kind: 'col' }>): never => {
+        const sc = from.scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === x.index);
+        const name = sc ? (sc.table ? `${sc.table}.${sc.name}` : sc.name) : `#${x.index}`;
+        throw new QuiverError(SqlState.groupingError, `column "${name}" must appear in the GROUP BY clause or be used in an aggregate function`);
+      };
+      const rewrite = (e: Expr): Expr => rewriteForAggregate(e, groupExprs, groupKeys, nk, hasSets ? nk + aggs.aggs.length : -1, ungrouped);
       const aggNode: LogicalPlan = {
         kind: 'aggregate', input: plan, groupBy: groupExprs, aggs: aggs.aggs, groupingSets: sets,
         schema: [
@@ -614,12 +665,12 @@ export class SelectBinder implements QueryBinder {
 
 
 /** A bare integer constant in ORDER BY / GROUP BY / DISTINCT ON is a select-list position. */
-function positionalRef(n: PgNode, count: number): number | null {
+function positionalRef(n: PgNode, count: number, clause = 'ORDER BY'): number | null {
   const c = n.A_Const;
   if (!c || c.ival === undefined) return null;
   const p = (c.ival.ival ?? 0) as number;
   if (p < 1 || p > count) {
-    throw new QuiverError(SqlState.invalidColumnReference, `position ${p} is not in select list`, c.location !== undefined ? { position: c.location + 1 } : {});
+    throw new QuiverError(SqlState.invalidColumnReference, `${clause} position ${p} is not in select list`, c.location !== undefined ? { position: c.location + 1 } : {});
   }
   return p - 1;
 }
@@ -648,17 +699,15 @@ function checkNoUngrouped(a: AggCall): void { void a; }
  * Rewrites a select-list expression over the Aggregate's output: group-key subtrees become key
  * columns, aggregate refs become aggregate columns; any other column is a grouping error.
  */
-function rewriteForAggregate(e: Expr, keys: Expr[], keyIdx: Map<string, number>, nk: number, gidCol: number): Expr {
+function rewriteForAggregate(e: Expr, keys: Expr[], keyIdx: Map<string, number>, nk: number, gidCol: number, ungrouped: (x: Extract<Expr, { kind: 'col' }>) => Expr): Expr {
   const rec = (x: Expr): Expr => {
     if (x.kind === 'call' && x.fn === (groupingFn as unknown)) {
-      if (gidCol < 0) {
-        return { kind: 'const', value: 0, type: T.int4 };
-      }
       const positions = x.args.slice(1).map((a) => {
         const k = keyIdx.get(exprKey(a));
         if (k === undefined) throw new QuiverError(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level');
         return k;
       });
+      if (gidCol < 0) return { kind: 'const', value: 0, type: T.int4 };
       return groupingBits({ kind: 'col', index: gidCol, type: T.int4 }, positions);
     }
     const k = keyIdx.get(exprKey(x));
@@ -666,13 +715,12 @@ function rewriteForAggregate(e: Expr, keys: Expr[], keyIdx: Map<string, number>,
     if (x.kind === 'col') {
       if (x.index >= AGG_BASE && x.index < WIN_BASE) return { kind: 'col', index: nk + x.index - AGG_BASE, type: x.type };
       if (x.index >= WIN_BASE) return x;
-      throw new QuiverError(SqlState.groupingError, `column "${colName(x.index)}" must appear in the GROUP BY clause or be used in an aggregate function`);
+      return ungrouped(x);
     }
     return mapChildren(x, rec);
   };
   return rec(e);
 }
-function colName(i: number): string { return `#${i}`; }
 
 /** GROUPING(a, b, ...): bit (n-1-i) set when argument i is not grouped in the row's set. */
 function groupingBits(gid: Expr, positions: number[]): Expr {

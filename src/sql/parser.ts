@@ -43,8 +43,9 @@ export function parseSql(sql: string): ParsedStatement[] {
     const pos = err.sqlDetails?.cursorPosition;
     const msg = err.message ?? 'syntax error';
     const position = pos === undefined ? undefined : (hasNonAscii(sql) ? byteToCharOffset(sql, pos) : pos) + 1;
-    const code = /unterminated|syntax error|at or near|at end of input/i.test(msg) ? SqlState.syntaxError
-      : /out of range/i.test(msg) ? SqlState.numericOutOfRange : SqlState.syntaxError;
+    // The grammar raises a few errors with their own SQLSTATE; the rest are syntax errors.
+    const code = /^frame (start|end|starting)/i.test(msg) ? SqlState.windowingError
+      : /out of range/i.test(msg) && !/syntax error/i.test(msg) ? SqlState.numericOutOfRange : SqlState.syntaxError;
     throw new QuiverError(code, msg, position === undefined ? {} : { position });
   }
   const out: ParsedStatement[] = [];

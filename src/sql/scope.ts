@@ -17,6 +17,8 @@ export interface ScopeColumn {
   unqualified: boolean;
   /** The schema, for references written schema.table.column (unaliased tables only). */
   schema?: string;
+  /** The stored column this is, for functional dependencies on a primary key. */
+  source?: { table: import('../catalog/catalog.js').TableEntry; column: number };
 }
 
 export class Scope {
