@@ -39,6 +39,7 @@ export class Session {
 
   /** After an error inside BEGIN ... COMMIT, only the end of the block is accepted. */
   aborted = false;
+  private savepoints: { name: string; snap: { entries: import('../catalog/catalog.js').CatalogEntry[]; data: Map<object, Batch[]> } }[] = [];
 
   /** Called by the face that ran a statement which failed. */
   failed(): void { if (this.txn) this.aborted = true; }
@@ -63,7 +64,7 @@ export class Session {
 
   execute(st: ParsedStatement, params: unknown[], paramTypes: SqlType[]): StatementResult {
     const s = st.node;
-    if (this.aborted && !(st.type === 'TransactionStmt' && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK'].includes(s.kind))) {
+    if (this.aborted && !(st.type === 'TransactionStmt' && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_ROLLBACK_TO'].includes(s.kind))) {
       throw new QuiverError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
     }
     const ctx = this.context(params);
@@ -182,12 +183,34 @@ export class Session {
           return { command: 'ROLLBACK', rowCount: 0 };
         }
         this.txn = null;
+        this.savepoints = [];
         return { command: 'COMMIT', rowCount: 0 };
       case 'TRANS_STMT_ROLLBACK':
         if (this.txn) this.restore(this.txn);
         this.txn = null;
         this.aborted = false;
+        this.savepoints = [];
         return { command: 'ROLLBACK', rowCount: 0 };
+      case 'TRANS_STMT_SAVEPOINT': {
+        if (!this.txn) throw new QuiverError('25P01', 'SAVEPOINT can only be used in transaction blocks');
+        this.savepoints.push({ name: s.savepoint_name, snap: this.snapshot() });
+        return { command: 'SAVEPOINT', rowCount: 0 };
+      }
+      case 'TRANS_STMT_RELEASE': case 'TRANS_STMT_ROLLBACK_TO': {
+        const name: string = s.savepoint_name;
+        let i = this.savepoints.length - 1;
+        while (i >= 0 && this.savepoints[i]!.name !== name) i--;
+        if (!this.txn || i < 0) throw new QuiverError('3B001', `savepoint "${name}" does not exist`);
+        if (s.kind === 'TRANS_STMT_RELEASE') {
+          this.savepoints.length = i;
+          return { command: 'RELEASE', rowCount: 0 };
+        }
+        // ROLLBACK TO keeps the savepoint itself and clears the failed state.
+        this.restore(this.savepoints[i]!.snap);
+        this.savepoints.length = i + 1;
+        this.aborted = false;
+        return { command: 'ROLLBACK', rowCount: 0 };
+      }
       default:
         throw new QuiverError(SqlState.featureNotSupported, `${String(s.kind).replace('TRANS_STMT_', '')} is not supported`);
     }

@@ -200,7 +200,9 @@ export function likeRegex(pattern: string, ci: boolean, escape = '\\'): RegExp {
     const c = pattern[i]!;
     if (escape && c === escape) {
       i++;
-      if (i >= pattern.length) throw new QuiverError(SqlState.invalidEscapeSequence, 'LIKE pattern must not end with escape character');
+      // PostgreSQL complains about a trailing escape only if matching reaches it; it can never
+      // match anything, so the pattern simply fails there.
+      if (i >= pattern.length) { src += '(?!)'; break; }
       src += pattern[i]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     } else if (c === '%') src += '[\\s\\S]*';
     else if (c === '_') src += '[\\s\\S]';
