@@ -86,7 +86,7 @@ export function createView(catalog: Catalog, s: PgNode, check: (query: PgNode) =
   const name = tableName(catalog, s.view);
   const names = check(s.query.SelectStmt);
   const aliases: string[] | null = s.aliases ? (s.aliases as PgNode[]).map(strVal) : null;
-  if (aliases && aliases.length > names.length) throw new QuiverError(SqlState.syntaxError, 'CREATE VIEW specifies more column names than columns');
+  if (aliases && aliases.length > names.length) throw new QuiverError(SqlState.syntaxError, 'CREATE VIEW specifies more column names than columns', s.view?.location !== undefined ? { position: s.view.location + 1 } : {});
   const existing = catalog.get(name);
   if (existing) {
     if (!s.replace || existing.kind !== 'view') throw new QuiverError(SqlState.duplicateTable, `relation "${name}" already exists`);

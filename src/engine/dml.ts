@@ -10,7 +10,7 @@ import { compileExpr } from '../physical/compile.js';
 import { T, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { SelectBinder } from '../sql/bind_select.js';
-import { bindExpr, requireBool, strVal, nodeType, figureColname } from '../sql/bind_expr.js';
+import { bindExpr, requireBool, strVal, nodeType, figureColname, firstPosition } from '../sql/bind_expr.js';
 import { canAssign, coerce } from '../sql/coerce.js';
 import { Scope, scopeOf } from '../sql/scope.js';
 import type { BindContext } from '../sql/context.js';
@@ -76,6 +76,12 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
       return i;
     })
     : t.columns.map((_, i) => i);
+  // Without a column list, a shorter row fills the leading columns (the rest take defaults).
+  if (!s.cols) {
+    const sel0 = s.selectStmt?.SelectStmt;
+    const width = sel0?.valuesLists ? Math.max(...(sel0.valuesLists as PgNode[]).map((l) => (l.List?.items ?? []).length)) : null;
+    if (width !== null && width < targetCols.length) targetCols.length = width;
+  }
   if (new Set(targetCols).size !== targetCols.length) {
     throw new QuiverError(SqlState.duplicateColumn, 'column specified more than once');
   }
@@ -98,15 +104,17 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     // VALUES rows are coerced straight to the column types (DEFAULT allowed per item).
     const rows = (sel.valuesLists as PgNode[]).map((l) => {
       const items = (l.List?.items ?? []) as PgNode[];
-      if (items.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
-      if (items.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+      const at = (n: PgNode | undefined): { position?: number } => (n && typeof n[Object.keys(n)[0]!]?.location === 'number' ? { position: n[Object.keys(n)[0]!].location + 1 } : {});
+      if (items.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns', at(items[targetCols.length]));
+      if (items.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions', at(s.cols?.[items.length]));
       return fill(items.map((n) => (nodeType(n) === 'SetToDefault' ? null : bindExpr(binder, emptyCtx(Scope.empty(), 'VALUES'), n))));
     });
     plan = { kind: 'values', rows, schema };
   } else {
     const q = binder.bindQuery(sel, null);
-    if (q.plan.schema.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
-    if (q.plan.schema.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+    if (!s.cols && q.plan.schema.length < targetCols.length) targetCols.length = q.plan.schema.length;
+    if (q.plan.schema.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns', firstPosition(sel.targetList?.[targetCols.length] ?? sel));
+    if (q.plan.schema.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions', firstPosition(s.cols?.[q.plan.schema.length] ?? sel));
     const given = q.plan.schema.map((f, i): Expr => ({ kind: 'col', index: i, type: f.type.id === 'unknown' ? T.text : f.type }));
     plan = { kind: 'project', input: q.plan, exprs: fill(given), schema };
   }
@@ -201,7 +209,7 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
     if (r.indirection) throw new QuiverError(SqlState.featureNotSupported, 'subscripted assignment is not supported');
     const c = t.columns.findIndex((x) => x.name === name);
     if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${t.name}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
-    if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${name}"`);
+    if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${name}"`, r.location !== undefined ? { position: r.location + 1 } : {});
     const e = nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, emptyCtx(scope, 'UPDATE'), r.val), t, c);
     sets.set(c, e);
   }

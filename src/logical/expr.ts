@@ -43,6 +43,8 @@ export interface SubqueryExpr {
   test: Expr | null;
   cmp: ScalarFunction | null;
   type: SqlType;
+  /** The subquery's source text structure: equal for the same subquery written twice. */
+  sourceKey?: string;
 }
 
 export interface SortKey { expr: Expr; desc: boolean; nullsFirst: boolean }

@@ -16,8 +16,11 @@ export function exprKey(e: Expr): string {
     case 'isbool': return `is${e.negated ? '!' : ''}${e.test}(${exprKey(e.arg)})`;
     case 'case': return `case(${e.whens.map((w) => exprKey(w.cond) + '=>' + exprKey(w.result)).join(';')};${e.otherwise ? exprKey(e.otherwise) : ''})`;
     case 'inlist': return `in${e.negated ? '!' : ''}(${exprKey(e.arg)};${e.list.map(exprKey).join(',')})`;
-    // Each subquery is its own value: never merged with another.
-    case 'subquery': return `sq${subqueryId(e)}`;
+    // The same subquery written twice (GROUP BY and select list) is one expression; a volatile
+    // or unknown one stays distinct.
+    case 'subquery': return e.sourceKey
+      ? `sq(${e.mode}:${e.sourceKey}:${e.outerArgs.map(exprKey).join(',')}:${e.test ? exprKey(e.test) : ''})`
+      : `sq${subqueryId(e)}`;
   }
 }
 

@@ -147,9 +147,10 @@ class Gen {
   constant(value: unknown, t: SqlType): [string, string] {
     if (value === null || value === undefined) return ['null', 'true'];
     switch (typeof value) {
-      case 'number': return [Object.is(value, -0) ? '-0' : Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity', 'false'];
+      // Negative literals are parenthesized so templates like `a-b` never form `--`.
+      case 'number': return [Object.is(value, -0) ? '(-0)' : Number.isFinite(value) ? (value < 0 ? `(${value})` : String(value)) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '(-Infinity)', 'false'];
       case 'boolean': return [String(value), 'false'];
-      case 'bigint': return [`${value}n`, 'false'];
+      case 'bigint': return [value < 0n ? `(${value}n)` : `${value}n`, 'false'];
       case 'string': return [JSON.stringify(value), 'false'];
       default: {
         void t;
@@ -178,9 +179,10 @@ class Gen {
       }
       if (fn.impl && !fn.inline) {
         // impl may itself answer NULL (e.g. nullif-like functions)
-        this.lines.push(`const ${v}r = ${n} ? null : ${body};`);
-        this.lines.push(`const ${v} = ${v}r; const ${n}2 = ${v}r === null;`);
-        return [v, `${n}2`];
+        // Suffixes with '$' cannot collide with the numbered temporaries (t1, t12, ...).
+        this.lines.push(`const ${v} = ${n} ? null : ${body};`);
+        this.lines.push(`const ${n}$ = ${v} === null;`);
+        return [v, `${n}$`];
       }
       this.lines.push(`const ${v} = ${n} ? null : ${body};`);
       return [v, n];

@@ -28,6 +28,20 @@ const pos = (n: PgNode): { position?: number } => (n && typeof n.location === 'n
 export function err(code: string, msg: string, node?: PgNode): QuiverError { return new QuiverError(code, msg, node ? pos(node) : {}); }
 
 export function nodeType(n: PgNode): string { return Object.keys(n)[0]!; }
+
+/** The cursor position of the first located node inside a parse subtree (for errors on clauses). */
+export function firstPosition(n: unknown): { position?: number } {
+  let best = Infinity;
+  const walk = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) { x.forEach(walk); return; }
+    const o = x as Record<string, unknown>;
+    if (typeof o.location === 'number' && o.location >= 0 && o.location < best) best = o.location;
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(n);
+  return best === Infinity ? {} : { position: best + 1 };
+}
 export function strVal(n: PgNode): string { return n.String?.sval ?? (n.A_Star ? '*' : ''); }
 
 /** Binds a value of a constant parse node. */
@@ -59,7 +73,7 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
     case 'A_Const': return bindConst(v);
     case 'ColumnRef': return bindColumnRef(ctx, v);
     case 'ParamRef': {
-      const idx = (v.number as number) - 1;
+      const idx = ((v.number as number | undefined) ?? 0) - 1;
       return { kind: 'param', index: idx, type: b.paramType(idx, pos(v).position) };
     }
     case 'TypeCast': {
@@ -212,9 +226,8 @@ export function bindOperator(op: string, args: Expr[], node?: PgNode): Expr {
   try {
     r = resolveScalar(op, args.map((a) => a.type));
   } catch (e) {
-    if (!(e instanceof AmbiguousError)) throw e;
-    const desc = args.length === 1 ? `${op} ${typeName(args[0]!.type)}` : `${typeName(args[0]!.type)} ${op} ${typeName(args[1]!.type)}`;
-    throw new QuiverError(SqlState.ambiguousFunction, `operator is not unique: ${desc}`, { ...(node ? pos(node) : {}), hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.' });
+    if (e instanceof AmbiguousError && node) e.position ??= pos(node).position;
+    throw e;
   }
   if (!r) {
     const desc = args.length === 1 ? `${op} ${typeName(args[0]!.type)}` : `${typeName(args[0]!.type)} ${op} ${typeName(args[1]!.type)}`;
@@ -271,8 +284,8 @@ function bindAExpr(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     case 'AEXPR_NULLIF': {
       const l = bindExpr(b, ctx, v.lexpr), r = bindExpr(b, ctx, v.rexpr);
       const eq = bindOperator('=', [l, r], v);
-      const lt = (eq as { args: Expr[] }).args[0]!;
-      const ty = l.type.id === 'unknown' ? lt.type : l.type;
+      // The result has the type the comparison resolved its left operand to (NULLIF(1, 2.2) is numeric).
+      const ty = (eq as { args: Expr[] }).args[0]!.type;
       return { kind: 'case', whens: [{ cond: eq, result: { kind: 'const', value: null, type: ty } }], otherwise: coerce(l, ty), type: ty };
     }
     case 'AEXPR_IN': {
@@ -367,8 +380,8 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   try {
     r = resolveScalar(name, args.map((a) => a.type)) ?? (SQL_SYNTAX_RENAMES[name] ? resolveScalar((name = SQL_SYNTAX_RENAMES[name]!), args.map((a) => a.type)) : null);
   } catch (e) {
-    if (!(e instanceof AmbiguousError)) throw e;
-    throw new QuiverError(SqlState.ambiguousFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) is not unique`, { ...pos(v), hint: 'Could not choose a best candidate function. You might need to add explicit type casts.' });
+    if (e instanceof AmbiguousError) e.position ??= pos(v).position;
+    throw e;
   }
   if (!r) {
     const sig = `${name}(${args.map((a) => typeName(a.type)).join(', ')})`;
@@ -556,8 +569,9 @@ function bindSubLink(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   const sub: BindContext = { scope: ctx.scope, outer: link, aggs: null, windows: null, clause: ctx.clause, ctes: ctx.ctes };
   const kind: string = v.subLinkType;
   const { plan } = b.bindSubquery(v.subselect, sub);
+  const sourceKey = JSON.stringify(v.subselect, (k, x) => (k === 'location' ? undefined : x));
   const mk = (mode: SubqueryExpr['mode'], type: SqlType, test: Expr | null, cmp: SubqueryExpr['cmp']): SubqueryExpr =>
-    ({ kind: 'subquery', mode, plan, outerArgs: link.args, test, cmp, type });
+    ({ kind: 'subquery', mode, plan, outerArgs: link.args, test, cmp, type, sourceKey });
   switch (kind) {
     case 'EXISTS_SUBLINK': return mk('exists', T.bool, null, null);
     case 'EXPR_SUBLINK': {
@@ -575,7 +589,7 @@ function bindSubLink(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
       if (wantC.id !== colType.id) {
         p = { kind: 'project', input: plan, exprs: [coerce({ kind: 'col', index: 0, type: colType }, wantC)], schema: [{ name: plan.schema[0]!.name, type: wantC }] };
       }
-      return { kind: 'subquery', mode: kind === 'ANY_SUBLINK' ? 'any' : 'all', plan: p, outerArgs: link.args, test: coerce(test, wantT), cmp: probe.fn, type: T.bool };
+      return { kind: 'subquery', mode: kind === 'ANY_SUBLINK' ? 'any' : 'all', plan: p, outerArgs: link.args, test: coerce(test, wantT), cmp: probe.fn, type: T.bool, sourceKey: sourceKey + (v.operName ? JSON.stringify(v.operName) : '') };
     }
     case 'ARRAY_SUBLINK': throw err(SqlState.featureNotSupported, 'ARRAY(subquery) is not supported', v);
     default: throw err(SqlState.featureNotSupported, `unsupported subquery kind ${kind}`, v);

@@ -11,7 +11,7 @@ import { T, type SqlType, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Scope, scopeOf, type ScopeColumn } from './scope.js';
 import { AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
-import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, groupingFn, bindSetFunctionCall, type QueryBinder } from './bind_expr.js';
+import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, groupingFn, bindSetFunctionCall, firstPosition, type QueryBinder } from './bind_expr.js';
 import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
 
@@ -146,7 +146,7 @@ export class SelectBinder implements QueryBinder {
     }
     const opName = s.op === 'SETOP_UNION' ? 'UNION' : s.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
     if (l.plan.schema.length !== r.plan.schema.length) {
-      throw err(SqlState.syntaxError, `each ${opName} query must have the same number of columns`, s.rarg);
+      throw new QuiverError(SqlState.syntaxError, `each ${opName} query must have the same number of columns`, firstPosition(r.plan.schema.length > l.plan.schema.length ? s.rarg.targetList?.[l.plan.schema.length] : s.larg.targetList?.[r.plan.schema.length] ?? s));
     }
     const types = l.plan.schema.map((f, i) => commonType([f.type, r.plan.schema[i]!.type], opName));
     const schema = l.plan.schema.map((f, i) => ({ name: l.names[i]!, type: types[i]! }));
@@ -160,7 +160,9 @@ export class SelectBinder implements QueryBinder {
   private bindValues(s: PgNode, ctx: BindContext): BoundQuery {
     const rows = (s.valuesLists as PgNode[]).map((l) => ((l.List?.items ?? []) as PgNode[]).map((e) => bindExpr(this, { ...ctx, clause: 'VALUES' }, e)));
     const width = rows[0]!.length;
-    for (const r of rows) if (r.length !== width) throw err(SqlState.syntaxError, 'VALUES lists must all be the same length', s);
+    (s.valuesLists as PgNode[]).forEach((l, i) => {
+      if (rows[i]!.length !== width) throw new QuiverError(SqlState.syntaxError, 'VALUES lists must all be the same length', firstPosition(l));
+    });
     const types: SqlType[] = [];
     for (let c = 0; c < width; c++) {
       const t = commonType(rows.map((r) => r[c]!.type), 'VALUES');
@@ -249,7 +251,7 @@ export class SelectBinder implements QueryBinder {
       case 'RangeSubselect': {
         if (v.lateral) throw err(SqlState.featureNotSupported, 'LATERAL is not supported', v.subquery);
         if (!v.alias) {
-          throw new QuiverError(SqlState.syntaxError, 'subquery in FROM must have an alias', { hint: 'For example, FROM (SELECT ...) [AS] foo.' });
+          throw new QuiverError(SqlState.syntaxError, 'subquery in FROM must have an alias', { hint: 'For example, FROM (SELECT ...) [AS] foo.', ...firstPosition(v.subquery) });
         }
         const sub: BindContext = { ...ctx, scope: Scope.empty(), aggs: null, windows: null, outer: ctx.outer };
         const q = this.bindQuery(v.subquery.SelectStmt, sub);
@@ -445,6 +447,7 @@ export class SelectBinder implements QueryBinder {
     };
     const gctx: BindContext = { ...ctx, scope: from.scope, aggs: null, windows: null, clause: 'GROUP BY' };
     const bindGroupItem = (n: PgNode): number => {
+      nonIntegerConstant(n, 'GROUP BY');
       const p = positionalRef(n, targets.length, 'GROUP BY');
       if (p !== null) {
         if (containsRef(targets[p]!, AGG_BASE)) throw err(SqlState.groupingError, 'aggregate functions are not allowed in GROUP BY', n);
@@ -483,6 +486,7 @@ export class SelectBinder implements QueryBinder {
       for (const x of s.sortClause as PgNode[]) {
         const sb = x.SortBy;
         orderKeys.push(bindSortBy(this, { ...sctx, clause: 'ORDER BY' }, sb, (n) => {
+          nonIntegerConstant(n, 'ORDER BY');
           const p = positionalRef(n, names.length);
           if (p !== null) return { kind: 'col', index: -1 - p, type: targets[p]!.type };
           const cref = n.ColumnRef;
@@ -663,6 +667,14 @@ export class SelectBinder implements QueryBinder {
   }
 }
 
+
+/** Any other bare constant there is an error in PostgreSQL (it would sort or group by nothing). */
+function nonIntegerConstant(n: PgNode, clause: string): void {
+  const c = n.A_Const;
+  if (c && c.ival === undefined && !c.isnull) {
+    throw new QuiverError(SqlState.syntaxError, `non-integer constant in ${clause}`, c.location !== undefined ? { position: c.location + 1 } : {});
+  }
+}
 
 /** A bare integer constant in ORDER BY / GROUP BY / DISTINCT ON is a select-list position. */
 function positionalRef(n: PgNode, count: number, clause = 'ORDER BY'): number | null {

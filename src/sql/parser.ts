@@ -44,6 +44,7 @@ export function parseSql(sql: string): ParsedStatement[] {
     const msg = err.message ?? 'syntax error';
     const position = pos === undefined ? undefined : (hasNonAscii(sql) ? byteToCharOffset(sql, pos) : pos) + 1;
     // The grammar raises a few errors with their own SQLSTATE; the rest are syntax errors.
+    if (/call stack|stack depth/i.test(msg)) throw new QuiverError('54001', 'stack depth limit exceeded', { hint: 'The statement nests too deeply.' });
     const code = /^frame (start|end|starting)/i.test(msg) ? SqlState.windowingError
       : /out of range/i.test(msg) && !/syntax error/i.test(msg) ? SqlState.numericOutOfRange : SqlState.syntaxError;
     throw new QuiverError(code, msg, position === undefined ? {} : { position });

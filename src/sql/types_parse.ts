@@ -9,7 +9,7 @@ export function resolveTypeName(tn: PgNode): SqlType {
   const mods: number[] = (tn.typmods ?? []).map((m: PgNode) => {
     const c = m.A_Const;
     if (c && c.ival !== undefined) return c.ival.ival ?? 0;
-    throw new QuiverError(SqlState.syntaxError, 'type modifiers must be simple constants');
+    throw new QuiverError(SqlState.invalidTextRepresentation, 'type modifiers must be simple constants', tn.location !== undefined ? { position: tn.location + 1 } : {});
   });
   const pos = tn.location !== undefined ? tn.location + 1 : undefined;
   if (tn.arrayBounds && tn.arrayBounds.length) {

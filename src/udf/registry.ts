@@ -3,7 +3,8 @@
  * resolution. Operators (+, =, ||, ...) are registered as functions named by their symbol.
  */
 import type { SqlType, TypeId } from '../common/types.js';
-import { T, canImplicitCast, category, numericRank, isText } from '../common/types.js';
+import { T, canImplicitCast, category, numericRank, isText, typeName } from '../common/types.js';
+import { QuiverError } from '../common/errors.js';
 import type { Vector } from '../common/vector.js';
 
 /** 'any' accepts every type (polymorphic); 'anynum'... are not used: overloads are listed. */
@@ -134,7 +135,7 @@ function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] |
   if (best && args.length > 0 && knownIds.size === 0 && viable.length > 1) {
     for (let i = 0; i < args.length; i++) {
       const cats = new Set(viable.map((t) => category(t[i]!.id)));
-      if (cats.size > 1 && !cats.has('S')) throw new AmbiguousError();
+      if (cats.size > 1 && !cats.has('S')) throw new AmbiguousError((cands[0] as unknown as { name: string }).name, args);
     }
   }
   return best;
@@ -142,8 +143,16 @@ function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] |
 
 export function typeOf(id: TypeId): SqlType { return T[id]; }
 
-/** Thrown by resolution when several candidates fit equally well (SQLSTATE 42725). */
-export class AmbiguousError extends Error {}
+/** Thrown by resolution when several candidates fit equally well. */
+export class AmbiguousError extends QuiverError {
+  constructor(name: string, args: SqlType[]) {
+    const symbolic = /^[^a-z_]/.test(name);
+    const list = args.map((a) => typeName(a));
+    super('42725', symbolic
+      ? `operator is not unique: ${list.length === 1 ? `${name} ${list[0]}` : `${list[0]} ${name} ${list[1]}`}`
+      : `function ${name}(${list.join(', ')}) is not unique`, { hint: `Could not choose a best candidate ${symbolic ? 'operator' : 'function'}. You might need to add explicit type casts.` });
+  }
+}
 
 export function resolveScalar(name: string, args: SqlType[]): Resolved<ScalarFunction> | null { return resolve(scalars.get(name), args); }
 export function resolveAggregate(name: string, args: SqlType[]): Resolved<AggregateFunction> | null { return resolve(aggregates.get(name), args); }

@@ -84,7 +84,8 @@ export function textToF8(s: string, what = 'double precision'): number {
     throw new QuiverError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${what}: "${s}"`);
   }
   const v = Number(t);
-  if (!Number.isFinite(v)) throw new QuiverError(SqlState.numericOutOfRange, `"${s}" is out of range for type ${what}`);
+  // Too large becomes Infinity and too small becomes 0: PostgreSQL rejects both.
+  if (!Number.isFinite(v) || (v === 0 && /[1-9]/.test(t.split('e')[0]!))) throw new QuiverError(SqlState.numericOutOfRange, `"${s}" is out of range for type ${what}`);
   return v;
 }
 export function textToF4(s: string): number { return f4(textToF8(s, 'real')); }

@@ -116,7 +116,8 @@ function pushJoin(p: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): Log
   on = on.concat(toOn);
   const keepOn: Expr[] = [];
   for (const e of on) {
-    if (isVolatile(e) || hasSubquery(e)) { keepOn.push(e); continue; }
+    // A null-aware anti join (NOT IN) must see the NULLs a pushed-down condition would remove.
+    if (isVolatile(e) || hasSubquery(e) || p.nullAware) { keepOn.push(e); continue; }
     const s = side(e);
     if (s === 'l' && (jt === 'inner' || jt === 'right' || jt === 'semi')) toLeft.push(e);
     else if (s === 'r' && (jt === 'inner' || jt === 'left' || jt === 'semi' || jt === 'anti')) toRight.push(e);
