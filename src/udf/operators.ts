@@ -30,6 +30,13 @@ function arith(): void {
   bin('-', 'float8', 'float8', T.float8, (a, b) => `H.f8(${a}-${b},${a},${b})`);
   bin('*', 'float8', 'float8', T.float8, (a, b) => `H.f8mul(${a},${b})`);
   bin('/', 'float8', 'float8', T.float8, (a, b) => `H.f8div(${a},${b})`);
+  // real with double precision computes in double precision (float48pl and friends).
+  for (const [l, r] of [['float4', 'float8'], ['float8', 'float4']] as const) {
+    bin('+', l, r, T.float8, (a, b) => `H.f8(${a}+${b},${a},${b})`);
+    bin('-', l, r, T.float8, (a, b) => `H.f8(${a}-${b},${a},${b})`);
+    bin('*', l, r, T.float8, (a, b) => `H.f8mul(${a},${b})`);
+    bin('/', l, r, T.float8, (a, b) => `H.f8div(${a},${b})`);
+  }
   bin('+', 'float4', 'float4', T.float4, (a, b) => `H.f4(${a}+${b})`);
   bin('-', 'float4', 'float4', T.float4, (a, b) => `H.f4(${a}-${b})`);
   bin('*', 'float4', 'float4', T.float4, (a, b) => `H.f4(${a}*${b})`);

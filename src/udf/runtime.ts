@@ -201,9 +201,9 @@ export function likeRegex(pattern: string, ci: boolean, escape = '\\'): RegExp {
     const c = pattern[i]!;
     if (escape && c === escape) {
       i++;
-      // PostgreSQL complains about a trailing escape only if matching reaches it; it can never
-      // match anything, so the pattern simply fails there.
-      if (i >= pattern.length) { src += '(?!)'; break; }
+      // PostgreSQL complains about a trailing escape only when matching reaches it with text
+      // left over; with the text used up the match just fails. The lookahead records which.
+      if (i >= pattern.length) { src += '(?:$(?!)|(?<trailing>[\\s\\S]+))'; break; }
       src += pattern[i]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     } else if (c === '%') src += '[\\s\\S]*';
     else if (c === '_') src += '[\\s\\S]';
@@ -222,11 +222,17 @@ export function like(s: string, p: string): boolean {
     if (first < 0) return s === p;
     if (first === p.length - 1 && p.indexOf('%') === first) return s.startsWith(p.slice(0, -1));
   }
-  return likeRegex(p, false).test(s);
+  return likeMatch(s, likeRegex(p, false));
 }
-export function ilike(s: string, p: string): boolean { return likeRegex(p, true).test(s); }
-export function likeEsc(s: string, p: string, e: string): boolean { return likeRegex(p, false, e).test(s); }
-export function ilikeEsc(s: string, p: string, e: string): boolean { return likeRegex(p, true, e).test(s); }
+export function ilike(s: string, p: string): boolean { return likeMatch(s, likeRegex(p, true)); }
+export function likeEsc(s: string, p: string, e: string): boolean { return likeMatch(s, likeRegex(p, false, e)); }
+export function ilikeEsc(s: string, p: string, e: string): boolean { return likeMatch(s, likeRegex(p, true, e)); }
+
+function likeMatch(s: string, re: RegExp): boolean {
+  const m = re.exec(s);
+  if (m && m.groups?.trailing !== undefined) throw new QuiverError(SqlState.invalidEscapeSequence, 'LIKE pattern must not end with escape character');
+  return m !== null;
+}
 
 export function cmpNum(a: number, b: number): number { return a < b ? -1 : a > b ? 1 : 0; }
 export function cmpStr(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }

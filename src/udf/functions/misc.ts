@@ -86,7 +86,7 @@ function register(): void {
   }
   registerScalar({
     name: 'pg_typeof', args: ['any'], ret: T.text, strict: false, needsTypes: true,
-    impl: (_v: unknown, types: SqlType[]) => typeName({ ...types[0]!, precision: -1, scale: -1 }),
+    impl: (_v: unknown, types: SqlType[]) => (types[0]!.id === 'bpchar' ? 'character' : typeName({ ...types[0]!, precision: -1, scale: -1 })),
   });
 }
 
