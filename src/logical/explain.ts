@@ -37,7 +37,7 @@ function describe(p: LogicalPlan): string {
     case 'filter': return `Filter: ${exprToString(p.predicate, inSchema(p))}`;
     case 'project': return `Projection: ${p.exprs.map((e) => exprToString(e, inSchema(p))).join(', ')}`;
     case 'aggregate': return `Aggregate: groupBy=[${p.groupBy.map((e) => exprToString(e, inSchema(p))).join(', ')}] aggr=[${p.aggs.map((a) => `${a.fn.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map((x) => exprToString(x, inSchema(p))).join(', ')})`).join(', ')}]${p.groupingSets ? ` sets=${JSON.stringify(p.groupingSets)}` : ''}`;
-    case 'join': return `${p.joinType[0]!.toUpperCase()}${p.joinType.slice(1)} Join${p.nullAware ? ' (null-aware)' : ''}: ${p.on ? exprToString(p.on, [...p.left.schema, ...p.right.schema]) : 'cross'}`;
+    case 'join': return `${p.joinType[0]!.toUpperCase()}${p.joinType.slice(1)} ${p.lateral ? 'Lateral ' : ''}Join${p.nullAware ? ' (null-aware)' : ''}: ${p.on ? exprToString(p.on, [...p.left.schema, ...p.right.schema]) : 'cross'}`;
     case 'sort': return `Sort: ${p.keys.map((k) => `${exprToString(k.expr, inSchema(p))} ${k.desc ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')}`;
     case 'limit': return `Limit: ${p.limit ? exprToString(p.limit) : 'ALL'} offset ${p.offset ? exprToString(p.offset) : 0}`;
     case 'distinct': return p.onKeys ? `Distinct On: ${p.onKeys.map((e) => exprToString(e, inSchema(p))).join(', ')}` : 'Distinct';

@@ -44,6 +44,11 @@ export interface JoinNode {
   on: Expr | null;
   /** anti join for NOT IN: a NULL on either side of the key makes the row not qualify. */
   nullAware: boolean;
+  /**
+   * LATERAL: the right side is run once per left row with these values (over the left columns)
+   * bound to its OuterExpr slots.
+   */
+  lateral?: Expr[];
 }
 export interface SortNode { kind: 'sort'; schema: Field[]; input: LogicalPlan; keys: SortKey[] }
 /** withTies: FETCH FIRST n ROWS WITH TIES — rows equal to the last one on these keys follow it. */

@@ -26,6 +26,7 @@ import { SetOpExec } from './operators/set_op.js';
 import { DistinctExec } from './operators/distinct.js';
 import { SubqueryRunnerImpl } from './subquery.js';
 import { ProjectSetExec } from './operators/project_set.js';
+import { LateralJoinExec } from './operators/lateral_join.js';
 import { setConstantEvaluator } from '../logical/optimizer/evaluate.js';
 import { evalConstant } from './compile.js';
 
@@ -119,6 +120,7 @@ export class PhysicalPlanner implements CompileEnv {
 
   private join(p: Extract<LogicalPlan, { kind: 'join' }>, outputCols: number[] | null = null): PhysicalOperator {
     const left = this.plan(p.left), right = this.plan(p.right);
+    if (p.lateral) return new LateralJoinExec(left, right, p.joinType, p.lateral, p.on, p.schema, this);
     const nl = p.left.schema.length;
     const leftKeys: Expr[] = [], rightKeys: Expr[] = [];
     const rest: Expr[] = [];

@@ -12,6 +12,7 @@ import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregat
 import { commonType, coerce } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
+import { Scope } from './scope.js';
 import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext } from './context.js';
 import { setFunction } from '../udf/set_functions.js';
 import type { LogicalPlan } from '../logical/plan.js';
@@ -566,7 +567,8 @@ function bindFrame(b: QueryBinder, ctx: BindContext, over: PgNode, hasOrder: boo
 
 function bindSubLink(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   const link = new OuterLink(ctx);
-  const sub: BindContext = { scope: ctx.scope, outer: link, aggs: null, windows: null, clause: ctx.clause, ctes: ctx.ctes };
+  // The enclosing query's columns are reached through the link (as OuterExpr), never directly.
+  const sub: BindContext = { scope: Scope.empty(), outer: link, aggs: null, windows: null, clause: ctx.clause, ctes: ctx.ctes };
   const kind: string = v.subLinkType;
   const { plan } = b.bindSubquery(v.subselect, sub);
   const sourceKey = JSON.stringify(v.subselect, (k, x) => (k === 'location' ? undefined : x));

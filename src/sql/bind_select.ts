@@ -10,7 +10,7 @@ import type { LogicalPlan, Field, JoinType } from '../logical/plan.js';
 import { T, type SqlType, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Scope, scopeOf, type ScopeColumn } from './scope.js';
-import { AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
+import { OuterLink, AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
 import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, groupingFn, bindSetFunctionCall, firstPosition, type QueryBinder } from './bind_expr.js';
 import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
@@ -221,12 +221,19 @@ export class SelectBinder implements QueryBinder {
     }
     let acc: { plan: LogicalPlan; scope: Scope } | null = null;
     for (const it of items) {
-      const r = this.bindFromItem(it, ctx);
+      const r = this.bindFromItem(it, ctx, acc?.scope ?? null);
       if (!acc) { acc = r; continue; }
       this.checkDuplicateAliases(acc.scope, r.scope, it);
-      acc = this.joinPlans(acc, r, 'inner', null);
+      acc = this.joinPlans(acc, r, 'inner', null, r.lateral);
     }
     return acc!;
+  }
+
+  /** A LATERAL item (or a function in FROM) may read the columns of the items before it. */
+  private lateralContext(ctx: BindContext, left: Scope | null): { ctx: BindContext; link: OuterLink | null } {
+    if (!left) return { ctx: { ...ctx, scope: Scope.empty() }, link: null };
+    const link = new OuterLink({ ...ctx, scope: left, aggs: null, windows: null, srfs: null });
+    return { ctx: { ...ctx, scope: Scope.empty(), outer: link }, link };
   }
 
   private checkDuplicateAliases(a: Scope, b: Scope, node: PgNode): void {
@@ -236,31 +243,36 @@ export class SelectBinder implements QueryBinder {
     }
   }
 
-  private joinPlans(l: { plan: LogicalPlan; scope: Scope }, r: { plan: LogicalPlan; scope: Scope }, type: JoinType, on: Expr | null): { plan: LogicalPlan; scope: Scope } {
+  private joinPlans(l: { plan: LogicalPlan; scope: Scope }, r: { plan: LogicalPlan; scope: Scope }, type: JoinType, on: Expr | null, lateral?: Expr[]): { plan: LogicalPlan; scope: Scope } {
     const shift = l.plan.schema.length;
     const rcols: ScopeColumn[] = r.scope.cols.map((c) => ({ ...c, expr: shiftCols(c.expr, shift) }));
-    const plan: LogicalPlan = { kind: 'join', joinType: type, left: l.plan, right: r.plan, on, nullAware: false, schema: [...l.plan.schema, ...r.plan.schema] };
+    const plan: LogicalPlan = { kind: 'join', joinType: type, left: l.plan, right: r.plan, on, nullAware: false, schema: [...l.plan.schema, ...r.plan.schema], ...(lateral && lateral.length ? { lateral } : {}) };
     return { plan, scope: new Scope([...l.scope.cols, ...rcols]) };
   }
 
-  private bindFromItem(it: PgNode, ctx: BindContext): { plan: LogicalPlan; scope: Scope } {
+  private bindFromItem(it: PgNode, ctx: BindContext, left: Scope | null = null): { plan: LogicalPlan; scope: Scope; lateral?: Expr[] } {
     const t = nodeType(it);
     const v = it[t];
     switch (t) {
       case 'RangeVar': return this.bindRangeVar(v, ctx);
       case 'RangeSubselect': {
-        if (v.lateral) throw err(SqlState.featureNotSupported, 'LATERAL is not supported', v.subquery);
         if (!v.alias) {
           throw new QuiverError(SqlState.syntaxError, 'subquery in FROM must have an alias', { hint: 'For example, FROM (SELECT ...) [AS] foo.', ...firstPosition(v.subquery) });
         }
-        const sub: BindContext = { ...ctx, scope: Scope.empty(), aggs: null, windows: null, outer: ctx.outer };
+        const lc = this.lateralContext(ctx, v.lateral ? left : null);
+        const sub: BindContext = { ...lc.ctx, aggs: null, windows: null, srfs: null };
         const q = this.bindQuery(v.subquery.SelectStmt, sub);
         const alias = v.alias?.aliasname ?? null;
         const names = this.aliasNames(q.names, v.alias);
-        return { plan: q.plan, scope: new Scope(scopeOf(alias, names, q.plan.schema.map((f) => f.type))) };
+        return { plan: q.plan, scope: new Scope(scopeOf(alias, names, q.plan.schema.map((f) => f.type))), ...(lc.link ? { lateral: lc.link.args } : {}) };
       }
-      case 'JoinExpr': return this.bindJoin(v, ctx);
-      case 'RangeFunction': return this.bindRangeFunction(v, ctx);
+      case 'JoinExpr': return this.bindJoin(v, ctx, left);
+      case 'RangeFunction': {
+        // Functions in FROM see the items before them, as if LATERAL were written.
+        const lc = this.lateralContext(ctx, left);
+        const r = this.bindRangeFunction(v, lc.ctx);
+        return lc.link ? { ...r, lateral: lc.link.args } : r;
+      }
       default: throw err(SqlState.featureNotSupported, `unsupported FROM item ${t}`, v);
     }
   }
@@ -308,7 +320,6 @@ export class SelectBinder implements QueryBinder {
   }
 
   private bindRangeFunction(v: PgNode, ctx: BindContext): { plan: LogicalPlan; scope: Scope } {
-    if (v.lateral) throw err(SqlState.featureNotSupported, 'LATERAL is not supported', v);
     const fns = v.functions as PgNode[];
     if (fns.length !== 1) throw err(SqlState.featureNotSupported, 'ROWS FROM with several functions is not supported', v);
     const call = (fns[0].List?.items ?? fns[0])[0].FuncCall;
@@ -328,12 +339,16 @@ export class SelectBinder implements QueryBinder {
     return { plan, scope: new Scope(scopeOf(alias, names, schema.map((f) => f.type))) };
   }
 
-  private bindJoin(v: PgNode, ctx: BindContext): { plan: LogicalPlan; scope: Scope } {
-    const l = this.bindFromItem(v.larg, ctx);
-    const r = this.bindFromItem(v.rarg, ctx);
+  private bindJoin(v: PgNode, ctx: BindContext, outerLeft: Scope | null = null): { plan: LogicalPlan; scope: Scope } {
+    const l = this.bindFromItem(v.larg, ctx, outerLeft);
+    if (l.lateral) throw err(SqlState.featureNotSupported, 'LATERAL references into the left side of a JOIN are not supported', v.larg);
+    const r = this.bindFromItem(v.rarg, ctx, l.scope);
     this.checkDuplicateAliases(l.scope, r.scope, v.rarg);
     const jt: JoinType = v.jointype === 'JOIN_LEFT' ? 'left' : v.jointype === 'JOIN_RIGHT' ? 'right' : v.jointype === 'JOIN_FULL' ? 'full' : 'inner';
-    const joined = this.joinPlans(l, r, jt, null);
+    if (r.lateral && r.lateral.length && (jt === 'right' || jt === 'full')) {
+      throw err(SqlState.invalidColumnReference, `The combining JOIN type must be INNER or LEFT for a LATERAL reference.`, v);
+    }
+    const joined = this.joinPlans(l, r, jt, null, r.lateral);
     let using: string[] | null = null;
     if (v.isNatural) {
       const rnames = new Set(r.scope.cols.filter((c) => c.unqualified).map((c) => c.name));

@@ -33,7 +33,7 @@ export function estimateRows(p: LogicalPlan): number {
 }
 
 function flatten(p: LogicalPlan, leaves: Leaf[], conds: Expr[], offset: number): void {
-  if (p.kind === 'join' && p.joinType === 'inner') {
+  if (p.kind === 'join' && p.joinType === 'inner' && !p.lateral) {
     flatten(p.left, leaves, conds, offset);
     flatten(p.right, leaves, conds, offset + p.left.schema.length);
     if (p.on) for (const c of conjuncts(p.on)) conds.push(remapColumns(c, (i) => i + offset));
@@ -108,7 +108,7 @@ function build(leaves: Leaf[], order: number[], conds: Expr[], schema: Field[]):
 }
 
 function reorder(p: LogicalPlan): LogicalPlan {
-  if (p.kind === 'join' && p.joinType === 'inner') return reorderTree(p);
+  if (p.kind === 'join' && p.joinType === 'inner' && !p.lateral) return reorderTree(p);
   switch (p.kind) {
     case 'scan': case 'values': case 'tablefunc': case 'worktable': return p;
     case 'join': return { ...p, left: reorder(p.left), right: reorder(p.right) };

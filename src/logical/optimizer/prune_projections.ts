@@ -55,7 +55,7 @@ function prune(p: LogicalPlan, req: Set<number>): Pruned {
     }
     case 'join': {
       const nl = p.left.schema.length;
-      const need = used([p.on], new Set(req));
+      const need = used([p.on, ...(p.lateral ?? [])], new Set(req));
       if (p.joinType === 'semi' || p.joinType === 'anti') for (const i of req) need.add(i);
       const lreq = new Set([...need].filter((i) => i < nl));
       const rreq = new Set([...need].filter((i) => i >= nl).map((i) => i - nl));
@@ -65,7 +65,8 @@ function prune(p: LogicalPlan, req: Set<number>): Pruned {
       for (const [o, n] of l.map) map.set(o, n);
       for (const [o, n] of r.map) map.set(o + nl, n + lw);
       const schema = p.joinType === 'semi' || p.joinType === 'anti' ? l.plan.schema : [...l.plan.schema, ...r.plan.schema];
-      return { plan: { ...p, left: l.plan, right: r.plan, on: p.on ? remap(p.on, map) : null, schema }, map };
+      const lateral = p.lateral ? { lateral: p.lateral.map((e) => remap(e, l.map)) } : {};
+      return { plan: { ...p, left: l.plan, right: r.plan, on: p.on ? remap(p.on, map) : null, schema, ...lateral }, map };
     }
     case 'aggregate': {
       const child = prune(p.input, used([...p.groupBy, ...p.aggs.flatMap((a) => [...a.args, a.filter, ...a.orderBy.map((k) => k.expr)])]));

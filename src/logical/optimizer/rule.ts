@@ -19,7 +19,7 @@ export function mapNodeExprs(p: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan 
     case 'filter': return { ...p, predicate: f(p.predicate) };
     case 'project': return { ...p, exprs: p.exprs.map(f) };
     case 'aggregate': return { ...p, groupBy: p.groupBy.map(f), aggs: p.aggs.map((a) => ({ ...a, args: a.args.map(f), filter: a.filter ? f(a.filter) : null, orderBy: a.orderBy.map((k) => ({ ...k, expr: f(k.expr) })) })) };
-    case 'join': return { ...p, on: p.on ? f(p.on) : null };
+    case 'join': return { ...p, on: p.on ? f(p.on) : null, ...(p.lateral ? { lateral: p.lateral.map(f) } : {}) };
     case 'sort': return { ...p, keys: p.keys.map((k) => ({ ...k, expr: f(k.expr) })) };
     case 'limit': return { ...p, limit: p.limit ? f(p.limit) : null, offset: p.offset ? f(p.offset) : null, ...(p.withTies ? { withTies: p.withTies.map((k) => ({ ...k, expr: f(k.expr) })) } : {}) };
     case 'distinct': return { ...p, onKeys: p.onKeys ? p.onKeys.map(f) : null };
