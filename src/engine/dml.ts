@@ -198,7 +198,7 @@ function bindWhere(binder: SelectBinder, t: TableEntry, alias: string | undefine
 
 export function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
   const t = targetTable(catalog, s.relation);
-  if (s.fromClause && s.fromClause.length) throw new QuiverError(SqlState.featureNotSupported, 'UPDATE ... FROM is not supported');
+  if (s.fromClause && s.fromClause.length) rewriteUpdateFrom(s);
   const binder = new SelectBinder(catalog, params);
   const alias: string | undefined = s.relation.alias?.aliasname;
   const scope = tableScope(t, alias);
@@ -263,3 +263,24 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
 }
 
 export { strVal };
+
+/**
+ * UPDATE t SET c = e FROM f WHERE p becomes
+ *   UPDATE t SET c = (SELECT e FROM f WHERE p LIMIT 1) WHERE EXISTS (SELECT 1 FROM f WHERE p):
+ * the EXISTS is decorrelated into a semi join; each new value comes from the first matching row,
+ * which is what PostgreSQL promises when several rows match.
+ */
+function rewriteUpdateFrom(s: PgNode): void {
+  const from = s.fromClause as PgNode[];
+  const where = s.whereClause;
+  const sub = (targetList: PgNode[], limit: boolean): PgNode => ({
+    SelectStmt: { targetList, fromClause: from, whereClause: where, op: 'SETOP_NONE', limitOption: 'LIMIT_OPTION_DEFAULT', ...(limit ? { limitCount: { A_Const: { ival: { ival: 1 } } }, limitOption: 'LIMIT_OPTION_COUNT' } : {}) },
+  });
+  for (const rt of s.targetList as PgNode[]) {
+    const r = rt.ResTarget;
+    if (nodeType(r.val) === 'SetToDefault') continue;
+    r.val = { SubLink: { subLinkType: 'EXPR_SUBLINK', subselect: sub([{ ResTarget: { val: r.val } }], true) } };
+  }
+  s.whereClause = { SubLink: { subLinkType: 'EXISTS_SUBLINK', subselect: sub([{ ResTarget: { val: { A_Const: { ival: { ival: 1 } } } } }], false) } };
+  s.fromClause = [];
+}

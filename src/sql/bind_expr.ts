@@ -565,7 +565,40 @@ function bindFrame(b: QueryBinder, ctx: BindContext, over: PgNode, hasOrder: boo
   return { mode, start, end, exclude };
 }
 
+/**
+ * (a, b) IN (SELECT x, y ...) with SQL's three-valued answer:
+ *   CASE WHEN EXISTS(a row equal on every column) THEN true
+ *        WHEN EXISTS(a row with no column unequal) THEN NULL ELSE false END
+ */
+function bindRowInSubquery(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
+  const tests = (v.testexpr.RowExpr.args ?? []) as PgNode[];
+  const names = tests.map((_, i) => `__row_in_${i}`);
+  const eqs = tests.map((t, i) => ({ A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: '=' } }], lexpr: { ColumnRef: { fields: [{ String: { sval: '__row_in' } }, { String: { sval: names[i] } }] } }, rexpr: t } }));
+  const exists = (cond: PgNode): PgNode => ({
+    SubLink: { subLinkType: 'EXISTS_SUBLINK', subselect: { SelectStmt: {
+      targetList: [{ ResTarget: { val: { A_Const: { ival: { ival: 1 } } } } }],
+      fromClause: [{ RangeSubselect: { subquery: v.subselect, alias: { aliasname: '__row_in', colnames: names.map((n) => ({ String: { sval: n } })) } } }],
+      whereClause: cond, op: 'SETOP_NONE', limitOption: 'LIMIT_OPTION_DEFAULT',
+    } } },
+  });
+  const and = (args: PgNode[]): PgNode => (args.length === 1 ? args[0] : { BoolExpr: { boolop: 'AND_EXPR', args } });
+  const notFalse = eqs.map((e) => ({ BooleanTest: { arg: e, booltesttype: 'IS_NOT_FALSE' } }));
+  const node = {
+    CaseExpr: {
+      args: [
+        { CaseWhen: { expr: exists(and(eqs)), result: { A_Const: { boolval: { boolval: true } } } } },
+        { CaseWhen: { expr: exists(and(notFalse)), result: { TypeCast: { arg: { A_Const: { isnull: true } }, typeName: { names: [{ String: { sval: 'bool' } }] } } } } },
+      ],
+      defresult: { A_Const: { boolval: {} } },
+    },
+  };
+  return bindExpr(b, ctx, node);
+}
+
 function bindSubLink(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
+  if (v.subLinkType === 'ANY_SUBLINK' && v.testexpr?.RowExpr && (!v.operName || strVal(v.operName[v.operName.length - 1]) === '=')) {
+    return bindRowInSubquery(b, ctx, v);
+  }
   const link = new OuterLink(ctx);
   // The enclosing query's columns are reached through the link (as OuterExpr), never directly.
   const sub: BindContext = { scope: Scope.empty(), outer: link, aggs: null, windows: null, clause: ctx.clause, ctes: ctx.ctes };
