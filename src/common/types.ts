@@ -3,7 +3,7 @@
  */
 export type TypeId =
   | 'bool' | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric'
-  | 'text' | 'varchar' | 'bpchar' | 'date' | 'time' | 'timestamp' | 'interval'
+  | 'text' | 'varchar' | 'bpchar' | 'date' | 'time' | 'timetz' | 'timestamp' | 'interval'
   | 'unknown' // an untyped string literal or NULL, resolved by context as PostgreSQL does
   ;
 
@@ -28,7 +28,7 @@ export const T = {
   bool: type('bool'), int2: type('int2'), int4: type('int4'), int8: type('int8'),
   float4: type('float4'), float8: type('float8'), numeric: type('numeric'),
   text: type('text'), varchar: type('varchar'), bpchar: type('bpchar'),
-  date: type('date'), time: type('time'), timestamp: type('timestamp'), interval: type('interval'),
+  date: type('date'), time: type('time'), timetz: type('timetz'), timestamp: type('timestamp'), interval: type('interval'),
   unknown: type('unknown'),
 } as const;
 
@@ -42,7 +42,7 @@ export function physicalKind(id: TypeId): PhysicalKind {
     case 'int8': return 'i64';
     case 'float4': case 'float8': case 'timestamp': case 'time': return 'f64';
     case 'numeric': return 'decimal';
-    case 'interval': return 'interval';
+    case 'interval': case 'timetz': return 'interval';
     default: return 'string';
   }
 }
@@ -68,6 +68,7 @@ export function typeName(t: SqlType): string {
     case 'bpchar': return t.precision >= 0 ? `character(${t.precision})` : 'bpchar';
     case 'date': return 'date';
     case 'time': return 'time without time zone';
+    case 'timetz': return 'time with time zone';
     case 'timestamp': return 'timestamp without time zone';
     case 'interval': return 'interval';
     case 'unknown': return 'unknown';
@@ -80,7 +81,7 @@ export function category(id: TypeId): 'B' | 'N' | 'S' | 'D' | 'T' | 'X' {
     case 'bool': return 'B';
     case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'numeric': return 'N';
     case 'text': case 'varchar': case 'bpchar': return 'S';
-    case 'date': case 'timestamp': case 'time': return 'D';
+    case 'date': case 'timestamp': case 'time': case 'timetz': return 'D';
     case 'interval': return 'T';
     case 'unknown': return 'X';
   }

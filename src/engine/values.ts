@@ -20,6 +20,7 @@ export function columnReader(v: Vector): (i: number) => unknown {
     case 'date': f = (i) => formatDate(d[i] as number); break;
     case 'timestamp': f = (i) => formatTimestamp(d[i] as number); break;
     case 'time': f = (i) => formatTime(d[i] as number); break;
+    case 'timetz': f = (i) => String(d[i]); break;
     case 'interval': f = (i) => formatInterval(d[i] as Interval); break;
     default: f = (i) => d[i];
   }

@@ -313,6 +313,9 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
       if (isStr) return `H.dt.parseDate(${v})`;
       if (f === 'timestamp') return `Math.floor(${v} / 86400000000)`;
       break;
+    case 'timetz':
+      if (isStr) return `H.tm.parseTimeTz(${v})`;
+      break;
     case 'time':
       if (isStr) return `H.tm.parseTime(${v})`;
       if (f === 'timestamp') return `(((${v} % 86400000000) + 86400000000) % 86400000000)`;

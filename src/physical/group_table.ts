@@ -194,6 +194,7 @@ export function keyOf(v: Vector, i: number): unknown {
   switch (v.type.id) {
     case 'numeric': return 'n' + (d as Decimal).hashKey();
     case 'interval': return 'v' + intervalHashKey(d as Interval);
+    case 'timetz': return 'z' + String(d);
     case 'float4': case 'float8': return Object.is(d, -0) ? 0 : d;
     case 'bpchar': { const s = d as string; let e = s.length; while (e > 0 && s.charCodeAt(e - 1) === 32) e--; return s.slice(0, e); }
     default: return d;

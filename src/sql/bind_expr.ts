@@ -452,7 +452,16 @@ function bindAggregate(b: QueryBinder, ctx: BindContext, v: PgNode, name: string
   }
   // Arguments of an aggregate are bound without aggregate collection: nesting is an error.
   const inner: BindContext = { ...ctx, aggs: null, windows: null, srfs: null, clause: 'aggregate function calls' };
-  const argNodes: PgNode[] = v.args ?? [];
+  let argNodes: PgNode[] = v.args ?? [];
+  if (name === 'count' && argNodes.length === 1 && argNodes[0].RowExpr) {
+    // count((a, b)): a row value is never NULL, so this counts rows; with DISTINCT, distinct rows.
+    const fields = (argNodes[0].RowExpr.args ?? []) as PgNode[];
+    const star = resolveAggregate('count', [])!;
+    const fargs = fields.map((a) => coerceAny(bindExpr(b, inner, a)));
+    const filter = v.agg_filter ? requireBool(bindExpr(b, inner, v.agg_filter), 'FILTER', v.agg_filter) : null;
+    const k = ctx.aggs.add({ fn: star.fn, args: fargs, distinct: !!v.agg_distinct, filter, orderBy: [], type: T.int8 });
+    return { kind: 'col', index: AGG_BASE + k, type: T.int8 };
+  }
   let args = argNodes.map((a) => bindExpr(b, inner, a));
   const star = !!v.agg_star;
   const r = resolveAggregate(name, star ? [] : args.map((a) => a.type));

@@ -38,6 +38,7 @@ export function resolveTypeName(tn: PgNode): SqlType {
     case 'bpchar': case 'char': case 'character': return mods.length ? type('bpchar', mods[0]!) : T.bpchar;
     case 'date': return T.date;
     case 'time': case 'time without time zone': return T.time;
+    case 'timetz': case 'time with time zone': return T.timetz;
     case 'timestamp': case 'timestamptz': case 'timestamp without time zone': case 'datetime': return T.timestamp;
     // The qualifier (YEAR, DAY TO SECOND, ...) rides in precision as PostgreSQL's field mask.
     case 'interval': return mods.length && mods[0] !== 0x7fff ? type('interval', mods[0]!) : T.interval;

@@ -8,6 +8,7 @@ import { T, physicalKind, type SqlType, type TypeId } from '../common/types.js';
 import { makeVector, type Vector, type VectorData } from '../common/vector.js';
 import { Decimal, DecimalSum } from '../common/decimal.js';
 import * as dt from '../common/datetime.js';
+import { timeTzCmp, type TimeTz } from '../common/time.js';
 import { registerAggregate, type Accumulator, type AggregateFunction } from './registry.js';
 
 // ---- state arrays ---------------------------------------------------------------------------
@@ -654,7 +655,9 @@ function minMax(max: boolean, t: SqlType): Accumulator {
     case 'f64': return new F64MinMax(max, t);
     case 'i64': return new I64MinMax(max, t);
     case 'decimal': return new ObjMinMax<Decimal>(max, t, (a, b) => a.cmp(b));
-    case 'interval': return new ObjMinMax<dt.Interval>(max, t, dt.intervalCmp);
+    case 'interval':
+      if (t.id === 'timetz') return new ObjMinMax<TimeTz>(max, t, timeTzCmp);
+      return new ObjMinMax<dt.Interval>(max, t, dt.intervalCmp);
     default: return new ObjMinMax<string>(max, t, t.id === 'bpchar' ? cmpBpchar : cmpText);
   }
 }

@@ -70,6 +70,9 @@ function arith(): void {
   bin('+', 'interval', 'timestamp', T.timestamp, (a, b) => `H.dt.timestampAddInterval(${b},${a})`);
   bin('-', 'timestamp', 'interval', T.timestamp, (a, b) => `H.dt.timestampAddInterval(${a},H.dt.intervalNeg(${b}))`);
   bin('-', 'timestamp', 'timestamp', T.interval, (a, b) => `H.dt.timestampDiff(${a},${b})`);
+  bin('+', 'timetz', 'interval', T.timetz, (a, b) => `H.tm.timeTzAddInterval(${a},${b})`);
+  bin('+', 'interval', 'timetz', T.timetz, (a, b) => `H.tm.timeTzAddInterval(${b},${a})`);
+  bin('-', 'timetz', 'interval', T.timetz, (a, b) => `H.tm.timeTzAddInterval(${a},H.dt.intervalNeg(${b}))`);
   bin('+', 'time', 'interval', T.time, (a, b) => `H.tm.timeAddInterval(${a},${b})`);
   bin('+', 'interval', 'time', T.time, (a, b) => `H.tm.timeAddInterval(${b},${a})`);
   bin('-', 'time', 'interval', T.time, (a, b) => `H.tm.timeAddInterval(${a},H.dt.intervalNeg(${b}))`);
@@ -87,6 +90,7 @@ function cmpExpr(t: TypeId, op: string, a: string, b: string): string {
   switch (t) {
     case 'numeric': return `(${a}.cmp(${b})${op}0)`;
     case 'interval': return `(H.dt.intervalCmp(${a},${b})${op}0)`;
+    case 'timetz': return `(H.tm.timeTzCmp(${a},${b})${op}0)`;
     case 'bpchar': return `(H.rtrimSpaces(${a})${op}H.rtrimSpaces(${b}))`;
     case 'bool': return `((${a}?1:0)${op}(${b}?1:0))`;
     case 'float4': case 'float8':
@@ -105,7 +109,7 @@ function cmpExpr(t: TypeId, op: string, a: string, b: string): string {
 
 function comparisons(): void {
   const ops: [string, string][] = [['=', '==='], ['<>', '!=='], ['<', '<'], ['<=', '<='], ['>', '>'], ['>=', '>=']];
-  const types: TypeId[] = ['bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bpchar', 'date', 'time', 'timestamp', 'interval'];
+  const types: TypeId[] = ['bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bpchar', 'date', 'time', 'timetz', 'timestamp', 'interval'];
   for (const t of types) {
     for (const [name, js] of ops) {
       const jsop = t === 'numeric' || t === 'interval' ? (js === '===' ? '===' : js === '!==' ? '!==' : js) : js;

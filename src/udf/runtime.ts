@@ -6,9 +6,9 @@ import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal, applyTypmod } from '../common/decimal.js';
 import * as dt from '../common/datetime.js';
 import type { SqlType } from '../common/types.js';
-import { formatTime, parseTime, timeAddInterval } from '../common/time.js';
+import { formatTime, parseTime, timeAddInterval, parseTimeTz, formatTimeTz, timeTzAddInterval, timeTzCmp, type TimeTz } from '../common/time.js';
 
-export const tm = { parseTime, formatTime, timeAddInterval };
+export const tm = { parseTime, formatTime, timeAddInterval, parseTimeTz, timeTzAddInterval, timeTzCmp };
 
 const I4_MIN = -2147483648, I4_MAX = 2147483647;
 const I2_MIN = -32768, I2_MAX = 32767;
@@ -168,6 +168,7 @@ export function toText(v: unknown, t: SqlType): string {
     case 'numeric': return (v as Decimal).toString();
     case 'date': return dt.formatDate(v as number);
     case 'time': return formatTime(v as number);
+    case 'timetz': return formatTimeTz(v as TimeTz);
     case 'timestamp': return dt.formatTimestamp(v as number);
     case 'interval': return dt.formatInterval(v as dt.Interval);
     default: return v as string;

@@ -10,6 +10,7 @@ import { BATCH_SIZE, concatBatches, concatVectors, sliceBatch, takeBatch, takeVe
 import { physicalKind } from '../../common/types.js';
 import type { Decimal } from '../../common/decimal.js';
 import type { Interval } from '../../common/datetime.js';
+import { timeTzCmp, type TimeTz } from '../../common/time.js';
 import { intervalCmp } from '../../common/datetime.js';
 import type { Expr, SortKey } from '../../logical/expr.js';
 import type { Field } from '../../logical/plan.js';
@@ -59,6 +60,7 @@ function valueComparator(v: Vector): RowCmp {
       return (a, b) => d[a]!.cmp(d[b]!);
     }
     case 'interval': {
+      if (v.type.id === 'timetz') { const d = v.data as unknown as TimeTz[]; return (a, b) => timeTzCmp(d[a]!, d[b]!); }
       const d = v.data as (Interval | null)[];
       return (a, b) => intervalCmp(d[a]!, d[b]!);
     }
