@@ -182,14 +182,19 @@ export class HashJoinExec implements PhysicalOperator {
   private *plainBatch(pairs: Pairs, lb: Batch, probe: Int32Array, start: Int32Array, rows: Int32Array, right: Batch, unique: boolean, left: boolean): Generator<Batch> {
     const n = lb.length;
     pairs.n = 0;
+    const lw = lb.columns.length;
+    const needRight = this.outputCols === null || this.outputCols.some((c) => c >= lw);
     if (unique) {
+      // With unique build keys, rows[] is in key-id order: the match of id is rows[id].
       pairs.reserve(n);
       const pl = pairs.l, pr = pairs.r;
       let k = 0;
       if (left) {
-        for (let i = 0; i < n; i++) { const id = probe[i]!; pl[k] = i; pr[k++] = id >= 0 ? rows[start[id]!]! : -1; }
+        for (let i = 0; i < n; i++) { const id = probe[i]!; pl[k] = i; pr[k++] = id >= 0 ? rows[id]! : -1; }
+      } else if (needRight) {
+        for (let i = 0; i < n; i++) { const id = probe[i]!; if (id >= 0) { pl[k] = i; pr[k++] = rows[id]!; } }
       } else {
-        for (let i = 0; i < n; i++) { const id = probe[i]!; if (id >= 0) { pl[k] = i; pr[k++] = rows[start[id]!]!; } }
+        for (let i = 0; i < n; i++) { if (probe[i]! >= 0) pl[k++] = i; }
       }
       pairs.n = k;
     } else {
@@ -209,7 +214,6 @@ export class HashJoinExec implements PhysicalOperator {
     }
     const total = pairs.n;
     if (total === 0) return;
-    const lw = lb.columns.length;
     const cols = this.outputCols ?? Array.from({ length: lw + right.columns.length }, (_, c) => c);
     const CHUNK = 65536;
     for (let s = 0; s < total; s += CHUNK) {
