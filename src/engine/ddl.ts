@@ -7,7 +7,7 @@ import { SelectBinder } from '../sql/bind_select.js';
 import { Scope, scopeOf } from '../sql/scope.js';
 import { visitExpr } from '../logical/expr.js';
 import { QuiverError, SqlState } from '../common/errors.js';
-import { T, type SqlType } from '../common/types.js';
+import type { SqlType } from '../common/types.js';
 import type { StatementResult } from './statement.js';
 import { checkUnique } from './constraints.js';
 
@@ -158,7 +158,6 @@ function viewDependencies(catalog: Catalog, query: unknown): Set<string> {
   return out;
 }
 
-export const TEXT = T.text;
 
 /**
  * CREATE INDEX: Quiver scans columnar data and keeps no secondary indexes, so an index is

@@ -27,8 +27,6 @@ const SETTINGS_DEFAULTS: Record<string, string> = {
   integer_datetimes: 'on', transaction_isolation: 'read committed', application_name: '', extra_float_digits: '1',
 };
 
-interface Snapshot { entries: Map<string, unknown>; data: Map<unknown, Batch[]> }
-
 export class Session {
   settings = new Map(Object.entries(SETTINGS_DEFAULTS));
   private txn: { entries: import('../catalog/catalog.js').CatalogEntry[]; data: Map<object, Batch[]> } | null = null;
@@ -233,4 +231,3 @@ export class Session {
   }
 }
 
-export type { Snapshot };

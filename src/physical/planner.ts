@@ -7,7 +7,6 @@ import type { LogicalPlan } from '../logical/plan.js';
 import type { Expr, SubqueryExpr } from '../logical/expr.js';
 import { conjuncts, columnsUsed, remapColumns } from '../logical/expr.js';
 import { exprToString } from '../logical/explain.js';
-import { QuiverError, SqlState } from '../common/errors.js';
 import type { PhysicalOperator } from './operator.js';
 import { compileExpr, compileFilter, type CompileEnv, type SubqueryRunner } from './compile.js';
 import { ScanExec } from './operators/scan.js';
@@ -171,4 +170,3 @@ export function explainPhysical(op: PhysicalOperator, depth = 0, out: string[] =
   return out;
 }
 
-export { QuiverError, SqlState };

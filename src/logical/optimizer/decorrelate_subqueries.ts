@@ -16,6 +16,7 @@ import { T } from '../../common/types.js';
 import type { OptimizerRule } from './rule.js';
 import { mapNodeExprs } from './rule.js';
 import { simplify } from './fold_constants.js';
+import { resolveScalar, type ScalarFunction } from '../../udf/registry.js';
 
 function and(es: Expr[]): Expr | null {
   return es.length === 0 ? null : es.length === 1 ? es[0]! : { kind: 'and', args: es, type: T.bool };
@@ -192,28 +193,16 @@ function scalarRewrite(p: LogicalPlan): LogicalPlan {
   return { ...p, input, exprs };
 }
 
-/** The equality operator of the subquery's key type, taken from the correlated condition. */
-let eqFns: Map<string, import('../../udf/registry.js').ScalarFunction> = new Map();
-function EQ(l: Expr, _r: Expr): import('../../udf/registry.js').ScalarFunction {
-  const f = eqFns.get(l.type.id);
-  if (f) return f;
-  throw new Error(`no equality for ${l.type.id}`);
-}
-
-/** Remembers the '=' functions seen in plans so rewritten conditions reuse the bound overloads. */
-function collectEq(p: LogicalPlan): void {
-  const visit = (e: Expr): void => visitExpr(e, (x) => {
-    if (x.kind === 'call' && x.fn.name === '=' && x.args.length === 2 && x.args[0]!.type.id === x.args[1]!.type.id) eqFns.set(x.args[0]!.type.id, x.fn);
-    if (x.kind === 'subquery') collectEq(x.plan);
-  });
-  transformPlan(p, (q) => { mapNodeExprs(q, (e) => { visit(e); return e; }); return q; });
+/** The equality operator of a key type (both sides already have that type). */
+function EQ(l: Expr, _r: Expr): ScalarFunction {
+  const r = resolveScalar('=', [l.type, l.type]);
+  if (!r) throw new Error(`no equality for ${l.type.id}`);
+  return r.fn;
 }
 
 export const decorrelateSubqueries: OptimizerRule = {
   name: 'decorrelate_subqueries',
   apply(plan: LogicalPlan): LogicalPlan {
-    eqFns = new Map();
-    collectEq(plan);
     return transformPlan(plan, (p) => {
       try {
         if (p.kind === 'filter') return rewriteFilter(p);

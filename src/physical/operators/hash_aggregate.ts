@@ -32,7 +32,7 @@ export class HashAggregateExec implements PhysicalOperator {
    * `prefilter` is a predicate over the input taken from the scan below: the aggregate applies it
    * as a selection vector instead of having the scan copy the surviving rows out.
    */
-  constructor(readonly input: PhysicalOperator, private groupBy: Expr[], private calls: AggCall[], private sets: number[][] | null, readonly schema: Field[], env: CompileEnv, private text: string, private prefilter: FilterFn | null = null) {
+  constructor(readonly input: PhysicalOperator, private groupBy: Expr[], calls: AggCall[], private sets: number[][] | null, readonly schema: Field[], env: CompileEnv, private text: string, private prefilter: FilterFn | null = null) {
     this.children = [input];
     this.keys = groupBy.map((e) => compileExpr(e, env));
     this.aggs = calls.map((c) => ({

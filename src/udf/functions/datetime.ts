@@ -8,7 +8,6 @@ import * as dt from '../../common/datetime.js';
 import type { Interval } from '../../common/datetime.js';
 import { registerScalar } from '../registry.js';
 
-const USECS_PER_DAY = 86400000000;
 
 /** The clock as a timestamp; like the 'now' literal of common/datetime.ts it reads UTC. */
 function clockNow(): number { return Date.now() * 1000; }
