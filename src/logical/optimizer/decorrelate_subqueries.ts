@@ -56,6 +56,11 @@ function splitCorrelated(p: LogicalPlan): Split | null {
     const pred = and(rest);
     return { base: pred ? { ...p, predicate: pred } : p.input, correlated: corr };
   }
+  if (p.kind === 'scan') {
+    // The subquery was optimized first, so its WHERE may already sit in the scan's filters.
+    const corr = p.filters.filter(exprHasOuter);
+    return { base: { ...p, filters: p.filters.filter((f) => !exprHasOuter(f)) }, correlated: corr };
+  }
   if (!planHasOuter(p)) return { base: p, correlated: [] };
   return null;
 }
