@@ -13,7 +13,7 @@ import { tableToIPC, tableFromIPC } from 'apache-arrow';
 import { Table as WasmTable, writeParquet, readParquet, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
 import type { Catalog, ColumnDef, TableConstraint, TableEntry, ViewEntry } from './catalog.js';
 import { newTable, TableData } from './catalog.js';
-import { type SqlType, type TypeId, type, typeName } from '../common/types.js';
+import { type SqlType, type TypeId, type, typeName, arrayOf } from '../common/types.js';
 import type { Batch } from '../common/vector.js';
 import { QuiverError } from '../common/errors.js';
 import { toArrowTable, fromArrowTable } from '../io/arrow.js';
@@ -40,7 +40,15 @@ function knownTypeId(id: unknown): id is TypeId {
 /** Directories this process holds, so a second open in the same process is refused too. */
 const heldByThisProcess = new Set<string>();
 
-interface StoredType { id: string; precision: number; scale: number }
+interface StoredType { id: string; precision: number; scale: number; elem?: StoredType }
+
+function storeType(t: SqlType): StoredType {
+  return { id: t.id, precision: t.precision, scale: t.scale, ...(t.elem ? { elem: storeType(t.elem) } : {}) };
+}
+
+function loadType(st: StoredType): SqlType {
+  return st.id === 'array' && st.elem ? arrayOf(loadType(st.elem)) : type(st.id as TypeId, st.precision, st.scale);
+}
 interface StoredColumn { name: string; type: StoredType; notNull: boolean; defaultNode: unknown; serial?: { next: string }; [extra: string]: unknown }
 interface StoredTable { name: string; columns: StoredColumn[]; constraints: TableConstraint[]; rows: number; file: string | null }
 interface StoredView { name: string; query: unknown; columnNames: string[] | null }
@@ -245,7 +253,7 @@ export class Storage {
 function storeColumn(c: ColumnDef): StoredColumn {
   // Fields beyond the known ones are kept as they are, so additions to ColumnDef persist too.
   const { type: t, serial, ...rest } = c;
-  const out: StoredColumn = { ...rest, type: { id: t.id, precision: t.precision, scale: t.scale } };
+  const out: StoredColumn = { ...rest, type: storeType(t) };
   if (serial) out.serial = { next: serial.next.toString() };
   return out;
 }
@@ -256,7 +264,7 @@ function loadColumn(dir: string, table: string, c: StoredColumn): ColumnDef {
     throw corrupt(dir, `bad column definition in table "${table}"`);
   }
   const { type: st, serial, ...rest } = c;
-  const col: ColumnDef = { ...rest, name: c.name, notNull: c.notNull === true, defaultNode: c.defaultNode ?? null, type: type(st.id as TypeId, st.precision, st.scale) };
+  const col: ColumnDef = { ...rest, name: c.name, notNull: c.notNull === true, defaultNode: c.defaultNode ?? null, type: loadType(st) };
   if (serial) {
     if (typeof serial.next !== 'string' || !/^-?\d+$/.test(serial.next)) throw corrupt(dir, `bad serial state of column "${c.name}" in table "${table}"`);
     col.serial = { next: BigInt(serial.next) };
@@ -302,7 +310,7 @@ function jsonReviver(_key: string, value: unknown): unknown {
 }
 
 function signature(types: SqlType[]): string {
-  return types.map((t) => `${t.id}(${t.precision},${t.scale})`).join(',');
+  return types.map((t) => JSON.stringify(storeType(t))).join(',');
 }
 
 function fileStem(name: string): string {

@@ -4,6 +4,7 @@
 export type TypeId =
   | 'bool' | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric'
   | 'text' | 'varchar' | 'bpchar' | 'date' | 'time' | 'timetz' | 'timestamp' | 'interval'
+  | 'array' // one-dimensional arrays; `elem` gives the element type
   | 'unknown' // an untyped string literal or NULL, resolved by context as PostgreSQL does
   ;
 
@@ -12,6 +13,12 @@ export interface SqlType {
   /** numeric(p,s): precision and scale; varchar(n)/char(n): length. -1 when absent. */
   readonly precision: number;
   readonly scale: number;
+  /** For arrays: the element type. */
+  readonly elem?: SqlType;
+}
+
+export function arrayOf(elem: SqlType): SqlType {
+  return Object.freeze({ id: 'array' as const, precision: -1, scale: -1, elem });
 }
 
 const cache = new Map<TypeId, SqlType>();
@@ -30,6 +37,7 @@ export const T = {
   text: type('text'), varchar: type('varchar'), bpchar: type('bpchar'),
   date: type('date'), time: type('time'), timetz: type('timetz'), timestamp: type('timestamp'), interval: type('interval'),
   unknown: type('unknown'),
+  array: arrayOf(type('text')),
 } as const;
 
 /** How values of a type are stored in a vector. */
@@ -42,7 +50,7 @@ export function physicalKind(id: TypeId): PhysicalKind {
     case 'int8': return 'i64';
     case 'float4': case 'float8': case 'timestamp': case 'time': return 'f64';
     case 'numeric': return 'decimal';
-    case 'interval': case 'timetz': return 'interval';
+    case 'interval': case 'timetz': case 'array': return 'interval';
     default: return 'string';
   }
 }
@@ -72,11 +80,12 @@ export function typeName(t: SqlType): string {
     case 'timestamp': return 'timestamp without time zone';
     case 'interval': return 'interval';
     case 'unknown': return 'unknown';
+    case 'array': return `${typeName(t.elem ?? T.text)}[]`;
   }
 }
 
 /** Type category letters as pg_type.typcategory, used by implicit-cast resolution. */
-export function category(id: TypeId): 'B' | 'N' | 'S' | 'D' | 'T' | 'X' {
+export function category(id: TypeId): 'A' | 'B' | 'N' | 'S' | 'D' | 'T' | 'X' {
   switch (id) {
     case 'bool': return 'B';
     case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'numeric': return 'N';
@@ -84,6 +93,7 @@ export function category(id: TypeId): 'B' | 'N' | 'S' | 'D' | 'T' | 'X' {
     case 'date': case 'timestamp': case 'time': case 'timetz': return 'D';
     case 'interval': return 'T';
     case 'unknown': return 'X';
+    case 'array': return 'A';
   }
 }
 

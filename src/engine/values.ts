@@ -3,7 +3,7 @@
  * takes as parameters.
  */
 import type { Vector } from '../common/vector.js';
-import { T, type SqlType } from '../common/types.js';
+import { T, physicalKind, type SqlType } from '../common/types.js';
 import { Decimal } from '../common/decimal.js';
 import { formatDate, formatTimestamp, formatInterval, type Interval } from '../common/datetime.js';
 import { QuiverError, SqlState } from '../common/errors.js';
@@ -21,10 +21,18 @@ export function columnReader(v: Vector): (i: number) => unknown {
     case 'timestamp': f = (i) => formatTimestamp(d[i] as number); break;
     case 'time': f = (i) => formatTime(d[i] as number); break;
     case 'timetz': f = (i) => String(d[i]); break;
+    case 'array': f = (i) => apiArray(d[i] as unknown[], v.type.elem!); break;
     case 'interval': f = (i) => formatInterval(d[i] as Interval); break;
     default: f = (i) => d[i];
   }
   return valid ? (i) => (valid[i] === 0 ? null : f(i)) : f;
+}
+
+/** Array elements as the API gives values of their type (bigint as BigInt, numeric as string, ...). */
+function apiArray(a: unknown[], t: SqlType): unknown[] {
+  const single: Vector = { type: t, length: a.length, data: (physicalKind(t.id) === 'bool' ? Uint8Array.from(a, (x) => (x ? 1 : 0)) : t.id === 'int8' ? BigInt64Array.from(a, (x) => (x === null ? 0n : x as bigint)) : a) as Vector['data'], valid: Uint8Array.from(a, (x) => (x === null ? 0 : 1)) };
+  const read = columnReader(single);
+  return a.map((_, i) => read(i));
 }
 
 /** The type a parameter value gets: strings stay untyped so context decides, as in PostgreSQL. */

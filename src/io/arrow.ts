@@ -19,6 +19,7 @@ import { allocData, makeVector, takeVector } from '../common/vector.js';
 import { Decimal } from '../common/decimal.js';
 import { Interval, parseInterval } from '../common/datetime.js';
 import { QuiverError } from '../common/errors.js';
+import { toText, fromText } from '../udf/runtime.js';
 
 export interface ToArrowOptions {
   /**
@@ -84,6 +85,9 @@ function planColumn(t: SqlType, parts: Vector[], options: ToArrowOptions): Colum
       return planNumeric(t, parts);
     case 'interval':
       return options.interval === 'struct' ? intervalStructPlan() : intervalMonthDayNanoPlan();
+    case 'array': case 'timetz':
+      // Kept as PostgreSQL's text form; read back with the type's input function.
+      return { arrowType: new Utf8(), build: (v, n) => utf8Data((v.data as unknown[]).slice(0, n).map((x) => (x === null ? null : toText(x, t))), v.valid, n) };
     default:
       if (physicalKind(t.id) !== 'string') throw new QuiverError('0A000', `type ${t.id} cannot be converted to Arrow`);
       return { arrowType: new Utf8(), build: (v, n) => utf8Data(v.data as (string | null)[], v.valid, n) };
@@ -429,6 +433,10 @@ function fromArrowData(d: Data, t: SqlType): Vector {
       return makeVector(t, decimalsFrom(d, t, n, valid), valid, n);
     case 'interval':
       return makeVector(t, intervalsFrom(d, t, n, valid), valid, n);
+    case 'array': case 'timetz': {
+      const strs = stringsFrom(d, T.text, n, valid);
+      return makeVector(t, strs.map((x) => (x === null ? null : fromText(x, t))) as VectorData, valid, n);
+    }
     default:
       return makeVector(t, stringsFrom(d, t, n, valid), valid, n);
   }

@@ -247,7 +247,7 @@ function cmpCode(t: TypeId, op: string, a: string, b: string): string {
 /** Source of a cast from one type to another, over a non-null value expression. */
 export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolean): string {
   const f = from.id, t = to.id;
-  if (f === t && to.precision < 0) return v;
+  if (f === t && to.precision < 0 && (f !== 'array' || from.elem?.id === to.elem?.id)) return v;
   if (t === 'text' || ((t === 'varchar' || t === 'bpchar') && to.precision < 0)) {
     if (f === 'text' || f === 'varchar' || f === 'unknown') return v;
     if (f === 'bpchar') return `H.rtrimSpaces(${v})`;
@@ -259,6 +259,11 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
     return `H.${fn}(${s}, ${to.precision})`;
   }
   const isStr = f === 'text' || f === 'varchar' || f === 'bpchar' || f === 'unknown';
+  if (t === 'array') {
+    const te = to.elem!;
+    if (isStr) return `H.arrFromText(${v}, (x) => ${castCode('x', { id: 'text', precision: -1, scale: -1 }, te, explicit)})`;
+    if (f === 'array') return `${v}.map((x) => (x === null ? null : ${castCode('x', from.elem!, te, explicit)}))`;
+  }
   switch (t) {
     case 'bool':
       if (isStr) return `H.textToBool(${v})`;

@@ -48,6 +48,16 @@ export class SubqueryRunnerImpl implements SubqueryRunner {
         this.cache.set(key, value);
         return value;
       }
+      case 'array': {
+        if (this.cache.has(key)) return this.cache.get(key);
+        const values: unknown[] = [];
+        for (const b of executeAll(this.op, inner)) {
+          const v = b.columns[0]!;
+          for (let i = 0; i < b.length; i++) values.push(v.valid && !v.valid[i] ? null : v.type.id === 'bool' ? (v.data as Uint8Array)[i] === 1 : (v.data as unknown as unknown[])[i]);
+        }
+        this.cache.set(key, values);
+        return values;
+      }
       default: {
         let col = this.cache.get(key) as Vector | undefined;
         if (!col) {

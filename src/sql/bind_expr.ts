@@ -5,7 +5,8 @@
  */
 import type { PgNode } from './parser.js';
 import type { Expr, SortKey, WindowFrame, FrameBound, SubqueryExpr } from '../logical/expr.js';
-import { T, type SqlType, typeName, isText } from '../common/types.js';
+import { T, type SqlType, typeName, isText, arrayOf } from '../common/types.js';
+import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar, AmbiguousError } from '../udf/registry.js';
@@ -15,6 +16,7 @@ import { exprKey } from '../logical/expr_key.js';
 import { Scope } from './scope.js';
 import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext } from './context.js';
 import { setFunction } from '../udf/set_functions.js';
+import { compileScalarOp } from '../udf/evaluate.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Sequence } from '../catalog/catalog.js';
 
@@ -79,6 +81,7 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
     }
     case 'TypeCast': {
       const target = resolveTypeName(v.typeName);
+      if (v.arg.A_ArrayExpr && target.id === 'array') return bindArrayLiteral(b, ctx, v.arg.A_ArrayExpr, target.elem!);
       const arg = bindExpr(b, ctx, v.arg);
       return castTo(arg, target, true, v);
     }
@@ -121,8 +124,7 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
       // Resolved against the grouping keys once they are known (see bind_select).
       return { kind: 'call', fn: groupingFn, args: [{ kind: 'col', index: GROUPING_ID, type: T.int4 }, ...args], type: T.int4 };
     }
-    case 'A_ArrayExpr':
-      throw err(SqlState.featureNotSupported, 'array values are supported only as arguments of unnest()', v);
+    case 'A_ArrayExpr': return bindArrayLiteral(b, ctx, v, null);
     case 'RowExpr':
       throw err(SqlState.featureNotSupported, 'row constructors are not supported', v);
     case 'A_Indirection':
@@ -136,6 +138,21 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
 
 /** Placeholder carrying GROUPING() arguments until the grouping keys are known. */
 export const groupingFn = { name: 'grouping', args: [], ret: T.int4, strict: false } as const satisfies import('../udf/registry.js').ScalarFunction;
+
+const arrayCtor: ScalarFunction = {
+  name: 'array', args: ['any'], variadic: true, ret: T.array, strict: false,
+  impl: ((...xs: unknown[]) => xs) as (...args: never[]) => unknown,
+};
+
+/** ARRAY[a, b, ...]: the elements take their common type (or the type of a cast around it). */
+function bindArrayLiteral(b: QueryBinder, ctx: BindContext, v: PgNode, elem: SqlType | null): Expr {
+  const items = ((v.elements ?? []) as PgNode[]).map((e) => bindExpr(b, ctx, e));
+  if (items.some((x) => x.type.id === 'array')) throw err(SqlState.featureNotSupported, 'multidimensional arrays are not supported', v);
+  if (!elem && items.length === 0) throw err('42P18', 'cannot determine type of empty array', v);
+  const et = elem ?? commonType(items.map((x) => x.type), 'ARRAY', pos(v).position);
+  const t = arrayOf(et.id === 'unknown' ? T.text : et);
+  return { kind: 'call', fn: arrayCtor, args: items.map((x) => (elem ? castTo(x, t.elem!, true) : coerce(x, t.elem!))), type: t };
+}
 
 function bindSqlValueFunction(v: PgNode): Expr {
   const op: string = v.op;
@@ -310,7 +327,7 @@ function bindAExpr(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     case 'AEXPR_OP_ANY': case 'AEXPR_OP_ALL': {
       // x = ANY(ARRAY[...]) behaves as an IN list over the array's elements.
       const arr = v.rexpr.A_ArrayExpr;
-      if (!arr) throw err(SqlState.featureNotSupported, 'ANY/ALL over arrays needs an ARRAY[...] literal', v);
+      if (!arr) return bindAnyArray(b, ctx, v, opName, kind === 'AEXPR_OP_ALL');
       const l = bindExpr(b, ctx, v.lexpr);
       const terms = ((arr.elements ?? []) as PgNode[]).map((el) => bindOperator(opName, [l, bindExpr(b, ctx, el)], v));
       if (terms.length === 0) return { kind: 'const', value: kind === 'AEXPR_OP_ALL', type: T.bool };
@@ -319,6 +336,35 @@ function bindAExpr(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     default:
       throw err(SqlState.featureNotSupported, `unsupported operator form ${kind}`, v);
   }
+}
+
+/**
+ * x op ANY (array) / x op ALL (array) over an array value: the comparison resolves for the element
+ * type, then runs per element with SQL's three-valued OR (AND for ALL).
+ */
+function bindAnyArray(b: QueryBinder, ctx: BindContext, v: PgNode, op: string, all: boolean): Expr {
+  const l = bindExpr(b, ctx, v.lexpr);
+  let arr = bindExpr(b, ctx, v.rexpr);
+  if (arr.type.id === 'unknown') arr = castTo(arr, arrayOf(l.type.id === 'unknown' ? T.text : l.type), false, v.rexpr);
+  if (arr.type.id !== 'array') throw err(SqlState.datatypeMismatch, `op ANY/ALL (array) requires array on right side`, v);
+  const cmp = bindOperator(op, [l, { kind: 'col', index: 0, type: arr.type.elem! }], v) as Extract<Expr, { kind: 'call' }>;
+  const probe = compileScalarOp(cmp.fn, cmp.args[0]!.type, cmp.args[1]!.type);
+  const fn: ScalarFunction = {
+    name: all ? 'all' : 'any', args: ['any', 'array'], ret: T.bool, strict: false,
+    impl: ((x: unknown, a: unknown[] | null) => {
+      if (a === null) return null;
+      if (a.length === 0) return all;
+      let sawNull = false;
+      for (const y of a) {
+        const r = x === null || y === null ? null : probe(x, y);
+        if (r === null) sawNull = true;
+        else if (r !== all) return r;
+      }
+      return sawNull ? null : all;
+    }) as (...args: never[]) => unknown,
+  };
+  const elemArr = cmp.args[1]!.type.id === arr.type.elem!.id ? arr : castTo(arr, arrayOf(cmp.args[1]!.type), false);
+  return { kind: 'call', fn, args: [cmp.args[0]!, elemArr], type: T.bool };
 }
 
 function bindCase(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
@@ -400,18 +446,7 @@ export function bindSetFunctionCall(b: QueryBinder, ctx: BindContext, call: PgNo
   const f = setFunction(name);
   if (!f) return null;
   const argNodes: PgNode[] = call.args ?? [];
-  let args: Expr[];
-  let forced: SqlType | null = null;
-  if (f.arrayArgs) {
-    const cast = argNodes[0]?.TypeCast;
-    const arr = argNodes[0]?.A_ArrayExpr ?? cast?.arg?.A_ArrayExpr;
-    if (!arr || argNodes.length !== 1) throw err(SqlState.featureNotSupported, `${name}() takes one ARRAY[...] argument`, call);
-    args = ((arr.elements ?? []) as PgNode[]).map((a) => bindExpr(b, ctx, a));
-    if (cast) forced = resolveTypeName({ ...cast.typeName, arrayBounds: undefined });
-    const et = forced ?? commonType(args.map((e) => e.type), 'ARRAY');
-    return { args: args.map((e) => castTo(e, et, !!forced)), ret: et.id === 'unknown' ? T.text : et };
-  }
-  args = argNodes.map((a) => bindExpr(b, ctx, a));
+  const args = argNodes.map((a) => bindExpr(b, ctx, a));
   const r = f.resolve(args.map((a) => a.type));
   if (!r) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, call);
   return { args: args.map((a, i) => coerce(a, r.args[i]!)), ret: r.ret };
@@ -635,7 +670,12 @@ function bindSubLink(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
       }
       return { kind: 'subquery', mode: kind === 'ANY_SUBLINK' ? 'any' : 'all', plan: p, outerArgs: link.args, test: coerce(test, wantT), cmp: probe.fn, type: T.bool, sourceKey: sourceKey + (v.operName ? JSON.stringify(v.operName) : '') };
     }
-    case 'ARRAY_SUBLINK': throw err(SqlState.featureNotSupported, 'ARRAY(subquery) is not supported', v);
+    case 'ARRAY_SUBLINK': {
+      if (plan.schema.length !== 1) throw err(SqlState.syntaxError, 'subquery must return only one column', v);
+      const et = plan.schema[0]!.type;
+      if (et.id === 'array') throw err(SqlState.featureNotSupported, 'multidimensional arrays are not supported', v);
+      return mk('array', arrayOf(et.id === 'unknown' ? T.text : et), null, null);
+    }
     default: throw err(SqlState.featureNotSupported, `unsupported subquery kind ${kind}`, v);
   }
 }
@@ -685,6 +725,7 @@ function figure(n: PgNode): [string, number] {
       return m[v.op] ? [m[v.op]!, 2] : ['?column?', 0];
     }
     case 'GroupingFunc': return ['grouping', 2];
+    case 'A_ArrayExpr': return ['array', 2];
     case 'CollateClause': return figure(v.arg);
     default: return ['?column?', 0];
   }

@@ -327,15 +327,29 @@ export class SelectBinder implements QueryBinder {
     const parts = (call.funcname as PgNode[]).map(strVal);
     const name = parts[parts.length - 1]!.toLowerCase();
     const fctx: BindContext = { ...ctx, aggs: null, windows: null, clause: 'functions in FROM' };
-    const bound = bindSetFunctionCall(this, fctx, call, name);
-    if (!bound) throw err(SqlState.featureNotSupported, `function ${name} is not supported in FROM`, call);
-    const args = bound.args, outType = bound.ret;
     const alias: string = v.alias?.aliasname ?? name;
-    const colName = v.alias?.colnames ? strVal(v.alias.colnames[0]) : v.alias?.aliasname ?? name;
-    const names = [colName];
-    const schema: Field[] = [{ name: colName, type: outType }];
-    if (v.ordinality) { names.push(v.alias?.colnames?.[1] ? strVal(v.alias.colnames[1]) : 'ordinality'); schema.push({ name: names[1]!, type: T.int8 }); }
-    const plan: LogicalPlan = { kind: 'tablefunc', name, args, withOrdinality: !!v.ordinality, schema };
+    const colnames: string[] = v.alias?.colnames ? (v.alias.colnames as PgNode[]).map(strVal) : [];
+    let args: Expr[], outTypes: SqlType[], fname = name;
+    if (name === 'unnest' && (call.args ?? []).length > 1) {
+      // unnest(a, b, ...) in FROM zips the arrays into columns, padding the shorter ones with NULLs.
+      args = ((call.args ?? []) as PgNode[]).map((n) => {
+        const e = bindExpr(this, fctx, n);
+        if (e.type.id === 'unknown') return coerce(e, T.array);
+        if (e.type.id !== 'array') throw err(SqlState.undefinedFunction, `function unnest(${typeName(e.type)}) does not exist`, call);
+        return e;
+      });
+      outTypes = args.map((a) => a.type.elem!);
+      fname = 'unnest_zip';
+    } else {
+      const bound = bindSetFunctionCall(this, fctx, call, name);
+      if (!bound) throw err(SqlState.featureNotSupported, `function ${name} is not supported in FROM`, call);
+      args = bound.args;
+      outTypes = [bound.ret];
+    }
+    const names = outTypes.map((_, i) => colnames[i] ?? (outTypes.length === 1 ? v.alias?.aliasname ?? name : name));
+    const schema: Field[] = outTypes.map((t, i) => ({ name: names[i]!, type: t }));
+    if (v.ordinality) { names.push(colnames[outTypes.length] ?? 'ordinality'); schema.push({ name: names[names.length - 1]!, type: T.int8 }); }
+    const plan: LogicalPlan = { kind: 'tablefunc', name: fname, args, withOrdinality: !!v.ordinality, schema };
     return { plan, scope: new Scope(scopeOf(alias, names, schema.map((f) => f.type))) };
   }
 

@@ -3,7 +3,7 @@
  * and a set of expressions (CASE branches, UNION columns, IN lists) resolves to one common type.
  */
 import type { Expr } from '../logical/expr.js';
-import { T, type SqlType, category, numericRank, typeName, canImplicitCast } from '../common/types.js';
+import { T, type SqlType, category, numericRank, typeName, canImplicitCast, arrayOf } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 
 /** select_common_type: `what` names the construct in the error ('CASE', 'UNION', ...). */
@@ -12,6 +12,10 @@ export function commonType(types: SqlType[], what: string, position?: number): S
   if (known.length === 0) return T.text;
   let best = known[0]!;
   for (const t of known.slice(1)) {
+    if (t.id === 'array' && best.id === 'array') {
+      best = arrayOf(commonType([best.elem!, t.elem!], what, position));
+      continue;
+    }
     if (t.id === best.id) {
       // varchar(n) and varchar(m) → varchar, numeric(p,s) mixes → numeric
       if (t.precision !== best.precision || t.scale !== best.scale) best = T[best.id];
@@ -35,7 +39,7 @@ export function commonType(types: SqlType[], what: string, position?: number): S
 }
 
 export function sameType(a: SqlType, b: SqlType): boolean {
-  return a.id === b.id && a.precision === b.precision && a.scale === b.scale;
+  return a.id === b.id && a.precision === b.precision && a.scale === b.scale && (a.id !== 'array' || sameType(a.elem!, b.elem!));
 }
 
 /** Wraps e in an implicit cast to t when needed. Constants are converted by the folding rule. */

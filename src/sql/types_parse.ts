@@ -1,5 +1,5 @@
 /** Resolves PostgreSQL type names (TypeName parse nodes) to SQL types. */
-import { T, type, type SqlType } from '../common/types.js';
+import { T, type, arrayOf, type SqlType } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import type { PgNode } from './parser.js';
 
@@ -13,7 +13,8 @@ export function resolveTypeName(tn: PgNode): SqlType {
   });
   const pos = tn.location !== undefined ? tn.location + 1 : undefined;
   if (tn.arrayBounds && tn.arrayBounds.length) {
-    throw new QuiverError(SqlState.featureNotSupported, `array types are not supported`, pos === undefined ? {} : { position: pos });
+    // int[], text[][]: arrays are one-dimensional here; the bounds are not enforced, as in PostgreSQL.
+    return arrayOf(resolveTypeName({ ...tn, arrayBounds: undefined }));
   }
   switch (name) {
     case 'bool': case 'boolean': return T.bool;

@@ -4,7 +4,7 @@
  * the state, because window functions read running aggregates and keep updating afterwards.
  */
 import { QuiverError, SqlState } from '../common/errors.js';
-import { T, physicalKind, type SqlType, type TypeId } from '../common/types.js';
+import { T, physicalKind, arrayOf, type SqlType, type TypeId } from '../common/types.js';
 import { makeVector, type Vector, type VectorData } from '../common/vector.js';
 import { Decimal, DecimalSum } from '../common/decimal.js';
 import * as dt from '../common/datetime.js';
@@ -1072,6 +1072,45 @@ class BitAgg extends Base {
   }
 }
 
+// ---- array_agg --------------------------------------------------------------------------------
+
+/** Collects each group's values, NULLs included, in the order rows arrive. */
+class ArrayAgg extends Base {
+  lists: (unknown[] | null)[] = [];
+  constructor(private ret: SqlType) { super(); }
+  protected grow(cap: number): void { while (this.lists.length < cap) this.lists.push(null); }
+  update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
+    const v = args[0]!, d = v.data as unknown as ArrayLike<unknown>, valid = v.valid;
+    const bool = v.type.id === 'bool';
+    for (let k = 0; k < n; k++) {
+      const i = sel === null ? k : sel[k]!;
+      const g = gids[k]!;
+      const x = valid !== null && valid[i] === 0 ? null : bool ? d[i] === 1 : d[i];
+      (this.lists[g] ??= []).push(x);
+    }
+  }
+  merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {
+    const o = other as ArrayAgg;
+    for (let k = 0; k < n; k++) {
+      const src = o.lists[from[k]!];
+      if (src) (this.lists[into[k]!] ??= []).push(...src);
+    }
+  }
+  finish(n: number): Vector {
+    this.resize(n);
+    const r: unknown[] = new Array(n).fill(null);
+    const valid = new Uint8Array(n);
+    let anyNull = false;
+    for (let g = 0; g < n; g++) {
+      const l = this.lists[g];
+      if (!l) { anyNull = true; continue; }
+      r[g] = l.slice();
+      valid[g] = 1;
+    }
+    return makeVector(this.ret, r as VectorData, anyNull ? valid : null, n);
+  }
+}
+
 // ---- registration ---------------------------------------------------------------------------
 
 function agg(name: string, args: AggregateFunction['args'], ret: SqlType, create: (argTypes: SqlType[], ret: SqlType) => Accumulator, strict = true): void {
@@ -1099,7 +1138,7 @@ function register(): void {
   agg('avg', ['interval'], T.interval, () => new IntervalSum(true));
 
   // Every ordered type; varchar uses the text overload (and returns text) as in PostgreSQL.
-  const ordered = (Object.keys(T) as TypeId[]).filter((t) => t !== 'bool' && t !== 'unknown' && t !== 'varchar');
+  const ordered = (Object.keys(T) as TypeId[]).filter((t) => t !== 'bool' && t !== 'unknown' && t !== 'varchar' && t !== 'array');
   for (const t of ordered) {
     agg('min', [t], T[t], (_a, ret) => minMax(false, ret));
     agg('max', [t], T[t], (_a, ret) => minMax(true, ret));
@@ -1121,6 +1160,8 @@ function register(): void {
   for (const op of ['and', 'or', 'xor'] as const) {
     for (const t of ['int2', 'int4', 'int8'] as const) agg(`bit_${op}`, [t], T[t], (_a, ret) => new BitAgg(op, ret));
   }
+
+  registerAggregate({ name: 'array_agg', args: ['any'], ret: (a) => arrayOf(a[0]!), strict: false, create: (_a, ret) => new ArrayAgg(ret) });
 
   agg('bool_and', ['bool'], T.bool, () => new BoolAgg(true));
   agg('every', ['bool'], T.bool, () => new BoolAgg(true));

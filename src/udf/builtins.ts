@@ -4,4 +4,5 @@ import './functions/string.js';
 import './functions/math.js';
 import './functions/datetime.js';
 import './functions/misc.js';
+import './functions/array.js';
 import './aggregates.js';

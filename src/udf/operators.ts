@@ -147,7 +147,7 @@ function text(): void {
 
 /** A JSON literal of a type that generated code can pass to helpers needing it. */
 export function typeRef(t: SqlType): string {
-  return `{id:${JSON.stringify(t.id)},precision:${t.precision},scale:${t.scale}}`;
+  return `{id:${JSON.stringify(t.id)},precision:${t.precision},scale:${t.scale}${t.elem ? `,elem:${typeRef(t.elem)}` : ''}}`;
 }
 
 arith();

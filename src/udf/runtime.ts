@@ -6,6 +6,7 @@ import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal, applyTypmod } from '../common/decimal.js';
 import * as dt from '../common/datetime.js';
 import type { SqlType } from '../common/types.js';
+import { parseArrayText, formatArrayText } from '../common/array.js';
 import { formatTime, parseTime, timeAddInterval, parseTimeTz, formatTimeTz, timeTzAddInterval, timeTzCmp, type TimeTz } from '../common/time.js';
 
 export const tm = { parseTime, formatTime, timeAddInterval, parseTimeTz, timeTzAddInterval, timeTzCmp };
@@ -169,6 +170,7 @@ export function toText(v: unknown, t: SqlType): string {
     case 'date': return dt.formatDate(v as number);
     case 'time': return formatTime(v as number);
     case 'timetz': return formatTimeTz(v as TimeTz);
+    case 'array': return formatArrayText((v as unknown[]).map((x) => (x === null ? null : toText(x, t.elem!))));
     case 'timestamp': return dt.formatTimestamp(v as number);
     case 'interval': return dt.formatInterval(v as dt.Interval);
     default: return v as string;
@@ -244,6 +246,31 @@ export function rtrimSpaces(s: string): string { let e = s.length; while (e > 0 
 export function err(code: string, msg: string): never { throw new QuiverError(code, msg); }
 
 export { Decimal, dt, applyTypmod };
+
+/** A value of a type from its text form (the type's input function). */
+export function fromText(s: string, t: SqlType): unknown {
+  switch (t.id) {
+    case 'bool': return textToBool(s);
+    case 'int2': return textToI2(s);
+    case 'int4': return textToI4(s);
+    case 'int8': return textToI8(s);
+    case 'float4': return textToF4(s);
+    case 'float8': return textToF8(s);
+    case 'numeric': return t.precision >= 0 ? applyTypmod(Decimal.parse(s), t.precision, Math.max(0, t.scale)) : Decimal.parse(s);
+    case 'date': return dt.parseDate(s);
+    case 'timestamp': return dt.parseTimestamp(s);
+    case 'interval': return dt.parseInterval(s);
+    case 'time': return parseTime(s);
+    case 'timetz': return parseTimeTz(s);
+    case 'array': return arrFromText(s, (x) => fromText(x, t.elem!));
+    default: return s;
+  }
+}
+
+/** Text to array: split, then convert each element with the element type's input function. */
+export function arrFromText(s: string, elem: (x: string) => unknown): unknown[] {
+  return parseArrayText(s).map((x) => (x === null ? null : elem(x)));
+}
 
 const regexCache = new Map<string, RegExp>();
 /** POSIX regular expressions are close enough to JavaScript's for the common subset. */

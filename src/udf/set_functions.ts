@@ -14,8 +14,6 @@ export interface SetFunction {
   resolve(args: SqlType[]): { args: SqlType[]; ret: SqlType } | null;
   /** The values for one call (arguments are engine values; strict: none is null). */
   generate(args: unknown[]): Iterable<unknown>;
-  /** unnest takes the elements of an ARRAY[...] literal as its arguments. */
-  arrayArgs?: boolean;
   /** A NULL argument gives no rows (false: NULLs are passed through, as unnest's elements). */
   strict: boolean;
 }
@@ -69,12 +67,15 @@ const generateSeries: SetFunction = {
 };
 
 const unnest: SetFunction = {
-  name: 'unnest', arrayArgs: true, strict: false,
+  name: 'unnest', strict: true,
   resolve(args) {
-    const known = args.find((a) => a.id !== 'unknown') ?? T.text;
-    return { args: args.map(() => known), ret: known };
+    if (args.length !== 1) return null;
+    const a = args[0]!;
+    if (a.id === 'unknown') return { args: [T.array], ret: T.text };
+    if (a.id !== 'array') return null;
+    return { args: [a], ret: a.elem! };
   },
-  generate(args) { return args; },
+  generate(args) { return args[0] as unknown[]; },
 };
 
 function* splitRegex(s: string, pattern: string, flags: string): Generator<string> {

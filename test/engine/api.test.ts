@@ -102,3 +102,34 @@ test('a closed database refuses queries', async () => {
   await db.close();
   await assert.rejects(db.query('SELECT 1'), (e: unknown) => e instanceof QuiverError);
 });
+
+test('arrays: literals, casts, unnest, array_agg, ANY, and values as JavaScript arrays', async () => {
+  const db = await open();
+  await db.query("CREATE TABLE tags (id int, tags text[], scores bigint[])");
+  await db.query("INSERT INTO tags VALUES (1, ARRAY['red', 'blue'], '{1,2}'), (2, '{\"a b\",NULL}', NULL)");
+  const r = await db.query('SELECT id, tags, scores, cardinality(tags) FROM tags ORDER BY id');
+  assert.deepEqual(r.columns.map((c) => c.type), ['integer', 'text[]', 'bigint[]', 'integer']);
+  assert.deepEqual(r.rows, [[1, ['red', 'blue'], [1n, 2n], 2], [2, ['a b', null], null, 2]]);
+  assert.deepEqual((await db.query("SELECT tags::text FROM tags WHERE id = 2")).rows, [['{"a b",NULL}']]);
+  assert.deepEqual((await db.query("SELECT id, t FROM tags, unnest(tags) AS t WHERE t IS NOT NULL ORDER BY id, t")).rows, [[1, 'blue'], [1, 'red'], [2, 'a b']]);
+  assert.deepEqual((await db.query("SELECT array_agg(id ORDER BY id DESC) FROM tags WHERE 'red' = ANY(tags) OR id = 2")).rows, [[[2, 1]]]);
+  await assert.rejects(db.query("SELECT '{1,2'::int[]"), (e: unknown) => e instanceof QuiverError && e.code === '22P02');
+  await db.close();
+});
+
+test('arrays survive a data directory round trip', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'quiver-arrays-'));
+  try {
+    let db = await open({ dataDir: dir });
+    await db.query("CREATE TABLE a (x int[], t time with time zone); INSERT INTO a VALUES (ARRAY[1, NULL, 3], '10:00:00+02')");
+    await db.close();
+    db = await open({ dataDir: dir });
+    assert.deepEqual((await db.query('SELECT x, t FROM a')).rows, [[[1, null, 3], '10:00:00+02']]);
+    await db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

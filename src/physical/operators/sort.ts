@@ -61,6 +61,7 @@ function valueComparator(v: Vector): RowCmp {
     }
     case 'interval': {
       if (v.type.id === 'timetz') { const d = v.data as unknown as TimeTz[]; return (a, b) => timeTzCmp(d[a]!, d[b]!); }
+      if (v.type.id === 'array') { const d = v.data as unknown as unknown[][]; return (a, b) => compareArrays(d[a]!, d[b]!); }
       const d = v.data as (Interval | null)[];
       return (a, b) => intervalCmp(d[a]!, d[b]!);
     }
@@ -391,4 +392,18 @@ export class SortExec implements PhysicalOperator {
     const sorted = takeBatch(all, perm, perm.length);
     for (let s = 0; s < perm.length; s += OUT_BATCH) yield sliceBatch(sorted, s, Math.min(perm.length, s + OUT_BATCH));
   }
+}
+
+/** Arrays order element by element (NULL elements last), then by length, as PostgreSQL's btarraycmp. */
+function compareArrays(a: unknown[], b: unknown[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i], y = b[i];
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    const c = typeof x === 'object' && x !== null && 'cmp' in x ? (x as { cmp(o: unknown): number }).cmp(y) : (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
 }

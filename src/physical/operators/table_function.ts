@@ -18,6 +18,7 @@ export class TableFunctionExec implements PhysicalOperator {
   partitions(): number { return 1; }
 
   *execute(ctx: ExecContext): Generator<Batch> {
+    if (this.fn === 'unnest_zip') { yield* this.zip(ctx); return; }
     const f = setFunction(this.fn)!;
     const vals = this.args.map((a) => evalConstant(a, ctx, this.env));
     if (f.strict && vals.some((v) => v === null)) return;
@@ -37,5 +38,17 @@ export class TableFunctionExec implements PhysicalOperator {
       if (out.length >= OUT_BATCH) yield flush();
     }
     if (out.length > 0) yield flush();
+  }
+
+  /** unnest(a, b, ...): row i holds element i of every array (NULL past an array's end). */
+  private *zip(ctx: ExecContext): Generator<Batch> {
+    const arrays = this.args.map((a) => (evalConstant(a, ctx, this.env) as unknown[] | null) ?? []);
+    const n = Math.max(0, ...arrays.map((a) => a.length));
+    const builders = this.schema.map((f) => new VectorBuilder(f.type, Math.max(n, 1)));
+    for (let i = 0; i < n; i++) {
+      arrays.forEach((a, c) => builders[c]!.push(i < a.length ? a[i] : null));
+      if (this.ordinality) builders[arrays.length]!.push(BigInt(i + 1));
+    }
+    if (n > 0) yield { length: n, columns: builders.map((b) => b.finish()) };
   }
 }

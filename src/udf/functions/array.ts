@@ -1,0 +1,54 @@
+/**
+ * Array functions and operators: ||, =, <>, cardinality, array_length, array_to_string,
+ * string_to_array, array_position, and x = ANY(array).
+ */
+import { T, arrayOf, typeName, type SqlType } from '../../common/types.js';
+import { QuiverError, SqlState } from '../../common/errors.js';
+import { registerScalar } from '../registry.js';
+import { toText } from '../runtime.js';
+import { keyOf } from './array_keys.js';
+
+const sameElems = (a: SqlType[]): SqlType => {
+  const [x, y] = a as [SqlType, SqlType];
+  if (x.elem && y.elem && x.elem.id !== y.elem.id) {
+    throw new QuiverError(SqlState.datatypeMismatch, `cannot concatenate incompatible arrays`, { detail: `Arrays with element types ${typeName(x.elem)} and ${typeName(y.elem)} are not compatible for concatenation.` });
+  }
+  return x;
+};
+
+function register(): void {
+  registerScalar({ name: '||', args: ['array', 'array'], ret: sameElems, strict: false, impl: ((a: unknown[] | null, b: unknown[] | null) => (a === null ? b : b === null ? a : [...a, ...b])) as (...args: never[]) => unknown });
+  registerScalar({ name: 'array_cat', args: ['array', 'array'], ret: sameElems, strict: false, impl: ((a: unknown[] | null, b: unknown[] | null) => (a === null ? b : b === null ? a : [...a, ...b])) as (...args: never[]) => unknown });
+  registerScalar({ name: 'array_append', args: ['array', 'any'], ret: (a) => a[0]!, strict: false, impl: ((a: unknown[] | null, x: unknown) => [...(a ?? []), x]) as (...args: never[]) => unknown });
+  registerScalar({ name: 'array_prepend', args: ['any', 'array'], ret: (a) => a[1]!, strict: false, impl: ((x: unknown, a: unknown[] | null) => [x, ...(a ?? [])]) as (...args: never[]) => unknown });
+  registerScalar({ name: 'cardinality', args: ['array'], ret: T.int4, strict: true, impl: ((a: unknown[]) => a.length) as (...args: never[]) => unknown });
+  registerScalar({ name: 'array_length', args: ['array', 'int4'], ret: T.int4, strict: true, impl: ((a: unknown[], d: number) => (d === 1 && a.length > 0 ? a.length : null)) as (...args: never[]) => unknown });
+  registerScalar({
+    name: 'array_to_string', args: ['array', 'text'], ret: T.text, strict: true, needsTypes: true,
+    impl: ((a: unknown[], sep: string, t: SqlType) => a.filter((x) => x !== null).map((x) => toText(x, t.elem!)).join(sep)) as (...args: never[]) => unknown,
+  });
+  registerScalar({
+    name: 'array_to_string', args: ['array', 'text', 'text'], ret: T.text, strict: true, needsTypes: true,
+    impl: ((a: unknown[], sep: string, nul: string, t: SqlType) => a.map((x) => (x === null ? nul : toText(x, t.elem!))).join(sep)) as (...args: never[]) => unknown,
+  });
+  registerScalar({
+    name: 'string_to_array', args: ['text', 'text'], ret: arrayOf(T.text), strict: false,
+    impl: ((s: string | null, d: string | null) => (s === null ? null : s === '' ? [] : d === null ? [...s] : d === '' ? [s] : s.split(d))) as (...args: never[]) => unknown,
+  });
+  registerScalar({
+    name: 'array_position', args: ['array', 'any'], ret: T.int4, strict: false, needsTypes: true,
+    impl: ((a: unknown[] | null, x: unknown, ts: SqlType[]) => {
+      if (a === null) return null;
+      const et = ts[0]!.elem!;
+      const k = keyOf(x, et);
+      const i = a.findIndex((y) => keyOf(y, et) === k);
+      return i < 0 ? null : i + 1;
+    }) as (...args: never[]) => unknown,
+  });
+  // Equality compares element by element (NULL elements equal each other, as PostgreSQL's array_eq).
+  const eq = (a: unknown[], b: unknown[], t: SqlType): boolean => a.length === b.length && a.every((x, i) => keyOf(x, t.elem!) === keyOf(b[i], t.elem!));
+  registerScalar({ name: '=', args: ['array', 'array'], ret: T.bool, strict: true, needsTypes: true, impl: ((a: unknown[], b: unknown[], t: SqlType) => eq(a, b, t)) as (...args: never[]) => unknown });
+  registerScalar({ name: '<>', args: ['array', 'array'], ret: T.bool, strict: true, needsTypes: true, impl: ((a: unknown[], b: unknown[], t: SqlType) => !eq(a, b, t)) as (...args: never[]) => unknown });
+}
+
+register();
