@@ -46,20 +46,48 @@ function lift(e: Expr, outerArgs: Expr[], shift: number): Expr {
 
 interface Split { base: LogicalPlan; correlated: Expr[] }
 
-/** Finds Filter(F, Q) with Q uncorrelated; separates F's correlated conjuncts. */
+/**
+ * Separates a subquery plan into an uncorrelated base and its correlated conditions, expressed over
+ * the base's output columns. Conditions are pulled out of filters and scans (where an earlier
+ * optimization may have pushed them) through inner joins and plain column projections.
+ */
 function splitCorrelated(p: LogicalPlan): Split | null {
-  if (p.kind === 'filter') {
-    if (planHasOuter(p.input)) return null;
-    const cs = conjuncts(p.predicate);
-    const corr = cs.filter(exprHasOuter), rest = cs.filter((c) => !exprHasOuter(c));
-    if (corr.some((c) => isVolatile(c) && !c.kind)) return null;
-    const pred = and(rest);
-    return { base: pred ? { ...p, predicate: pred } : p.input, correlated: corr };
-  }
-  if (p.kind === 'scan') {
-    // The subquery was optimized first, so its WHERE may already sit in the scan's filters.
-    const corr = p.filters.filter(exprHasOuter);
-    return { base: { ...p, filters: p.filters.filter((f) => !exprHasOuter(f)) }, correlated: corr };
+  switch (p.kind) {
+    case 'filter': {
+      const inner = splitCorrelated(p.input);
+      if (!inner) return null;
+      const cs = conjuncts(p.predicate);
+      const corr = cs.filter(exprHasOuter), rest = cs.filter((c) => !exprHasOuter(c));
+      const pred = and(rest);
+      return { base: pred ? { ...p, input: inner.base, predicate: pred, schema: inner.base.schema } : inner.base, correlated: [...inner.correlated, ...corr] };
+    }
+    case 'scan': {
+      const corr = p.filters.filter(exprHasOuter);
+      return { base: corr.length ? { ...p, filters: p.filters.filter((f) => !exprHasOuter(f)) } : p, correlated: corr };
+    }
+    case 'join': {
+      if (p.joinType !== 'inner' || p.lateral) break;
+      const l = splitCorrelated(p.left), r = splitCorrelated(p.right);
+      if (!l || !r) return null;
+      const nl = p.left.schema.length;
+      const on = p.on ? conjuncts(p.on) : [];
+      const corr = [...l.correlated, ...r.correlated.map((c) => remapColumns(c, (i) => i + nl)), ...on.filter(exprHasOuter)];
+      const keep = and(on.filter((c) => !exprHasOuter(c)));
+      return { base: { ...p, left: l.base, right: r.base, on: keep }, correlated: corr };
+    }
+    case 'project': {
+      if (!p.exprs.every((e) => e.kind === 'col')) break;
+      const inner = splitCorrelated(p.input);
+      if (!inner) return null;
+      const pos = new Map(p.exprs.map((e, i) => [(e as { index: number }).index, i]));
+      const mapped: Expr[] = [];
+      for (const c of inner.correlated) {
+        if ([...columnsUsed(c)].some((i) => !pos.has(i))) return null;
+        mapped.push(remapColumns(c, (i) => pos.get(i)!));
+      }
+      return { base: { ...p, input: inner.base }, correlated: mapped };
+    }
+    default: break;
   }
   if (!planHasOuter(p)) return { base: p, correlated: [] };
   return null;

@@ -5,7 +5,8 @@
 import type { LogicalPlan } from '../plan.js';
 import { transformPlan } from '../plan.js';
 import type { Expr } from '../expr.js';
-import { mapChildren } from '../expr.js';
+import { mapChildren, isVolatile } from '../expr.js';
+import { exprKey } from '../expr_key.js';
 import { T } from '../../common/types.js';
 import { mapNodeExprs, type OptimizerRule } from './rule.js';
 import { evaluateConstant } from './evaluate.js';
@@ -29,6 +30,7 @@ export function simplify(e: Expr): Expr {
       }
       if (args.length === 0) return decisive ? FALSE : TRUE;
       if (args.length === 1) return args[0]!;
+      if (x.kind === 'or') return factorOr(args);
       return { ...x, args };
     }
     case 'not':
@@ -72,6 +74,23 @@ export function simplify(e: Expr): Expr {
     }
     default: return x;
   }
+}
+
+/**
+ * (a AND b) OR (a AND c) → a AND (b OR c): a condition every branch of an OR shares is pulled
+ * out, so a join key buried in each branch (TPC-H Q19) can drive a hash join.
+ */
+function factorOr(branches: Expr[]): Expr {
+  const lists = branches.map((b) => (b.kind === 'and' ? b.args : [b]));
+  const keys = lists.map((l) => new Set(l.map(exprKey)));
+  const common = lists[0]!.filter((c) => !isVolatile(c) && keys.every((k) => k.has(exprKey(c))));
+  if (common.length === 0) return { kind: 'or', args: branches, type: T.bool };
+  const ck = new Set(common.map(exprKey));
+  const rest = lists.map((l) => l.filter((c) => !ck.has(exprKey(c))));
+  // A branch left with nothing is TRUE, and so is the whole OR.
+  if (rest.some((r) => r.length === 0)) return common.length === 1 ? common[0]! : { kind: 'and', args: common, type: T.bool };
+  const or: Expr = { kind: 'or', args: rest.map((r) => (r.length === 1 ? r[0]! : { kind: 'and', args: r, type: T.bool })), type: T.bool };
+  return { kind: 'and', args: [...common, or], type: T.bool };
 }
 
 export const foldConstants: OptimizerRule = {
