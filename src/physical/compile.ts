@@ -385,7 +385,8 @@ export function compileFilter(e: Expr, env: CompileEnv | null = null): FilterFn 
     ...g.hoist,
     'for (let i = 0; i < n; i++) {',
     ...g.lines,
-    `if (!${n} && ${v}) sel[k++] = i;`,
+    // Branch-free: a data-dependent branch here mispredicts on every other row at 50% selectivity.
+    n === 'false' ? `sel[k] = i; k += +(${v});` : `sel[k] = i; k += (${v}) & !(${n});`,
     '}',
     'return k;',
     '};',

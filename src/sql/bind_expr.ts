@@ -648,7 +648,8 @@ function bindSubLink(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   const sub: BindContext = { scope: Scope.empty(), outer: link, aggs: null, windows: null, clause: ctx.clause, ctes: ctx.ctes };
   const kind: string = v.subLinkType;
   const { plan } = b.bindSubquery(v.subselect, sub);
-  const sourceKey = JSON.stringify(v.subselect, (k, x) => (k === 'location' ? undefined : x));
+  // Positions differ between two writings of the same subquery; everything else must match.
+  const sourceKey = JSON.stringify(v.subselect, (k, x) => (k === 'location' || k === 'rexpr_list_start' || k === 'rexpr_list_end' || k === 'stmt_len' ? undefined : x));
   const mk = (mode: SubqueryExpr['mode'], type: SqlType, test: Expr | null, cmp: SubqueryExpr['cmp']): SubqueryExpr =>
     ({ kind: 'subquery', mode, plan, outerArgs: link.args, test, cmp, type, sourceKey });
   switch (kind) {

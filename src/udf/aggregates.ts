@@ -391,6 +391,15 @@ class FloatSum extends Base {
       if (bad) for (let k = 0; k < n; k++) { const x = d[k]!; if (x - x !== 0) inf[gids[k]!] = 1; }
       return;
     }
+    if (valid === null && sel !== null && this.size === 1) {
+      // One group behind a filter: gather-and-add, no per-row group lookups.
+      let t = s[0]!, bad = 0;
+      for (let k = 0; k < n; k++) { const x = d[sel[k]!]!; t += x; bad |= x - x !== 0 ? 1 : 0; }
+      s[0] = t;
+      c[0] += n;
+      if (bad) inf[0] = 1;
+      return;
+    }
     for (let k = 0; k < n; k++) {
       const i = sel === null ? k : sel[k]!;
       if (valid !== null && valid[i] === 0) continue;

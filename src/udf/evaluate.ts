@@ -9,8 +9,10 @@ import { returnType } from './registry.js';
 
 export function compileScalarOp(fn: ScalarFunction, a: SqlType, b: SqlType): (x: unknown, y: unknown) => unknown {
   if (fn.inline) {
-    const body = fn.inline(['x', 'y'], [a, b], returnType(fn, [a, b]));
-    return new Function('H', `return (x, y) => ${body};`)(H) as (x: unknown, y: unknown) => unknown;
+    const ret = returnType(fn, [a, b]);
+    const body = fn.inline(['x', 'y'], [a, b], ret);
+    // Inline comparisons may answer 0/1; callers get a real boolean.
+    return new Function('H', `return (x, y) => ${ret.id === 'bool' ? `!!(${body})` : body};`)(H) as (x: unknown, y: unknown) => unknown;
   }
   const impl = fn.impl as unknown as (...args: unknown[]) => unknown;
   return (x, y) => impl(x, y);

@@ -94,14 +94,16 @@ function cmpExpr(t: TypeId, op: string, a: string, b: string): string {
     case 'bpchar': return `(H.rtrimSpaces(${a})${op}H.rtrimSpaces(${b}))`;
     case 'bool': return `((${a}?1:0)${op}(${b}?1:0))`;
     case 'float4': case 'float8':
-      // PostgreSQL orders NaN above every number and treats NaN = NaN as true.
+      // PostgreSQL orders NaN above every number and treats NaN = NaN as true. Bitwise operators
+      // instead of || and && keep the comparison free of data-dependent branches (the result is
+      // 0 or 1, which every consumer tests for truth).
       switch (op) {
-        case '===': return `(${a} === ${b} || (${a} !== ${a} && ${b} !== ${b}))`;
-        case '!==': return `!(${a} === ${b} || (${a} !== ${a} && ${b} !== ${b}))`;
-        case '<': return `(${a} < ${b} || (${b} !== ${b} && ${a} === ${a}))`;
-        case '<=': return `(${a} <= ${b} || ${b} !== ${b})`;
-        case '>': return `(${a} > ${b} || (${a} !== ${a} && ${b} === ${b}))`;
-        default: return `(${a} >= ${b} || ${a} !== ${a})`;
+        case '===': return `((${a} === ${b}) | ((${a} !== ${a}) & (${b} !== ${b})))`;
+        case '!==': return `((${a} !== ${b}) & ((${a} === ${a}) | (${b} === ${b})))`;
+        case '<': return `((${a} < ${b}) | ((${b} !== ${b}) & (${a} === ${a})))`;
+        case '<=': return `((${a} <= ${b}) | (${b} !== ${b}))`;
+        case '>': return `((${a} > ${b}) | ((${a} !== ${a}) & (${b} === ${b})))`;
+        default: return `((${a} >= ${b}) | (${a} !== ${a}))`;
       }
     default: return `(${a}${op}${b})`;
   }
