@@ -25,6 +25,8 @@ export interface TableConstraint {
   name: string;
 }
 
+const SMALL_CHUNK = 8192;
+
 /** Column data in chunks; the scan splits chunks into batches and, later, into partitions. */
 export class TableData {
   chunks: Batch[] = [];
@@ -63,9 +65,23 @@ export class TableData {
   /** All data as sealed chunks (seals the tail). */
   snapshot(): Batch[] {
     this.sealTail();
-    // Many tiny chunks (from many small inserts) slow every scan: merge them.
-    if (this.chunks.length > 8 && this.chunks.length * 1024 > this.rowCount) {
-      this.chunks = [concatBatches(this.types, this.chunks)];
+    // Many small chunks (from many small inserts) slow every scan: merge the small ones among
+    // themselves. Large chunks stay the same objects, so storage keeps their files.
+    // Runs of adjacent small chunks are merged, so row order is kept.
+    if (this.chunks.filter((c) => c.length < SMALL_CHUNK).length > 8) {
+      const out: Batch[] = [];
+      let run: Batch[] = [];
+      const flush = (): void => {
+        if (run.length === 1) out.push(run[0]!);
+        else if (run.length > 1) out.push(encodeChunk(concatBatches(this.types, run)));
+        run = [];
+      };
+      for (const c of this.chunks) {
+        if (c.length < SMALL_CHUNK) run.push(c);
+        else { flush(); out.push(c); }
+      }
+      flush();
+      this.chunks = out;
     }
     return this.chunks;
   }

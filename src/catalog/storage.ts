@@ -1,6 +1,7 @@
 /**
- * The data directory: `catalog.json` describes tables and views, and every non-empty table's rows
- * live in one Parquet file. A save writes new data files under fresh names, then switches
+ * The data directory: `catalog.json` describes tables and views, and a table's rows live in one
+ * Parquet file per stored chunk, so an INSERT writes only what it added while UPDATE and DELETE
+ * (which replace the chunks) rewrite the table. A save writes new data files under fresh names, then switches
  * `catalog.json` by an atomic rename, and only then removes the files the old catalog named, so a
  * crash at any point leaves either the previous or the new consistent state on disk.
  *
@@ -14,14 +15,14 @@ import { Table as WasmTable, writeParquet, readParquet, WriterPropertiesBuilder,
 import type { Catalog, ColumnDef, TableConstraint, TableEntry, ViewEntry } from './catalog.js';
 import { newTable, TableData } from './catalog.js';
 import { type SqlType, type TypeId, type, typeName, arrayOf } from '../common/types.js';
-import type { Batch } from '../common/vector.js';
+import { concatBatches, type Batch } from '../common/vector.js';
 import { QuiverError } from '../common/errors.js';
 import { toArrowTable, fromArrowTable } from '../io/arrow.js';
 
 const CATALOG_FILE = 'catalog.json';
 const LOCK_FILE = 'quiver.lock';
 const FORMAT = 'quiver-catalog';
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 /** Rows per engine chunk when reading a table back; large chunks keep scans cheap. */
 const READ_BATCH_ROWS = 65536;
 /** Names this module gives data files (and their temporaries); cleanup touches nothing else. */
@@ -50,12 +51,13 @@ function loadType(st: StoredType): SqlType {
   return st.id === 'array' && st.elem ? arrayOf(loadType(st.elem)) : type(st.id as TypeId, st.precision, st.scale);
 }
 interface StoredColumn { name: string; type: StoredType; notNull: boolean; defaultNode: unknown; serial?: { next: string }; [extra: string]: unknown }
-interface StoredTable { name: string; columns: StoredColumn[]; constraints: TableConstraint[]; rows: number; file: string | null }
+/** `files`: one Parquet file per stored chunk, in order (appends add files; rewrites replace them). */
+interface StoredTable { name: string; columns: StoredColumn[]; constraints: TableConstraint[]; rows: number; files: string[] }
 interface StoredView { name: string; query: unknown; columnNames: string[] | null }
 interface StoredCatalog { format: string; version: number; nextFile: number; tables: StoredTable[]; views: StoredView[] }
 
-/** What is on disk for one table's data. */
-interface SavedData { version: number; signature: string; file: string | null; rows: number }
+/** What is on disk for one table's data: the file of each chunk (chunks are immutable objects). */
+interface SavedData { version: number; signature: string; files: string[]; chunkFiles: Map<Batch, string>; rows: number }
 
 export class Storage {
   private readonly dir: string;
@@ -94,7 +96,7 @@ export class Storage {
         if (e.kind === 'view') { views.push({ name: e.name, query: e.query, columnNames: e.columnNames }); continue; }
         const state = this.tableState(e, written);
         if (this.saved.get(e.data) !== state) pending.push([e.data, state]);
-        tables.push({ name: e.name, columns: e.columns.map(storeColumn), constraints: e.constraints, rows: state.rows, file: state.file });
+        tables.push({ name: e.name, columns: e.columns.map(storeColumn), constraints: e.constraints, rows: state.rows, files: state.files });
       }
       // The new files' names must be durable before a catalog that refers to them.
       if (written.length > 0) syncDir(this.dir);
@@ -113,7 +115,7 @@ export class Storage {
     }
     for (const [data, state] of pending) this.saved.set(data, state);
     const now = new Set<string>();
-    for (const t of tables) if (t.file) now.add(t.file);
+    for (const t of tables) for (const f of t.files) now.add(f);
     for (const f of this.referenced) if (!now.has(f)) tryUnlink(path.join(this.dir, f));
     this.referenced = now;
   }
@@ -171,9 +173,9 @@ export class Storage {
     for (const t of doc.tables) {
       const entry = this.loadTable(t);
       add(entry);
-      if (t.file) {
-        this.referenced.add(t.file);
-        const m = DATA_FILE_RE.exec(t.file);
+      for (const f of t.files) {
+        this.referenced.add(f);
+        const m = DATA_FILE_RE.exec(f);
         if (m) maxSeq = Math.max(maxSeq, Number(m[1]));
       }
     }
@@ -195,31 +197,40 @@ export class Storage {
     const columns = t.columns.map((c) => loadColumn(this.dir, t.name, c));
     const entry = newTable(t.name, columns, t.constraints);
     const types = columns.map((c) => c.type);
-    let batches: Batch[] = [];
-    if (t.file) {
-      const file = t.file;
+    // Each file becomes one chunk, so the chunk ↔ file mapping survives a reload.
+    const chunks: Batch[] = [];
+    const chunkFiles = new Map<Batch, string>();
+    for (const file of t.files) {
       let bytes: Uint8Array;
       try {
         bytes = fs.readFileSync(path.join(this.dir, file));
       } catch (e) {
         throw corrupt(this.dir, `cannot read data file "${file}" of table "${t.name}": ${errorMessage(e)}`);
       }
+      let parts: Batch[];
       try {
         const arrow = tableFromIPC(readParquet(bytes, { batchSize: READ_BATCH_ROWS }).intoIPCStream());
-        batches = fromArrowTable(arrow, types);
+        parts = fromArrowTable(arrow, types);
       } catch (e) {
         throw corrupt(this.dir, `data file "${file}" of table "${t.name}" is damaged: ${errorMessage(e)}`);
       }
-    } else if (columns.length === 0 && t.rows > 0) {
-      batches = [{ length: t.rows, columns: [] }];
+      const chunk = parts.length === 1 ? parts[0]! : concatBatches(types, parts);
+      if (chunk.length === 0) continue;
+      chunks.push(chunk);
+      chunkFiles.set(chunk, file);
     }
+    if (columns.length === 0 && t.rows > 0) chunks.push({ length: t.rows, columns: [] });
     let rows = 0;
-    for (const b of batches) rows += b.length;
+    for (const b of chunks) rows += b.length;
     if (rows !== t.rows) {
       throw corrupt(this.dir, `table "${t.name}" has ${rows} rows on disk, the catalog says ${t.rows}`);
     }
-    entry.data.replace(batches);
-    this.saved.set(entry.data, { version: entry.data.version, signature: signature(types), file: t.file, rows });
+    entry.data.replace(chunks);
+    // replace() may re-encode chunks (dictionaries): map the stored files to the objects it keeps.
+    const kept = entry.data.snapshot();
+    const mapped = new Map<Batch, string>();
+    kept.forEach((c, i) => { const f = t.files[i]; if (f && columns.length > 0) mapped.set(c, f); });
+    this.saved.set(entry.data, { version: entry.data.version, signature: signature(types), files: t.files, chunkFiles: mapped, rows });
     return entry;
   }
 
@@ -233,17 +244,28 @@ export class Storage {
     const chunks = e.data.snapshot();
     let rows = 0;
     for (const c of chunks) rows += c.length;
-    if (rows === 0 || types.length === 0) return { version, signature: sig, file: null, rows };
-    const file = `${fileStem(e.name)}.${this.nextFile++}.parquet`;
+    if (rows === 0 || types.length === 0) return { version, signature: sig, files: [], chunkFiles: new Map(), rows };
+    // Chunks are immutable: a chunk already on disk keeps its file, so an INSERT writes only the
+    // rows it added. A changed column type rewrites everything.
+    const reuse = prev && prev.signature === sig ? prev.chunkFiles : new Map<Batch, string>();
     const fields = e.columns.map((c) => ({ name: c.name, type: c.type }));
-    const arrow = toArrowTable(fields, chunks, { interval: 'struct' });
-    // Snappy rather than zstd: in this WebAssembly build zstd writes about four times slower, and
-    // a table is rewritten whole whenever it changes.
-    const props = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).build();
-    const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(arrow, 'stream')), props);
-    written.push(file);
-    writeAtomic(path.join(this.dir, file), bytes);
-    return { version, signature: sig, file, rows };
+    const chunkFiles = new Map<Batch, string>();
+    const files: string[] = [];
+    for (const chunk of chunks) {
+      let file = reuse.get(chunk);
+      if (!file) {
+        file = `${fileStem(e.name)}.${this.nextFile++}.parquet`;
+        const arrow = toArrowTable(fields, [chunk], { interval: 'struct' });
+        // Snappy rather than zstd: in this WebAssembly build zstd writes about four times slower.
+        const props = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).build();
+        const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(arrow, 'stream')), props);
+        written.push(file);
+        writeAtomic(path.join(this.dir, file), bytes);
+      }
+      chunkFiles.set(chunk, file);
+      files.push(file);
+    }
+    return { version, signature: sig, files, chunkFiles, rows };
   }
 }
 
@@ -285,7 +307,8 @@ function parseCatalog(dir: string, text: string): StoredCatalog {
   if (!Array.isArray(d.tables) || !Array.isArray(d.views) || typeof d.nextFile !== 'number') throw corrupt(dir, `${CATALOG_FILE} is incomplete`);
   for (const t of d.tables) {
     if (!t || typeof t.name !== 'string' || !Array.isArray(t.columns) || !Array.isArray(t.constraints)
-      || !Number.isSafeInteger(t.rows) || t.rows < 0 || (t.file !== null && (typeof t.file !== 'string' || !DATA_FILE_RE.test(t.file) || t.file.endsWith('.tmp')))) {
+      || !Number.isSafeInteger(t.rows) || t.rows < 0 || !Array.isArray(t.files)
+      || t.files.some((f: unknown) => typeof f !== 'string' || !DATA_FILE_RE.test(f) || f.endsWith('.tmp'))) {
       throw corrupt(dir, `${CATALOG_FILE} has a bad table entry`);
     }
   }

@@ -63,12 +63,17 @@ function dataFiles(dir: string): string[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.parquet')).sort();
 }
 
-function catalogDoc(dir: string): { tables: { name: string; file: string | null }[] } {
-  return JSON.parse(fs.readFileSync(path.join(dir, 'catalog.json'), 'utf8')) as { tables: { name: string; file: string | null }[] };
+function catalogDoc(dir: string): { tables: { name: string; files: string[] }[] } {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'catalog.json'), 'utf8')) as { tables: { name: string; files: string[] }[] };
 }
 
+function filesOf(dir: string, table: string): string[] {
+  return catalogDoc(dir).tables.find((t) => t.name === table)!.files;
+}
+
+/** The first data file of a table, or null when it has none. */
 function fileOf(dir: string, table: string): string | null {
-  return catalogDoc(dir).tables.find((t) => t.name === table)!.file;
+  return filesOf(dir, table)[0] ?? null;
 }
 
 function sqlState(code: string, re?: RegExp): (e: unknown) => boolean {
@@ -176,13 +181,22 @@ test('only tables that changed are rewritten; dropped tables lose their files', 
   assert.equal(fs.statSync(path.join(dir, 'catalog.json')).ino, catalogStat.ino);
   assert.deepEqual(dataFiles(dir), [fa, fb].sort());
 
+  // An append writes only the new rows: b keeps its first file and gains one.
   b.data.append(buildBatch([T.text], [['q']]));
   s.save(cat);
   assert.equal(fileOf(dir, 'a'), fa);
-  const fb2 = fileOf(dir, 'b')!;
-  assert.notEqual(fb2, fb);
-  assert.deepEqual(dataFiles(dir), [fa, fb2].sort(), 'the previous version of b is deleted');
+  const [fb1, fb2] = filesOf(dir, 'b');
+  assert.equal(fb1, fb);
+  assert.ok(fb2 && fb2 !== fb);
+  assert.deepEqual(dataFiles(dir), [fa, fb, fb2!].sort());
   assert.equal(fs.statSync(path.join(dir, fa)).mtimeMs, mtimeA);
+
+  // A rewrite (UPDATE/DELETE replace the data) writes new files and deletes the old ones.
+  b.data.replace([buildBatch([T.text], [['r']])]);
+  s.save(cat);
+  const fb3 = filesOf(dir, 'b');
+  assert.equal(fb3.length, 1);
+  assert.deepEqual(dataFiles(dir), [fa, fb3[0]!].sort(), 'the previous files of b are deleted');
 
   cat.drop('b');
   s.save(cat);
@@ -225,7 +239,7 @@ test('leftovers of an interrupted save are ignored and removed', withDir(async (
   cat2.table('a').data.append(buildBatch([T.int4], [[2]]));
   s2.save(cat2);
   // New files are numbered past any leftover, so nothing can collide with one.
-  assert.ok(Number(fileOf(dir, 'a')!.split('.')[1]) > 100);
+  assert.ok(Number(filesOf(dir, 'a')[1]!.split('.')[1]) > 100);
   s2.release();
 }));
 
@@ -302,7 +316,7 @@ test('a damaged catalog or data file is reported as XX001 and leaves the directo
   const cases: [string, RegExp][] = [
     ['{"format": "quiver-catalog", "vers', /not valid JSON/],
     ['[1, 2, 3]', /not a Quiver catalog/],
-    [good.replace('"version": 1', '"version": 99'), /format version 99/],
+    [good.replace('"version": 2', '"version": 99'), /format version 99/],
     [good.replace('"int4"', '"int99"'), /bad column definition/],
     [good.replace(fa, '../escape.1.parquet'), /bad table entry/],
   ];
@@ -358,4 +372,20 @@ test('end to end: rows written through open() are read back by another process',
   const r = await db2.query(`SELECT id, name FROM people WHERE id > 3`);
   await db2.close();
   assert.deepEqual(r.rows, [[4, 'from child']]);
+}));
+
+test('appended chunks come back in order, one file each, and small ones merge', withDir(async (dir) => {
+  const s = new Storage(dir);
+  const cat = new Catalog();
+  await s.load(cat);
+  const t = newTable('t', [col('x', T.int4)]);
+  cat.add(t);
+  for (let i = 0; i < 12; i++) {
+    t.data.append(buildBatch([T.int4], [[i]]));
+    s.save(cat);
+  }
+  // Twelve one-row appends: merged into fewer files once there are many small chunks.
+  assert.ok(filesOf(dir, 't').length < 12);
+  s.release();
+  assert.deepEqual(rowsOf((await reopen(dir)).table('t')), Array.from({ length: 12 }, (_, i) => [i]));
 }));
