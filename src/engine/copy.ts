@@ -2,14 +2,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { PgNode } from '../sql/parser.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { VectorBuilder, concatBatches, type Batch } from '../common/vector.js';
+import { VectorBuilder, type Batch } from '../common/vector.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { parseCsv, csvField, CSV_DEFAULTS, type CsvOptions } from '../io/csv.js';
-import { castCode } from '../physical/compile.js';
 import * as H from '../udf/runtime.js';
-import { T } from '../common/types.js';
 import { checkNotNull, checkUnique } from './constraints.js';
-import { columnReader } from './values.js';
 import { strVal } from '../sql/bind_expr.js';
 import type { StatementResult } from './statement.js';
 
@@ -68,7 +65,6 @@ export function copy(catalog: Catalog, s: PgNode, _text: string): StatementResul
     try { writeFileSync(s.filename, lines.join('\n') + (lines.length ? '\n' : '')); } catch (e) {
       throw new QuiverError(SqlState.ioError, `could not open file "${s.filename}" for writing: ${(e as Error).message}`);
     }
-    void columnReader;
     return { command: 'COPY', rowCount: n };
   }
   let text: string;
@@ -80,8 +76,8 @@ export function copy(catalog: Catalog, s: PgNode, _text: string): StatementResul
     throw new QuiverError('22P04', `bad copy data: ${(e as Error).message}`);
   }
   const builders = t.columns.map((c) => new VectorBuilder(c.type, rows.length));
-  // Each column's text → value conversion is the SQL cast from text, compiled once.
-  const conv = t.columns.map((c) => new Function('H', `return (v) => ${castCode('v', T.text, c.type, false)};`)(H) as (v: string) => unknown);
+  // Each field goes through its column type's input function, as COPY does in PostgreSQL.
+  const conv = t.columns.map((c) => (v: string) => H.fromText(v, c.type));
   rows.forEach((r, line) => {
     if (r.length !== colIdx.length) {
       throw new QuiverError('22P04', `${r.length < colIdx.length ? 'missing data for column' : 'extra data after last expected column'} (line ${line + 1 + (opts.header ? 1 : 0)})`);
@@ -97,6 +93,5 @@ export function copy(catalog: Catalog, s: PgNode, _text: string): StatementResul
   if (t.constraints.some((k) => k.kind !== 'check')) checkUnique(t, [...t.data.snapshot(), batch]);
   t.data.append(batch);
   catalog.touch();
-  void concatBatches;
   return { command: 'COPY', rowCount: rows.length };
 }

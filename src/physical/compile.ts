@@ -49,7 +49,7 @@ class Gen {
         this.lines.push(`const ${v} = ${c}d[i]${e.type.id === 'bool' ? ' === 1' : ''};`);
         return [v, `(${c}v !== null && ${c}v[i] === 0)`];
       }
-      case 'const': return this.constant(e.value, e.type);
+      case 'const': return this.constant(e.value);
       case 'param': {
         const v = this.tmp();
         this.lines.push(`const ${v} = ctx.params[${e.index}];`);
@@ -144,7 +144,7 @@ class Gen {
     }
   }
 
-  constant(value: unknown, t: SqlType): [string, string] {
+  constant(value: unknown): [string, string] {
     if (value === null || value === undefined) return ['null', 'true'];
     switch (typeof value) {
       // Negative literals are parenthesized so templates like `a-b` never form `--`.
@@ -153,7 +153,6 @@ class Gen {
       case 'bigint': return [value < 0n ? `(${value}n)` : `${value}n`, 'false'];
       case 'string': return [JSON.stringify(value), 'false'];
       default: {
-        void t;
         const k = this.K.length;
         this.K.push(value);
         return [`K[${k}]`, 'false'];

@@ -5,7 +5,7 @@
  */
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Expr, SubqueryExpr } from '../logical/expr.js';
-import { conjuncts, columnsUsed, remapColumns } from '../logical/expr.js';
+import { conjuncts, columnsUsed, remapColumns, isVolatile } from '../logical/expr.js';
 import { exprToString } from '../logical/explain.js';
 import type { PhysicalOperator } from './operator.js';
 import { compileExpr, compileFilter, type CompileEnv, type SubqueryRunner } from './compile.js';
@@ -145,12 +145,10 @@ function equiKey(c: Expr, nl: number): [Expr, Expr] | null {
   const side = (e: Expr): 'l' | 'r' | null => {
     const cols = columnsUsed(e);
     if (cols.size === 0) return null;
+    // A key is computed once per row on its side: subqueries and volatile calls stay residual.
+    if (isVolatile(e)) return null;
     let l = false, r = false;
     for (const i of cols) (i < nl ? (l = true) : (r = true));
-    let outer = false;
-    const visit = (x: Expr): void => { if (x.kind === 'subquery' || (x.kind === 'call' && x.fn.volatile)) outer = true; };
-    void visit;
-    if (outer) return null;
     return l && !r ? 'l' : r && !l ? 'r' : null;
   };
   const sa = side(a), sb = side(b);

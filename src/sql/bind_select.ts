@@ -371,7 +371,6 @@ export class SelectBinder implements QueryBinder {
     let on: Expr | null = null;
     let scope = joined.scope;
     if (using) {
-      const shift = l.plan.schema.length;
       const merged: ScopeColumn[] = [];
       const conds: Expr[] = [];
       const hidden = new Set<ScopeColumn>();
@@ -389,7 +388,6 @@ export class SelectBinder implements QueryBinder {
           : jt === 'right' ? coerce(re, type) : le;
         merged.push({ name, table: null, expr: mexpr, star: true, unqualified: true });
         hidden.add(lc); hidden.add(rc);
-        void shift;
       }
       on = conds.length === 1 ? conds[0]! : { kind: 'and', args: conds, type: T.bool };
       const rest = joined.scope.cols.map((c) => (hidden.has(c) ? { ...c, star: false, unqualified: false } : c));
@@ -451,12 +449,11 @@ export class SelectBinder implements QueryBinder {
       if (cref && strVal(cref.fields[cref.fields.length - 1]) === '*') {
         const fields = (cref.fields as PgNode[]).map(strVal);
         const table = fields.length >= 2 ? fields[fields.length - 2]! : null;
-        const cols = from.scope.cols.filter((c) => (table === null ? c.star : c.table === table && (c.star || c.unqualified || !c.star)));
-        const pick = table === null ? cols : from.scope.cols.filter((c) => c.table === table);
+        // t.* lists all of t's columns, USING-merged ones included; * lists what the FROM shows.
+        const pick = from.scope.cols.filter((c) => (table === null ? c.star : c.table === table));
         if (table !== null && pick.length === 0) throw err(SqlState.undefinedTable, `missing FROM-clause entry for table "${table}"`, cref);
         if (table === null && (s.fromClause ?? []).length === 0) throw err(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', cref);
         for (const c of pick) { targets.push(c.expr); names.push(c.name); }
-        void cols;
         continue;
       }
       let e = bindExpr(this, sctx, val);

@@ -263,6 +263,8 @@ export function fromText(s: string, t: SqlType): unknown {
     case 'time': return parseTime(s);
     case 'timetz': return parseTimeTz(s);
     case 'array': return arrFromText(s, (x) => fromText(x, t.elem!));
+    case 'varchar': return varcharCheck(s, t.precision);
+    case 'bpchar': return bpcharCheck(s, t.precision);
     default: return s;
   }
 }

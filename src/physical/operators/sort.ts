@@ -281,9 +281,8 @@ function radixPasses(rows: Int32Array, words: Uint32Array[]): Int32Array {
           nhi[pos] = hi[k]!;
         }
       }
-      let t = idx; idx = idx2; idx2 = t;
+      const t = idx; idx = idx2; idx2 = t;
       for (let x = w; x < nw; x++) { const tk = cur[x]!; cur[x] = nxt[x]!; nxt[x] = tk; }
-      void t;
     }
   }
   return idx;
