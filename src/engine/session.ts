@@ -17,6 +17,7 @@ import type { ExecContext } from '../physical/context.js';
 import { createTable, createView, drop, createIndex, createSequence } from './ddl.js';
 import { insert, update, del } from './dml.js';
 import { copy } from './copy.js';
+import { truncate, alterTable, rename } from './alter.js';
 import type { StatementResult } from './statement.js';
 import { setStatementTime } from '../udf/functions/datetime.js';
 import { strVal } from '../sql/bind_expr.js';
@@ -115,6 +116,9 @@ export class Session {
         return { command: 'CREATE SCHEMA', rowCount: 0 };
       }
       case 'IndexStmt': return createIndex(this.catalog, s);
+      case 'TruncateStmt': return truncate(this.catalog, s);
+      case 'AlterTableStmt': return alterTable(this.catalog, s, ctx);
+      case 'RenameStmt': return rename(this.catalog, s);
       case 'CreateSeqStmt': return createSequence(this.catalog, s);
       default:
         throw new QuiverError(SqlState.featureNotSupported, `${st.type.replace(/Stmt$/, '')} statements are not supported`);
