@@ -4,7 +4,7 @@ import type { Catalog, TableEntry } from '../catalog/catalog.js';
 import type { Expr } from '../logical/expr.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Batch } from '../common/vector.js';
-import { concatBatches, takeBatch } from '../common/vector.js';
+import { concatBatches, takeBatch, takeVector, VectorBuilder } from '../common/vector.js';
 import { GroupTable } from '../physical/group_table.js';
 import { compileExpr } from '../physical/compile.js';
 import { T, typeName } from '../common/types.js';
@@ -66,7 +66,6 @@ function store(catalog: Catalog, t: TableEntry, rows: Batch, ctx: ExecContext, m
 export function insert(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
   const t = targetTable(catalog, s.relation);
   const onConflict: string | null = s.onConflictClause ? s.onConflictClause.action : null;
-  if (onConflict && onConflict !== 'ONCONFLICT_NOTHING') throw new QuiverError(SqlState.featureNotSupported, 'ON CONFLICT DO UPDATE is not supported');
   const binder = new SelectBinder(catalog, params);
   const targetCols: number[] = s.cols
     ? (s.cols as PgNode[]).map((c) => {
@@ -120,9 +119,112 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   }
   const batches = run(plan);
   let rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
+  if (onConflict === 'ONCONFLICT_UPDATE') return upsert(catalog, binder, t, s, rows, ctx);
   if (onConflict) rows = withoutConflicts(t, rows);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
   return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), rows, ctx, 'INSERT', rows.length);
+}
+
+/**
+ * INSERT ... ON CONFLICT (key) DO UPDATE SET ... [WHERE ...]: proposed rows whose key exists are
+ * turned into updates of the existing row (EXCLUDED names the proposed row); the rest are
+ * inserted. As in PostgreSQL, one command may not touch the same row twice.
+ */
+function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode, proposed: Batch, ctx: ExecContext): StatementResult {
+  const oc = s.onConflictClause;
+  const inferCols: string[] = ((oc.infer?.indexElems ?? []) as PgNode[]).map((e) => {
+    if (!e.IndexElem?.name) throw new QuiverError(SqlState.featureNotSupported, 'ON CONFLICT with expressions is not supported');
+    return e.IndexElem.name as string;
+  });
+  const named: string | undefined = oc.infer?.conname;
+  if (!named && inferCols.length === 0) {
+    throw new QuiverError(SqlState.syntaxError, 'ON CONFLICT DO UPDATE requires inference specification or constraint name', { hint: 'For example, ON CONFLICT (column_name).' });
+  }
+  const want = new Set(inferCols.map((n) => {
+    const i = t.columns.findIndex((c) => c.name === n);
+    if (i < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${n}" does not exist`);
+    return i;
+  }));
+  const arbiter = t.constraints.find((k) => k.kind !== 'check' && (named ? k.name === named : k.columns.length === want.size && k.columns.every((c) => want.has(c))));
+  if (!arbiter) {
+    throw new QuiverError(SqlState.invalidColumnReference, named ? `constraint "${named}" for table "${t.name}" does not exist` : 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+  }
+  const types = t.columns.map((c) => c.type);
+  const existing = concatBatches(types, [emptyBatch(t), ...t.data.snapshot()]);
+  const keyTypes = arbiter.columns.map((c) => types[c]!);
+  const index = new GroupTable(keyTypes);
+  const ids = new Int32Array(existing.length);
+  index.insert(arbiter.columns.map((c) => existing.columns[c]!), existing.length, ids);
+  // Row of the table (existing, or inserted earlier in this command) holding each key id.
+  const rowOfKey: number[] = [];
+  for (let i = 0; i < existing.length; i++) rowOfKey[ids[i]!] = i;
+  const pids = new Int32Array(proposed.length);
+  index.insert(arbiter.columns.map((c) => proposed.columns[c]!), proposed.length, pids);
+  const touched = new Set<number>();
+  const inserts: number[] = [], conflicts: [number, number][] = [];
+  for (let k = 0; k < proposed.length; k++) {
+    const hasNull = arbiter.columns.some((c) => { const v = proposed.columns[c]!; return v.valid !== null && v.valid[k] === 0; });
+    const target = hasNull ? undefined : rowOfKey[pids[k]!];
+    if (target === undefined) {
+      if (!hasNull) rowOfKey[pids[k]!] = existing.length + inserts.length;
+      inserts.push(k);
+      continue;
+    }
+    if (touched.has(target) || target >= existing.length) {
+      throw new QuiverError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
+    }
+    touched.add(target);
+    conflicts.push([target, k]);
+  }
+  // SET and WHERE see the table's row and, as "excluded", the proposed one.
+  const n = t.columns.length;
+  const alias: string = s.relation.alias?.aliasname ?? t.name;
+  const scope = new Scope([
+    ...scopeOf(alias, t.columns.map((c) => c.name), types),
+    ...scopeOf('excluded', t.columns.map((c) => c.name), types, n),
+  ]);
+  const bctx = emptyCtx(scope, 'ON CONFLICT');
+  const sets = new Map<number, Expr>();
+  for (const rt of (oc.targetList ?? []) as PgNode[]) {
+    const r = rt.ResTarget;
+    const c = t.columns.findIndex((x) => x.name === r.name);
+    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${r.name}" of relation "${t.name}" does not exist`);
+    if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${r.name}"`);
+    sets.set(c, nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, bctx, r.val), t, c));
+  }
+  const where = oc.whereClause ? requireBool(bindExpr(binder, bctx, oc.whereClause), 'WHERE', oc.whereClause) : null;
+  const pairs = conflicts.length;
+  const pairBatch: Batch = {
+    length: pairs,
+    columns: [
+      ...existing.columns.map((v) => takeVector(v, Int32Array.from(conflicts, (p) => p[0]), pairs)),
+      ...proposed.columns.map((v) => takeVector(v, Int32Array.from(conflicts, (p) => p[1]), pairs)),
+    ],
+  };
+  let chosen = conflicts.map((_, i) => i);
+  if (where && pairs > 0) {
+    const w = compileExpr(where)(pairBatch, ctx);
+    const d = w.data as Uint8Array;
+    chosen = chosen.filter((i) => (!w.valid || w.valid[i] === 1) && d[i] === 1);
+  }
+  const newVals = t.columns.map((c, i) => (sets.has(i) ? compileExpr(sets.get(i)!)(pairBatch, ctx) : pairBatch.columns[i]!));
+  // The table after the command: updated rows in place, new rows at the end.
+  const updatedAt = new Map<number, number>();
+  for (const i of chosen) updatedAt.set(conflicts[i]![0], i);
+  const builders = types.map((ty) => new VectorBuilder(ty, existing.length + inserts.length));
+  for (let r = 0; r < existing.length; r++) {
+    const u = updatedAt.get(r);
+    for (let c = 0; c < n; c++) (u === undefined ? builders[c]!.pushFrom(existing.columns[c]!, r) : builders[c]!.pushFrom(newVals[c]!, u));
+  }
+  for (const k of inserts) for (let c = 0; c < n; c++) builders[c]!.pushFrom(proposed.columns[c]!, k);
+  const all: Batch = { length: existing.length + inserts.length, columns: builders.map((b) => b.finish()) };
+  store(catalog, t, all, ctx, 'replace');
+  const affected = inserts.length + chosen.length;
+  const retRows: Batch = {
+    length: affected,
+    columns: all.columns.map((v) => takeVector(v, Int32Array.from([...chosen.map((i) => conflicts[i]![0]), ...inserts.map((_, j) => existing.length + j)]), affected)),
+  };
+  return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), retRows, ctx, 'INSERT', affected);
 }
 
 /** ON CONFLICT DO NOTHING: drops rows whose unique keys exist already or earlier in the batch. */
