@@ -17,6 +17,7 @@ import { Scope } from './scope.js';
 import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext } from './context.js';
 import { setFunction } from '../udf/set_functions.js';
 import { compileScalarOp } from '../udf/evaluate.js';
+import { orderedSetAggregate } from '../udf/ordered_set.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Sequence } from '../catalog/catalog.js';
 
@@ -404,6 +405,7 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     // strpos(string, sub) is position(sub IN string), which the parser already swaps into (string, sub).
   }
   if (v.over) return bindWindowCall(b, ctx, v, name);
+  if (v.agg_within_group) return bindOrderedSet(b, ctx, v, name);
   if (hasAggregate(name) || v.agg_star) {
     if (!hasAggregate(name)) throw err(SqlState.undefinedFunction, `function ${name}(*) does not exist`, v);
     return bindAggregate(b, ctx, v, name);
@@ -478,6 +480,32 @@ export function bindSortBy(b: QueryBinder, ctx: BindContext, s: PgNode, bindItem
   if (s.useOp) throw err(SqlState.featureNotSupported, 'ORDER BY ... USING is not supported', s);
   const nullsFirst = s.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : s.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
   return { expr: expr.type.id === 'unknown' ? coerce(expr, T.text) : expr, desc, nullsFirst };
+}
+
+/** percentile_cont / percentile_disc / mode ... WITHIN GROUP (ORDER BY x). */
+function bindOrderedSet(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {
+  if (name !== 'percentile_cont' && name !== 'percentile_disc' && name !== 'mode') {
+    throw err(SqlState.undefinedFunction, `function ${name} is not an ordered-set aggregate`, v);
+  }
+  if (!ctx.aggs) throw err(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.clause}`, v);
+  const inner: BindContext = { ...ctx, aggs: null, windows: null, srfs: null, clause: 'aggregate function calls' };
+  const order = (v.agg_order ?? []) as PgNode[];
+  if (order.length !== 1) throw err(SqlState.featureNotSupported, `${name} takes exactly one ORDER BY expression`, v);
+  const key = bindSortBy(b, inner, order[0].SortBy);
+  const args = ((v.args ?? []) as PgNode[]).map((a) => bindExpr(b, inner, a));
+  if (args.length !== (name === 'mode' ? 0 : 1)) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, v);
+  let value = key.expr;
+  if (name === 'percentile_cont' && value.type.id !== 'interval') {
+    if (!['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'unknown'].includes(value.type.id)) {
+      throw err(SqlState.undefinedFunction, `function percentile_cont(double precision) within group (order by ${typeName(value.type)}) does not exist`, v);
+    }
+    value = coerce(value, T.float8);
+  }
+  const fraction = args[0] ? coerce(args[0], T.float8) : null;
+  const { fn, type } = orderedSetAggregate(name, value.type, key.desc);
+  const filter = v.agg_filter ? requireBool(bindExpr(b, inner, v.agg_filter), 'FILTER', v.agg_filter) : null;
+  const k = ctx.aggs.add({ fn, args: fraction ? [value, fraction] : [value], distinct: false, filter, orderBy: [], type });
+  return { kind: 'col', index: AGG_BASE + k, type };
 }
 
 function bindAggregate(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {
