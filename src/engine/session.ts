@@ -131,14 +131,16 @@ export class Session {
     if (type !== 'SelectStmt') throw new QuiverError(SqlState.featureNotSupported, 'EXPLAIN supports SELECT statements');
     const analyze = ((s.options ?? []) as PgNode[]).some((o) => o.DefElem?.defname === 'analyze');
     const { plan } = this.planQuery(inner[type], paramTypes);
-    const op = planPhysical(plan);
-    const lines = ['Logical plan:', ...explainLogical(plan, 1), 'Physical plan:', ...explainPhysical(op, 1)];
+    const op = planPhysical(plan, analyze);
+    let footer: string[] = [];
     if (analyze) {
+      // Run it first: the physical plan then shows what each operator produced and how long it took.
       const t0 = performance.now();
       let n = 0;
       for (const b of executeAll(op, ctx)) n += b.length;
-      lines.push(`Execution: ${n} rows in ${(performance.now() - t0).toFixed(3)} ms`);
+      footer = [`Execution: ${n} rows in ${(performance.now() - t0).toFixed(3)} ms`];
     }
+    const lines = ['Logical plan:', ...explainLogical(plan, 1), 'Physical plan:', ...explainPhysical(op, 1), ...footer];
     return {
       command: 'EXPLAIN', schema: [{ name: 'QUERY PLAN', type: T.text }],
       batches: [{ length: lines.length, columns: [{ type: T.text, length: lines.length, data: lines, valid: null }] }],

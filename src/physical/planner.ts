@@ -25,6 +25,7 @@ import { SetOpExec } from './operators/set_op.js';
 import { DistinctExec } from './operators/distinct.js';
 import { SubqueryRunnerImpl } from './subquery.js';
 import { ProjectSetExec } from './operators/project_set.js';
+import { InstrumentedExec } from './instrument.js';
 import { LateralJoinExec } from './operators/lateral_join.js';
 import { setConstantEvaluator } from '../logical/optimizer/evaluate.js';
 import { evalConstant } from './compile.js';
@@ -33,11 +34,22 @@ import { evalConstant } from './compile.js';
 setConstantEvaluator((e) => evalConstant(e, { params: [], outer: [], now: 0, random: Math.random, workTables: new Map() }));
 
 export class PhysicalPlanner implements CompileEnv {
+  /** With `analyze`, every operator is wrapped to record what it produced (EXPLAIN ANALYZE). */
+  constructor(private analyze = false) {}
+
   subquery(sq: SubqueryExpr): SubqueryRunner {
     return new SubqueryRunnerImpl(sq, this.plan(sq.plan));
   }
 
   plan(p: LogicalPlan): PhysicalOperator {
+    return this.wrap(this.planNode(p));
+  }
+
+  private wrap(op: PhysicalOperator): PhysicalOperator {
+    return this.analyze && !(op instanceof InstrumentedExec) ? new InstrumentedExec(op) : op;
+  }
+
+  private planNode(p: LogicalPlan): PhysicalOperator {
     switch (p.kind) {
       case 'scan': {
         const pred = p.filters.length === 0 ? null : p.filters.length === 1 ? p.filters[0]! : { kind: 'and' as const, args: p.filters, type: p.filters[0]!.type };
@@ -74,7 +86,7 @@ export class PhysicalPlanner implements CompileEnv {
         if (p.input.kind === 'scan' && p.input.filters.length > 0) {
           const scan = p.input;
           const pred = scan.filters.length === 1 ? scan.filters[0]! : { kind: 'and' as const, args: scan.filters, type: scan.filters[0]!.type };
-          const bare = new ScanExec(scan.table, scan.columns, scan.schema, null, '');
+          const bare = this.wrap(new ScanExec(scan.table, scan.columns, scan.schema, null, ''));
           return new HashAggregateExec(bare, p.groupBy, p.aggs, p.groupingSets, p.schema, this, `${text}, filter: ${exprToString(pred, scan.schema)}`, compileFilter(pred, this));
         }
         const aggExprs = [...p.groupBy, ...p.aggs.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr)])];
@@ -112,7 +124,8 @@ export class PhysicalPlanner implements CompileEnv {
     if (cols.length === input.schema.length) return null;
     const op = this.join(input, cols);
     // Planned without the projection (e.g. a residual condition needs every column): keep it.
-    if (!(op instanceof HashJoinExec) || op.outputCols === null) return { op, remap: (e: Expr) => e };
+    const inner = op instanceof InstrumentedExec ? op.inner : op;
+    if (!(inner instanceof HashJoinExec) || inner.outputCols === null) return { op, remap: (e: Expr) => e };
     const pos = new Map(cols.map((c, i) => [c, i]));
     return { op, remap: (e: Expr) => remapColumns(e, (i) => pos.get(i)!) };
   }
@@ -157,8 +170,8 @@ function equiKey(c: Expr, nl: number): [Expr, Expr] | null {
   return null;
 }
 
-export function planPhysical(p: LogicalPlan): PhysicalOperator {
-  return new PhysicalPlanner().plan(p);
+export function planPhysical(p: LogicalPlan, analyze = false): PhysicalOperator {
+  return new PhysicalPlanner(analyze).plan(p);
 }
 
 export function explainPhysical(op: PhysicalOperator, depth = 0, out: string[] = []): string[] {

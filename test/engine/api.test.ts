@@ -133,3 +133,13 @@ test('arrays survive a data directory round trip', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('EXPLAIN ANALYZE runs the query and shows rows per operator', async () => {
+  const db = await open();
+  await db.query('CREATE TABLE e AS SELECT g AS k, g % 10 AS m FROM generate_series(1, 1000) AS g');
+  const text = (await db.query('EXPLAIN ANALYZE SELECT m, count(*) FROM e WHERE k > 500 GROUP BY m')).rows.map((r) => r[0]).join('\n');
+  assert.match(text, /HashAggregateExec.*rows=10 /);
+  assert.match(text, /ScanExec.*rows=1000 /);
+  assert.match(text, /Execution: 10 rows in [\d.]+ ms/);
+  await db.close();
+});
