@@ -17,7 +17,7 @@ import { castTo } from '../sql/bind_expr.js';
 import type { Expr } from '../logical/expr.js';
 import { compileExpr } from '../physical/compile.js';
 import type { ExecContext } from '../physical/context.js';
-import { checkNotNull, checkUnique } from './constraints.js';
+import { checkNotNull, checkUnique, checkChecks } from './constraints.js';
 import type { StatementResult } from './statement.js';
 
 function table(catalog: Catalog, rv: PgNode, missingOk = false): TableEntry | null {
@@ -172,6 +172,47 @@ function alterOne(catalog: Catalog, t: TableEntry, cmd: PgNode, ctx: ExecContext
         if (!canAssign(d.type, t.columns[i]!.type)) throw new QuiverError(SqlState.datatypeMismatch, `column "${cmd.name}" is of type ${typeName(t.columns[i]!.type)} but default expression is of type ${typeName(d.type)}`);
       }
       return swap(catalog, t, t.columns.map((c, k) => (k === i ? { ...c, defaultNode: cmd.def ?? null } : c)), t.constraints, chunks);
+    }
+    case 'AT_AddConstraint': {
+      const k = cmd.def.Constraint;
+      const names = ((k.keys ?? []) as PgNode[]).map(strVal);
+      const cols = names.map((n) => colIndex(t, n));
+      let kind: TableConstraint['kind'];
+      if (k.contype === 'CONSTR_PRIMARY') kind = 'primary';
+      else if (k.contype === 'CONSTR_UNIQUE') kind = 'unique';
+      else if (k.contype === 'CONSTR_CHECK') kind = 'check';
+      else throw new QuiverError(SqlState.featureNotSupported, `constraint ${String(k.contype).replace('CONSTR_', '').toLowerCase()} is not supported`);
+      if (kind === 'primary' && t.constraints.some((c) => c.kind === 'primary')) {
+        throw new QuiverError(SqlState.invalidTableDefinition, `multiple primary keys for table "${t.name}" are not allowed`);
+      }
+      const name: string = k.conname ?? (kind === 'primary' ? `${t.name}_pkey` : kind === 'unique' ? `${t.name}_${names.join('_')}_key` : `${t.name}_check`);
+      if (t.constraints.some((c) => c.name === name)) throw new QuiverError(SqlState.duplicateObject, `constraint "${name}" for relation "${t.name}" already exists`);
+      const c: TableConstraint = { kind, columns: cols, name, ...(kind === 'check' ? { checkNode: k.raw_expr } : {}) };
+      // Existing rows must satisfy it, as PostgreSQL validates a new constraint.
+      const columns = kind === 'primary' ? t.columns.map((col, i) => (cols.includes(i) ? { ...col, notNull: true } : col)) : t.columns;
+      const probe = { ...t, columns, constraints: [c] };
+      const all = concatBatches(t.columns.map((col) => col.type), chunks.length ? chunks : [{ length: 0, columns: t.columns.map((col) => evalOver({ kind: 'const', value: null, type: col.type }, { length: 0, columns: [] }, ctx)) }]);
+      try {
+        if (kind === 'check') checkChecks(catalog, probe, all, ctx);
+        else { if (kind === 'primary') checkNotNull(probe, all); checkUnique(probe, chunks); }
+      } catch (e) {
+        // PostgreSQL words a failed validation of existing rows differently from a failed insert.
+        if (!(e instanceof QuiverError)) throw e;
+        if (e.code === SqlState.checkViolation) throw new QuiverError(e.code, `check constraint "${name}" of relation "${t.name}" is violated by some row`);
+        if (e.code === SqlState.uniqueViolation) throw new QuiverError(e.code, `could not create unique index "${name}"`, e.detail ? { detail: e.detail.replace('already exists', 'is duplicated') } : {});
+        if (e.code === SqlState.notNullViolation) throw new QuiverError(e.code, `column "${t.columns[cols.find((i) => chunks.some((b) => b.columns[i]!.valid?.includes(0))) ?? cols[0]!]!.name}" of relation "${t.name}" contains null values`);
+        throw e;
+      }
+      return swap(catalog, t, columns, [...t.constraints, c], chunks);
+    }
+    case 'AT_DropConstraint': {
+      const c = t.constraints.find((x) => x.name === cmd.name);
+      if (!c) {
+        if (cmd.missing_ok) return t;
+        throw new QuiverError(SqlState.undefinedObject, `constraint "${cmd.name}" of relation "${t.name}" does not exist`);
+      }
+      for (const [idx, tn] of catalog.indexes) if (tn === t.name && idx === cmd.name) catalog.indexes.delete(idx);
+      return swap(catalog, t, t.columns, t.constraints.filter((x) => x !== c), chunks);
     }
     default:
       throw new QuiverError(SqlState.featureNotSupported, `ALTER TABLE ${String(cmd.subtype).replace('AT_', '')} is not supported`);
