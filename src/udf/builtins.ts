@@ -5,4 +5,5 @@ import './functions/math.js';
 import './functions/datetime.js';
 import './functions/misc.js';
 import './functions/array.js';
+import './functions/to_timestamp.js';
 import './aggregates.js';

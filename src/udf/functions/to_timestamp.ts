@@ -1,0 +1,109 @@
+/**
+ * to_timestamp / to_date with a format string (the common subset of PostgreSQL's template
+ * patterns), and to_timestamp(epoch seconds).
+ */
+import { T } from '../../common/types.js';
+import { QuiverError, SqlState } from '../../common/errors.js';
+import { makeDate, makeTimestamp } from '../../common/datetime.js';
+import { registerScalar } from '../registry.js';
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+interface Fields { year: number; month: number; day: number; hour: number; minute: number; second: number; micros: number; pm: boolean | null; hour12: boolean }
+
+const TOKENS = ['YYYY', 'YYY', 'YY', 'MONTH', 'Month', 'month', 'MON', 'Mon', 'mon', 'MM', 'DDD', 'DD', 'HH24', 'HH12', 'HH', 'MI', 'SS', 'MS', 'US', 'AM', 'PM', 'am', 'pm', 'A.M.', 'P.M.', 'FM'];
+
+function bad(text: string, fmt: string, why: string): never {
+  throw new QuiverError(SqlState.invalidDatetimeFormat, `invalid value for ${why} in "${text}" (format "${fmt}")`);
+}
+
+export function parseFormatted(text: string, fmt: string): Fields {
+  const f: Fields = { year: 1, month: 1, day: 1, hour: 0, minute: 0, second: 0, micros: 0, pm: null, hour12: false };
+  let i = 0, j = 0;
+  const digits = (max: number, what: string): number => {
+    while (text[i] === ' ') i++;
+    let k = i;
+    if (text[k] === '-' || text[k] === '+') k++;
+    while (k < text.length && k - i < max + (text[i] === '-' ? 1 : 0) && /\d/.test(text[k]!)) k++;
+    if (k === i || !/\d/.test(text[k - 1]!)) bad(text, fmt, what);
+    const v = Number(text.slice(i, k));
+    i = k;
+    return v;
+  };
+  while (j < fmt.length) {
+    if (fmt[j] === '"') {
+      const end = fmt.indexOf('"', j + 1);
+      const lit = fmt.slice(j + 1, end < 0 ? fmt.length : end);
+      i += lit.length;
+      j = end < 0 ? fmt.length : end + 1;
+      continue;
+    }
+    const tok = TOKENS.find((t) => fmt.startsWith(t, j));
+    if (!tok) {
+      // Separators in the format match any one non-alphanumeric character of the input (or none).
+      if (!/[A-Za-z0-9]/.test(fmt[j]!) && i < text.length && !/[A-Za-z0-9]/.test(text[i]!)) i++;
+      else if (/[A-Za-z0-9]/.test(fmt[j]!)) i++;
+      j++;
+      continue;
+    }
+    j += tok.length;
+    switch (tok) {
+      case 'FM': break;
+      case 'YYYY': f.year = digits(6, 'YYYY'); break;
+      case 'YYY': f.year = 2000 + digits(3, 'YYY'); break;
+      case 'YY': { const y = digits(2, 'YY'); f.year = y < 70 ? 2000 + y : 1900 + y; break; }
+      case 'MM': f.month = digits(2, 'MM'); break;
+      case 'DD': f.day = digits(2, 'DD'); break;
+      case 'DDD': { const d = digits(3, 'DDD'); f.month = 1; f.day = d; break; }
+      case 'HH24': f.hour = digits(2, 'HH24'); break;
+      case 'HH': case 'HH12': f.hour = digits(2, tok); f.hour12 = true; break;
+      case 'MI': f.minute = digits(2, 'MI'); break;
+      case 'SS': f.second = digits(2, 'SS'); break;
+      case 'MS': { const s0 = i; const v = digits(3, 'MS'); f.micros = v * 10 ** (3 - (i - s0)) * 1000; break; }
+      case 'US': { const s0 = i; const v = digits(6, 'US'); f.micros = v * 10 ** (6 - (i - s0)); break; }
+      case 'AM': case 'PM': case 'am': case 'pm': case 'A.M.': case 'P.M.': {
+        const w = text.slice(i, i + tok.length).toLowerCase();
+        if (w.startsWith('a')) f.pm = false; else if (w.startsWith('p')) f.pm = true; else bad(text, fmt, tok);
+        i += tok.length;
+        break;
+      }
+      default: {
+        // Month names, full or abbreviated, in any case.
+        const rest = text.slice(i).toLowerCase();
+        const full = tok.length > 3;
+        const m = MONTHS.findIndex((name) => rest.startsWith(full ? name : name.slice(0, 3)));
+        if (m < 0) bad(text, fmt, tok);
+        f.month = m + 1;
+        i += full ? MONTHS[m]!.length : 3;
+      }
+    }
+  }
+  if (f.hour12) {
+    if (f.hour < 1 || f.hour > 12) throw new QuiverError(SqlState.invalidDatetimeFormat, `hour "${f.hour}" is invalid for the 12-hour clock`);
+    if (f.pm) f.hour = f.hour % 12 + 12; else if (f.pm === false) f.hour %= 12;
+  } else if (f.pm && f.hour < 12) f.hour += 12;
+  return f;
+}
+
+function register(): void {
+  registerScalar({
+    name: 'to_date', args: ['text', 'text'], ret: T.date, strict: true,
+    impl: ((s: string, fmt: string) => { const f = parseFormatted(s, fmt); return makeDate(f.year, f.month, f.day); }) as (...args: never[]) => unknown,
+  });
+  registerScalar({
+    name: 'to_timestamp', args: ['text', 'text'], ret: T.timestamp, strict: true,
+    impl: ((s: string, fmt: string) => {
+      const f = parseFormatted(s, fmt);
+      return makeTimestamp(f.year, f.month, f.day, f.hour, f.minute, f.second) + f.micros;
+    }) as (...args: never[]) => unknown,
+  });
+  registerScalar({
+    name: 'to_timestamp', args: ['float8'], ret: T.timestamp, strict: true,
+    impl: ((x: number) => {
+      if (!Number.isFinite(x)) return x;
+      return Math.round(x * 1e6);
+    }) as (...args: never[]) => unknown,
+  });
+}
+
+register();
