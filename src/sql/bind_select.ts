@@ -14,6 +14,7 @@ import { OuterLink, AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_B
 import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, groupingFn, bindSetFunctionCall, firstPosition, type QueryBinder } from './bind_expr.js';
 import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
+import { informationSchema } from './information_schema.js';
 
 export interface BoundQuery { plan: LogicalPlan; names: string[] }
 
@@ -297,6 +298,24 @@ export class SelectBinder implements QueryBinder {
         const names = this.aliasNames(q.names, v.alias);
         return { plan: q.plan, scope: new Scope(scopeOf(alias, names, q.plan.schema.map((f) => f.type))) };
       }
+    }
+    if (schema === 'information_schema') {
+      const vt = informationSchema(this.catalog, name, (view) => {
+        try {
+          const e = this.catalog.get(view);
+          if (!e || e.kind !== 'view') return null;
+          const q = new SelectBinder(this.catalog, [], this.viewDepth + 1).bindQuery(e.query, null);
+          return q.plan.schema.map((f, i) => ({ name: e.columnNames?.[i] ?? q.names[i]!, type: f.type }));
+        } catch {
+          return null;
+        }
+      });
+      const names = this.aliasNames(vt.names, v.alias);
+      const plan: LogicalPlan = {
+        kind: 'values', rows: vt.rows.map((r) => r.map((x, i): Expr => ({ kind: 'const', value: x, type: vt.types[i]! }))),
+        schema: vt.names.map((n, i) => ({ name: names[i]!, type: vt.types[i]! })),
+      };
+      return { plan, scope: new Scope(scopeOf(alias, names, vt.types)) };
     }
     const entry = this.catalog.get(this.catalog.key(name, schema, position));
     if (!entry) throw new QuiverError(SqlState.undefinedTable, `relation "${schema ? schema + '.' : ''}${name}" does not exist`, position === undefined ? {} : { position });
