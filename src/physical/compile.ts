@@ -394,8 +394,25 @@ export function compileFilter(e: Expr, env: CompileEnv | null = null): FilterFn 
 }
 
 /** Evaluates a row-independent expression once (LIMIT counts, VALUES cells, defaults). */
+/** Casts of constants (every cell of a big VALUES list) share one compiled cast per type pair. */
+const constantCasts = new Map<string, VectorFn>();
+
 export function evalConstant(e: Expr, ctx: ExecContext, env: CompileEnv | null = null): unknown {
   if (e.kind === 'const') return e.value;
+  if (e.kind === 'cast' && e.arg.kind === 'const') {
+    if (e.arg.value === null) return null;
+    const key = JSON.stringify([e.arg.type, e.type, e.explicit]);
+    let f = constantCasts.get(key);
+    if (!f) {
+      f = compileExpr({ ...e, arg: { kind: 'param', index: 0, type: e.arg.type } });
+      if (constantCasts.size > 1000) constantCasts.clear();
+      constantCasts.set(key, f);
+    }
+    const vec = f({ length: 1, columns: [] }, { ...ctx, params: [e.arg.value] });
+    if (vec.valid && !vec.valid[0]) return null;
+    const d = (vec.data as VectorData as { [i: number]: unknown })[0];
+    return e.type.id === 'bool' ? d === 1 : d;
+  }
   const f = compileExpr(e, env);
   const vec = f({ length: 1, columns: [] }, ctx);
   if (vec.valid && !vec.valid[0]) return null;
