@@ -1,0 +1,85 @@
+/**
+ * Each optimizer rule on its own: a bound plan in, the rewritten plan out (as EXPLAIN prints it).
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { Catalog, newTable } from '../../src/catalog/catalog.js';
+import { T } from '../../src/common/types.js';
+import { initParser, parseSql } from '../../src/sql/parser.js';
+import { SelectBinder } from '../../src/sql/bind_select.js';
+import { explainLogical } from '../../src/logical/explain.js';
+import type { LogicalPlan } from '../../src/logical/plan.js';
+import type { OptimizerRule } from '../../src/logical/optimizer/rule.js';
+import { foldConstants } from '../../src/logical/optimizer/fold_constants.js';
+import { pushDownFilter } from '../../src/logical/optimizer/push_down_filter.js';
+import { planJoins } from '../../src/logical/optimizer/plan_joins.js';
+import { pruneProjections } from '../../src/logical/optimizer/prune_projections.js';
+import { decorrelateSubqueries } from '../../src/logical/optimizer/decorrelate_subqueries.js';
+import { RULES } from '../../src/logical/optimizer/index.js';
+import '../../src/udf/builtins.js';
+import '../../src/physical/planner.js'; // installs the constant evaluator used by folding
+
+const catalog = new Catalog();
+const col = (name: string, type = T.int4) => ({ name, type, notNull: false, defaultNode: null });
+catalog.add(newTable('a', [col('id'), col('v'), col('s', T.text)]));
+catalog.add(newTable('b', [col('id'), col('a_id'), col('w')]));
+catalog.add(newTable('c', [col('id'), col('b_id')]));
+
+before(async () => { await initParser(); });
+
+function bind(sql: string): LogicalPlan {
+  return new SelectBinder(catalog, []).bindQuery(parseSql(sql)[0]!.node, null).plan;
+}
+
+function run(rules: OptimizerRule[], sql: string): string {
+  let p = bind(sql);
+  for (const r of rules) p = r.apply(p);
+  return explainLogical(p).map((l) => l.trim()).join('\n');
+}
+
+test('the rules run in the documented order', () => {
+  assert.deepEqual(RULES.map((r) => r.name), ['fold_constants', 'decorrelate_subqueries', 'push_down_filter', 'plan_joins', 'push_down_filter', 'prune_projections']);
+});
+
+test('fold_constants evaluates constant subtrees and drops always-true filters', () => {
+  assert.equal(run([foldConstants], 'SELECT v + (2 * 3) FROM a WHERE 1 = 1 AND v > 10 - 4'),
+    ['Projection: (v#1 + 6)', 'Filter: (v#1 > 6)', 'Scan: a [id, v, s]'].join('\n'));
+  // CASE with a constant condition keeps only the branch that can be taken.
+  assert.equal(run([foldConstants], 'SELECT CASE WHEN false THEN 1 / 0 ELSE v END FROM a'), ['Projection: v#1', 'Scan: a [id, v, s]'].join('\n'));
+});
+
+test('fold_constants pulls a condition shared by every OR branch in front', () => {
+  assert.equal(run([foldConstants], 'SELECT 1 FROM a, b WHERE (a.id = b.a_id AND a.v = 1) OR (a.id = b.a_id AND b.w = 2)'),
+    ['Projection: 1', 'Filter: ((id#0 = a_id#4) AND ((v#1 = 1) OR (w#5 = 2)))', 'Inner Join: cross', 'Scan: a [id, v, s]', 'Scan: b [id, a_id, w]'].join('\n'));
+});
+
+test('push_down_filter moves conditions into scans and comma joins into join conditions', () => {
+  assert.equal(run([pushDownFilter], 'SELECT a.s FROM a, b WHERE a.id = b.a_id AND a.v > 3 AND b.w < 5'),
+    ['Projection: s#2', 'Inner Join: (id#0 = a_id#4)', 'Scan: a [id, v, s] filters=[(v#1 > 3)]', 'Scan: b [id, a_id, w] filters=[(w#2 < 5)]'].join('\n'));
+});
+
+test('push_down_filter keeps a WHERE on the nullable side of an outer join above it', () => {
+  assert.equal(run([pushDownFilter], 'SELECT a.s FROM a LEFT JOIN b ON a.id = b.a_id WHERE b.w IS NULL AND a.v = 1'),
+    ['Projection: s#2', 'Filter: w#5 IS NULL', 'Left Join: (id#0 = a_id#4)', 'Scan: a [id, v, s] filters=[(v#1 = 1)]', 'Scan: b [id, a_id, w]'].join('\n'));
+});
+
+test('plan_joins never leaves a cross product where an equality links the inputs', () => {
+  // a × c has no condition between them; each must be joined through b.
+  const text = run([pushDownFilter, planJoins], 'SELECT 1 FROM a, c, b WHERE a.id = b.a_id AND b.id = c.b_id');
+  assert.doesNotMatch(text, /cross/);
+  assert.equal((text.match(/Inner Join: \(/g) ?? []).length, 2);
+});
+
+test('prune_projections scans only the columns something reads', () => {
+  assert.equal(run([pushDownFilter, pruneProjections], 'SELECT a.s FROM a WHERE a.v > 1'),
+    ['Projection: s#1', 'Scan: a [v, s] filters=[(v#0 > 1)]'].join('\n'));
+});
+
+test('decorrelate_subqueries turns EXISTS, NOT IN and scalar aggregates into joins', () => {
+  assert.equal(run([decorrelateSubqueries], 'SELECT s FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.a_id = a.id)'),
+    ['Projection: s#2', 'Semi Join: (a_id#4 = id#0)', 'Scan: a [id, v, s]', 'Scan: b [id, a_id, w]'].join('\n'));
+  assert.match(run([decorrelateSubqueries], 'SELECT s FROM a WHERE id NOT IN (SELECT a_id FROM b)'), /Anti Join \(null-aware\)/);
+  assert.match(run([decorrelateSubqueries], 'SELECT s, (SELECT sum(w) FROM b WHERE b.a_id = a.id) FROM a'), /Left Join: \(id#0 = k0#3\)[\s\S]*Aggregate: groupBy=\[a_id#1\]/);
+  // A correlation that is not an equality stays a per-row subquery.
+  assert.match(run([decorrelateSubqueries], 'SELECT s, (SELECT sum(w) FROM b WHERE b.a_id < a.id) FROM a'), /scalar\(subquery/);
+});
