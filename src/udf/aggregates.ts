@@ -32,6 +32,8 @@ abstract class Base implements Accumulator {
    * memory slot per row serializes on store-to-load forwarding.
    */
   protected size = 0;
+  /** Groups [freshFrom, size) were created since the last update (by the rows it will see). */
+  protected freshFrom = 0;
   resize(n: number): void {
     if (n > this.size) this.size = n;
     if (n <= this.cap) return;
@@ -359,6 +361,8 @@ class FloatSum extends Base {
     this.inf = growU8(this.inf, cap);
   }
   update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
+    const fresh = this.freshFrom;
+    this.freshFrom = this.size;
     const v = args[0]!, d = v.data as Float64Array, valid = v.valid;
     const s = this.sum, c = this.cnt, inf = this.inf;
     if (this.mode === 'sum4') {
@@ -385,8 +389,10 @@ class FloatSum extends Base {
       if (this.mode === 'avg') {
         for (let k = 0; k < n; k++) { const g = gids[k]!, x = d[k]!; s[g] += x; c[g]++; bad |= x - x !== 0 ? 1 : 0; }
       } else {
-        // sum needs only "some row seen" per group: a plain store, no read-modify-write chain.
-        for (let k = 0; k < n; k++) { const g = gids[k]!, x = d[k]!; s[g] += x; c[g] = 1; bad |= x - x !== 0 ? 1 : 0; }
+        // sum needs only "some row seen" per group. Without NULLs or a selection every group
+        // created for this batch has a row in it, so the flags are set in bulk, not per row.
+        c.fill(1, fresh, this.size);
+        for (let k = 0; k < n; k++) { const g = gids[k]!, x = d[k]!; s[g] += x; bad |= x - x !== 0 ? 1 : 0; }
       }
       if (bad) for (let k = 0; k < n; k++) { const x = d[k]!; if (x - x !== 0) inf[gids[k]!] = 1; }
       return;
