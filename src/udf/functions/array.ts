@@ -7,6 +7,8 @@ import { QuiverError, SqlState } from '../../common/errors.js';
 import { registerScalar } from '../registry.js';
 import { toText } from '../runtime.js';
 import { keyOf } from './array_keys.js';
+import { compileRegex, parseRegexFlags } from './string.js';
+import { setFunction } from '../set_functions.js';
 
 const sameElems = (a: SqlType[]): SqlType => {
   const [x, y] = a as [SqlType, SqlType];
@@ -52,3 +54,59 @@ function register(): void {
 }
 
 register();
+
+// ---- regexp_match, regexp_split_to_array, format ---------------------------------------------
+
+/** regexp_match(s, pattern [, flags]): the first match's groups (or the whole match), or NULL. */
+function regexpMatch(s: string, pattern: string, flags = ''): (string | null)[] | null {
+  const re = compileRegex(pattern, parseRegexFlags(flags, 'regexp_match'));
+  re.lastIndex = 0;
+  const m = re.exec(s);
+  if (!m) return null;
+  return m.length > 1 ? m.slice(1).map((x) => (x === undefined ? null : x)) : [m[0]];
+}
+
+/** format(fmt, args...): %s (text), %I (identifier), %L (literal), %% — PostgreSQL's subset without widths. */
+function formatText(fmt: string, args: unknown[], types: SqlType[]): string {
+  let next = 0, out = '';
+  for (let i = 0; i < fmt.length; i++) {
+    const c = fmt[i]!;
+    if (c !== '%') { out += c; continue; }
+    let spec = fmt[++i];
+    let pos: number | null = null;
+    const m = /^(\d+)\$/.exec(fmt.slice(i));
+    if (m) { pos = Number(m[1]) - 1; i += m[0].length; spec = fmt[i]; }
+    if (spec === '%') { out += '%'; continue; }
+    if (spec !== 's' && spec !== 'I' && spec !== 'L') throw new QuiverError(SqlState.invalidParameterValue, `unrecognized format() type specifier "${spec ?? ''}"`);
+    const k = pos ?? next++;
+    if (k >= args.length) throw new QuiverError(SqlState.invalidParameterValue, 'too few arguments for format()');
+    const v = args[k];
+    const text = v === null ? null : toText(v, types[k]!);
+    if (spec === 's') out += text ?? '';
+    else if (spec === 'I') {
+      if (text === null) throw new QuiverError('22004', 'null values cannot be formatted as an SQL identifier');
+      out += /^[a-z_][a-z0-9_$]*$/.test(text) ? text : `"${text.replace(/"/g, '""')}"`;
+    } else out += text === null ? 'NULL' : `'${text.replace(/'/g, "''")}'`;
+  }
+  return out;
+}
+
+function registerText(): void {
+  registerScalar({ name: 'regexp_match', args: ['text', 'text'], ret: arrayOf(T.text), strict: true, impl: ((s: string, p: string) => regexpMatch(s, p)) as (...args: never[]) => unknown });
+  registerScalar({ name: 'regexp_match', args: ['text', 'text', 'text'], ret: arrayOf(T.text), strict: true, impl: ((s: string, p: string, f: string) => regexpMatch(s, p, f)) as (...args: never[]) => unknown });
+  registerScalar({
+    name: 'regexp_split_to_array', args: ['text', 'text'], ret: arrayOf(T.text), strict: true,
+    impl: ((s: string, p: string) => [...setFunction('regexp_split_to_table')!.generate([s, p])]) as (...args: never[]) => unknown,
+  });
+  registerScalar({
+    name: 'format', args: ['text', 'any'], variadic: true, ret: T.text, strict: false, needsTypes: true,
+    impl: ((...xs: unknown[]) => {
+      const types = xs[xs.length - 2] as SqlType[];
+      const vals = xs.slice(0, xs.length - 2);
+      return vals[0] === null ? null : formatText(vals[0] as string, vals.slice(1), types.slice(1));
+    }) as (...args: never[]) => unknown,
+  });
+  registerScalar({ name: 'format', args: ['text'], ret: T.text, strict: true, impl: ((f: string) => formatText(f, [], [])) as (...args: never[]) => unknown });
+}
+
+registerText();
