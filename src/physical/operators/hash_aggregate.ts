@@ -2,13 +2,32 @@ import type { Batch, Vector } from '../../common/vector.js';
 import { constantVector, takeVector, concatBatches, BATCH_SIZE, sliceBatch } from '../../common/vector.js';
 import type { Field } from '../../logical/plan.js';
 import type { AggCall, Expr } from '../../logical/expr.js';
-import { T } from '../../common/types.js';
+import { T, physicalKind } from '../../common/types.js';
 import type { Accumulator } from '../../udf/registry.js';
 import type { ExecContext } from '../context.js';
 import { executeAll, type PhysicalOperator } from '../operator.js';
 import { compileExpr, compileFilter, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
 import { GroupTable } from '../group_table.js';
 import { makeRowComparator } from './sort.js';
+
+/**
+ * The key tuple that DISTINCT inside an aggregate deduplicates on: the arguments alone when there
+ * is one group, one packed number per row for (group, integer argument), else (group, arguments).
+ * The first two avoid building a composite string key per row.
+ */
+function distinctKeys(gids: Int32Array, n: number, args: Vector[]): Vector[] {
+  let maxGid = 0;
+  for (let i = 0; i < n; i++) if (gids[i]! > maxGid) maxGid = gids[i]!;
+  if (maxGid === 0) return args;
+  // 33 bits per group (32 for the value, one for NULL) keep the packed key exact below 2^53.
+  if (args.length === 1 && physicalKind(args[0]!.type.id) === 'i32' && maxGid < 1 << 20) {
+    const a = args[0]!, d = a.data as Int32Array, valid = a.valid;
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = gids[i]! * 8589934592 + (valid !== null && valid[i] === 0 ? 4294967296 : d[i]! >>> 0);
+    return [{ type: T.float8, length: n, data: packed, valid: null }];
+  }
+  return [{ type: T.int4, length: n, data: gids, valid: null }, ...args];
+}
 
 interface CompiledAgg {
   call: AggCall;
@@ -148,14 +167,20 @@ export class HashAggregateExec implements PhysicalOperator {
     let idx: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
     if (ca.call.distinct) {
       // Keep the first row of each (group, arguments) tuple.
-      const dt = new GroupTable([T.int4, ...argTypes]);
+      const keys = distinctKeys(gids, n, args);
+      const dt = new GroupTable(keys.map((k) => k.type));
       const ids = new Int32Array(n);
-      const gv: Vector = { type: T.int4, length: n, data: gids, valid: null };
-      dt.insert([gv, ...args], n, ids);
+      dt.insert(keys, n, ids);
       const seen = new Uint8Array(dt.size);
       const keep: number[] = [];
       for (let i = 0; i < n; i++) if (!seen[ids[i]!]) { seen[ids[i]!] = 1; keep.push(i); }
       idx = Int32Array.from(keep);
+    }
+    if (ca.call.distinct && !ca.order.length && (ca.call.fn.name === 'array_agg' || ca.call.fn.name === 'string_agg')) {
+      // PostgreSQL removes duplicates by sorting, so these see the distinct values in order.
+      const gv: Vector = { type: T.int4, length: n, data: gids, valid: null };
+      const cmp = makeRowComparator([gv, args[0]!], [{ desc: false, nullsFirst: false }, { desc: false, nullsFirst: false }]);
+      idx = Int32Array.from(Array.from(idx).sort((a, b) => cmp(a, b) || a - b));
     }
     if (ca.order.length) {
       const gv: Vector = { type: T.int4, length: n, data: gids, valid: null };
