@@ -173,8 +173,8 @@ class Gen {
       else {
         const k = this.F.length;
         this.F.push(fn.impl);
-        const extra = fn.needsTypes ? `, ${argTypes.map(typeRef).join(',')}, ${typeRef(e.type)}` : '';
-        body = `F[${k}](${args.map((a) => a[0]).join(',')}${extra})`;
+        const list = [...args.map((a) => a[0]), ...(fn.needsTypes ? [...argTypes.map(typeRef), typeRef(e.type)] : [])];
+        body = `F[${k}](${list.join(',')})`;
       }
       if (fn.impl && !fn.inline) {
         // impl may itself answer NULL (e.g. nullif-like functions)
@@ -188,8 +188,8 @@ class Gen {
     }
     const k = this.F.length;
     this.F.push(fn.impl);
-    const extra = fn.needsTypes ? `, [${argTypes.map(typeRef).join(',')}], ${typeRef(e.type)}` : '';
-    this.lines.push(`const ${v} = F[${k}](${args.map((a) => `(${a[1]} ? null : ${a[0]})`).join(',')}${extra});`);
+    const list = [...args.map((a) => `(${a[1]} ? null : ${a[0]})`), ...(fn.needsTypes ? [`[${argTypes.map(typeRef).join(',')}]`, typeRef(e.type)] : [])];
+    this.lines.push(`const ${v} = F[${k}](${list.join(',')});`);
     this.lines.push(`const ${n} = ${v} === null;`);
     return [v, n];
   }

@@ -141,8 +141,13 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
 export const groupingFn = { name: 'grouping', args: [], ret: T.int4, strict: false } as const satisfies import('../udf/registry.js').ScalarFunction;
 
 const arrayCtor: ScalarFunction = {
-  name: 'array', args: ['any'], variadic: true, ret: T.array, strict: false,
-  impl: ((...xs: unknown[]) => xs) as (...args: never[]) => unknown,
+  name: 'array', args: ['any'], variadic: true, ret: T.array, strict: false, needsTypes: true,
+  // Generated comparisons may yield 0/1: boolean elements are stored as booleans.
+  impl: ((...xs: unknown[]) => {
+    const ret = xs[xs.length - 1] as SqlType;
+    const vals = xs.slice(0, xs.length - 2);
+    return ret.elem?.id === 'bool' ? vals.map((v) => (v === null ? null : !!v)) : vals;
+  }) as (...args: never[]) => unknown,
 };
 
 /** ARRAY[a, b, ...]: the elements take their common type (or the type of a cast around it). */

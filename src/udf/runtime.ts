@@ -170,7 +170,8 @@ export function toText(v: unknown, t: SqlType): string {
     case 'date': return dt.formatDate(v as number);
     case 'time': return formatTime(v as number);
     case 'timetz': return formatTimeTz(v as TimeTz);
-    case 'array': return formatArrayText((v as unknown[]).map((x) => (x === null ? null : toText(x, t.elem!))));
+    // Array elements print with their type's output function: booleans as t/f (boolout).
+    case 'array': return formatArrayText((v as unknown[]).map((x) => (x === null ? null : t.elem!.id === 'bool' ? (x ? 't' : 'f') : toText(x, t.elem!))));
     case 'timestamp': return dt.formatTimestamp(v as number);
     case 'interval': return dt.formatInterval(v as dt.Interval);
     default: return v as string;
