@@ -135,6 +135,16 @@ export function sortPermutation(vecs: Vector[], orders: KeyOrder[], n: number): 
     const kind = physicalKind(vecs[0]!.type.id);
     if (kind === 'i32' || kind === 'bool' || kind === 'f64' || kind === 'i64') return radixPermutation(vecs[0]!, orders[0]!, n);
   }
+  // Two 32-bit keys without NULLs (PARTITION BY k ORDER BY id, ORDER BY a, b): one 64-bit radix key.
+  if (vecs.length === 2 && n >= RADIX_MIN_ROWS && vecs.every((v) => physicalKind(v.type.id) === 'i32' && v.valid === null)) {
+    const word = (v: Vector, o: KeyOrder): Uint32Array => {
+      const d = v.data as Int32Array, flip = o.desc ? 0xffffffff : 0;
+      const w = new Uint32Array(n);
+      for (let i = 0; i < n; i++) w[i] = ((d[i]! ^ 0x80000000) ^ flip) >>> 0;
+      return w;
+    };
+    return radixPasses(identity(n), [word(vecs[1]!, orders[1]!), word(vecs[0]!, orders[0]!)]);
+  }
   const cmp = makeRowComparator(vecs, orders);
   const p = identity(n);
   p.sort((a, b) => cmp(a, b) || a - b);
