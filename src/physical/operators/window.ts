@@ -264,6 +264,10 @@ export class WindowExec implements PhysicalOperator {
     }
 
     const fr = new FrameCursor(f, L, ctx, this.env);
+    if (f.start.kind === 'unbounded_preceding' && f.exclude === 'no others' && !keep && !seen) {
+      const fast = runningNumeric(fn.name, call.type, args, L, fr);
+      if (fast) return fast;
+    }
     if (f.start.kind === 'unbounded_preceding' && f.exclude === 'no others') {
       const values = new VectorBuilder(call.type);
       for (let p = 0; p < L.parts; p++) {
@@ -649,4 +653,51 @@ class FrameCursor {
     this.segS[this.nseg] = a;
     this.segE[this.nseg++] = b;
   }
+}
+
+/**
+ * Running count/sum/min/max over numbers without FILTER or DISTINCT: one pass per partition with
+ * a plain accumulator variable, reading the value at each frame end. Returns null for the cases
+ * it does not cover (other functions or types), which take the general accumulator path.
+ */
+function runningNumeric(name: string, type: SqlType, args: Vector[], L: Layout, fr: FrameCursor): Vector | null {
+  const star = args.length === 0;
+  const a = args[0];
+  if (!star && (!a || (physicalKind(a.type.id) !== 'i32' && physicalKind(a.type.id) !== 'f64') || a.type.id === 'date' || a.type.id === 'time' || a.type.id === 'timestamp')) return null;
+  // Integers only for sum/min/max: float sums have overflow rules and min/max NaN ordering that
+  // the general accumulators implement.
+  const intArg = a !== undefined && (a.type.id === 'int4' || a.type.id === 'int2');
+  const ok = (name === 'count' && type.id === 'int8') || (name === 'sum' && intArg && type.id === 'int8')
+    || ((name === 'min' || name === 'max') && intArg && type.id === a!.type.id);
+  if (!ok) return null;
+  const n = L.n, perm = L.perm;
+  const d = a ? (a.data as Int32Array | Float64Array) : null, valid = a ? a.valid : null;
+  const out = type.id === 'int8' ? new BigInt64Array(n) : new Int32Array(n);
+  const outValid = new Uint8Array(n);
+  let anyNull = false;
+  for (let p = 0; p < L.parts; p++) {
+    const ps = L.partStart[p]!, pe = L.partStart[p + 1]!;
+    let added = ps, acc = name === 'min' ? Infinity : name === 'max' ? -Infinity : 0, cnt = 0;
+    for (let pos = ps; pos < pe; pos++) {
+      fr.bounds(pos, ps, pe);
+      for (; added < fr.end; added++) {
+        const row = perm[added]!;
+        if (star) { cnt++; continue; }
+        if (valid !== null && valid[row] === 0) continue;
+        const x = d![row]!;
+        cnt++;
+        if (name === 'sum') acc += x; else if (name === 'min') { if (x < acc) acc = x; } else if (name === 'max') { if (x > acc) acc = x; }
+      }
+      const row = perm[pos]!;
+      if (name === 'count') { (out as BigInt64Array)[row] = BigInt(cnt); outValid[row] = 1; continue; }
+      if (cnt === 0) { anyNull = true; continue; }
+      if (type.id === 'int8') {
+        // Integer sums stay exact: past 2^53 the partition is left to the exact general path.
+        if (!Number.isSafeInteger(acc)) return null;
+        (out as BigInt64Array)[row] = BigInt(acc);
+      } else (out as Int32Array)[row] = acc;
+      outValid[row] = 1;
+    }
+  }
+  return makeVector(type, out, anyNull ? outValid : null, n);
 }
