@@ -63,6 +63,13 @@ export class GroupTable {
     if (this.single === 'i32') { this.lookupI32(keys[0]!, n, out, sel, add); return; }
     if (keys.length === 1 && keys[0]!.dict && keys[0]!.type.id !== 'bpchar') { this.lookupDict(keys[0]!, n, out, sel, add); return; }
     const nk = keys.length;
+    if (nk > 1 && keys.every((v) => v.dict)) {
+      // Several dictionary-encoded keys (GROUP BY flag, status): each combination of codes in
+      // this batch is looked up once, and rows map through a small table of combinations.
+      let total = 1;
+      for (const v of keys) total *= v.dict!.values.length + 1;
+      if (total <= 65536) { this.lookupDictCombo(keys, total, n, out, sel, add); return; }
+    }
     for (let k = 0; k < n; k++) {
       const i = sel ? sel[k]! : k;
       const key = nk === 1 ? keyOf(keys[0]!, i) : compositeKey(keys, i);
@@ -72,6 +79,33 @@ export class GroupTable {
         id = this.size++;
         this.map.set(key, id);
         for (let c = 0; c < nk; c++) this.keyBuilders[c]!.pushFrom(keys[c]!, i);
+      }
+      out[k] = id;
+    }
+  }
+
+  private lookupDictCombo(keys: Vector[], total: number, n: number, out: Int32Array, sel: Int32Array | null, add: boolean): void {
+    const cache = new Int32Array(total).fill(-2);
+    const codes = keys.map((v) => v.dict!.codes);
+    const strides = new Int32Array(keys.length);
+    let m = 1;
+    for (let c = keys.length - 1; c >= 0; c--) { strides[c] = m; m *= keys[c]!.dict!.values.length + 1; }
+    for (let k = 0; k < n; k++) {
+      const i = sel ? sel[k]! : k;
+      let combo = 0;
+      // Code -1 (NULL) becomes slot 0.
+      for (let c = 0; c < codes.length; c++) combo += (codes[c]![i]! + 1) * strides[c]!;
+      let id = cache[combo]!;
+      if (id === -2) {
+        const key = compositeKey(keys, i);
+        const found = this.map.get(key);
+        if (found !== undefined) id = found;
+        else if (add) {
+          id = this.size++;
+          this.map.set(key, id);
+          for (let c = 0; c < keys.length; c++) this.keyBuilders[c]!.pushFrom(keys[c]!, i);
+        } else id = -1;
+        cache[combo] = id;
       }
       out[k] = id;
     }
