@@ -3,14 +3,14 @@
  * WHERE, GROUP BY with grouping sets, HAVING, window functions, DISTINCT [ON], ORDER BY and LIMIT.
  */
 import type { PgNode } from './parser.js';
-import type { Expr, SortKey, AggCall, WindowCall } from '../logical/expr.js';
+import type { Expr, SortKey, WindowCall } from '../logical/expr.js';
 import { mapChildren, transformExpr } from '../logical/expr.js';
 import { exprKey } from '../logical/expr_key.js';
 import type { LogicalPlan, Field, JoinType } from '../logical/plan.js';
 import { T, type SqlType, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Scope, scopeOf, type ScopeColumn } from './scope.js';
-import { OuterLink, AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
+import { OuterLink, AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, type BindContext, type CteDef } from './context.js';
 import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, groupingFn, bindSetFunctionCall, firstPosition, type QueryBinder } from './bind_expr.js';
 import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
@@ -501,7 +501,8 @@ export class SelectBinder implements QueryBinder {
       const cref = n.ColumnRef;
       if (cref && cref.fields.length === 1) {
         const name = strVal(cref.fields[0]);
-        if (!from.scope.find(name, null) && !(ctx.outer && false)) {
+        // An input column wins over an output alias of the same name, as in PostgreSQL.
+        if (!from.scope.find(name, null)) {
           const ti = names.indexOf(name);
           if (ti >= 0) return addKey(targets[ti]!);
         }
@@ -614,7 +615,6 @@ export class SelectBinder implements QueryBinder {
           ...(hasSets ? [{ name: 'grouping_id', type: T.int4 }] : []),
         ],
       };
-      for (const a of aggs.aggs) checkNoUngrouped(a);
       plan = aggNode;
       all = all.map(rewrite);
       if (havingE) havingE = rewrite(havingE);
@@ -750,7 +750,6 @@ function remapRefs(e: Expr, base: number, to: number): Expr {
   return transformExpr(e, (x) => (x.kind === 'col' && x.index >= base && x.index < base + 1_000_000 ? { ...x, index: to + x.index - base } : x));
 }
 
-function checkNoUngrouped(a: AggCall): void { void a; }
 
 /**
  * Rewrites a select-list expression over the Aggregate's output: group-key subtrees become key
@@ -803,4 +802,3 @@ function rewriteWindow(w: WindowCall, f: (e: Expr) => Expr): WindowCall {
   };
 }
 
-export { GROUPING_ID };
