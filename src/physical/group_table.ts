@@ -142,15 +142,18 @@ export class GroupTable {
     }
   }
 
-  /** The hot loop of hash aggregation: no selection, no NULLs; new keys take the slow path. */
-  private insertI32Dense(data: Int32Array, n: number, out: Int32Array): void {
+  /**
+   * The hot loop of hash aggregation (add) and of hash-join probes (no add): no selection, no
+   * NULLs; a key not found is inserted or answered with -1.
+   */
+  private denseI32(data: Int32Array, n: number, out: Int32Array, add: boolean): void {
     let slots = this.slots, mask = this.mask, shift = this.shift;
     for (let k = 0; k < n; k++) {
       const v = data[k]!;
       let h = Math.imul(v, 0x9e3779b1) >>> shift;
       let id = slots[2 * h + 1]!;
       while (id !== -1 && slots[2 * h] !== v) { h = (h + 1) & mask; id = slots[2 * h + 1]!; }
-      if (id === -1) {
+      if (id === -1 && add) {
         id = this.size++;
         slots[2 * h] = v;
         slots[2 * h + 1] = id;
@@ -164,22 +167,10 @@ export class GroupTable {
     }
   }
 
-  /** The hot probe loop of hash joins: no selection, no NULLs, no inserts. */
-  private probeI32Dense(data: Int32Array, n: number, out: Int32Array): void {
-    const slots = this.slots, mask = this.mask, shift = this.shift;
-    for (let k = 0; k < n; k++) {
-      const v = data[k]!;
-      let h = Math.imul(v, 0x9e3779b1) >>> shift;
-      let id = slots[2 * h + 1]!;
-      while (id !== -1 && slots[2 * h] !== v) { h = (h + 1) & mask; id = slots[2 * h + 1]!; }
-      out[k] = id;
-    }
-  }
-
   private lookupI32(key: Vector, n: number, out: Int32Array, sel: Int32Array | null, add: boolean): void {
     const data = key.data as Int32Array, valid = key.valid;
     if (sel === null && valid === null) {
-      if (add) this.insertI32Dense(data, n, out); else this.probeI32Dense(data, n, out);
+      this.denseI32(data, n, out, add);
       return;
     }
     let slots = this.slots, mask = this.mask, shift = this.shift;
