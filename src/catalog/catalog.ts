@@ -171,3 +171,12 @@ export class Catalog {
 export function newTable(name: string, columns: ColumnDef[], constraints: TableConstraint[] = []): TableEntry {
   return { kind: 'table', name, columns, constraints, data: new TableData(columns.map((c) => c.type)) };
 }
+
+/**
+ * Functions that read a file as a table in FROM (read_parquet, read_csv). The readers live in
+ * io/ and are registered by the engine, so the binder can ask for them without depending on io/.
+ */
+export type FileTableReader = (args: unknown[]) => TableEntry;
+const fileReaders = new Map<string, FileTableReader>();
+export function registerFileTableReader(name: string, reader: FileTableReader): void { fileReaders.set(name, reader); }
+export function fileTableReader(name: string): FileTableReader | undefined { return fileReaders.get(name); }

@@ -13,6 +13,25 @@ import { columnReader, paramType, paramValue } from './values.js';
 import type { Storage } from '../catalog/storage.js';
 import '../udf/builtins.js';
 import '../udf/window.js';
+import { registerFileTableReader } from '../catalog/catalog.js';
+import { readCsvTable, readParquetTable } from '../io/file_tables.js';
+import { QuiverError as QE } from '../common/errors.js';
+
+const asText = (v: unknown, what: string): string => {
+  if (typeof v !== 'string') throw new QE('22023', `${what} must be a text value`);
+  return v;
+};
+registerFileTableReader('read_parquet', (args) => {
+  if (args.length !== 1) throw new QE('42883', 'read_parquet takes one argument: the file path');
+  return readParquetTable(asText(args[0], 'the file path'));
+});
+registerFileTableReader('read_csv', (args) => {
+  if (args.length < 1 || args.length > 3) throw new QE('42883', 'read_csv takes the file path, then optionally header (boolean) and delimiter (text)');
+  const header = args[1] === undefined ? true : args[1];
+  if (typeof header !== 'boolean') throw new QE('22023', 'the header argument of read_csv must be a boolean');
+  const delimiter = args[2] === undefined ? ',' : asText(args[2], 'the delimiter');
+  return readCsvTable(asText(args[0], 'the file path'), header, delimiter);
+});
 
 export interface ResultColumn { name: string; /** PostgreSQL's type name, e.g. 'integer' */ type: string }
 export interface QueryResult {

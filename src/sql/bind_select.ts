@@ -14,6 +14,7 @@ import { OuterLink, AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_B
 import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, groupingFn, bindSetFunctionCall, firstPosition, type QueryBinder } from './bind_expr.js';
 import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
+import { fileTableReader } from '../catalog/catalog.js';
 import { informationSchema } from './information_schema.js';
 
 export interface BoundQuery { plan: LogicalPlan; names: string[] }
@@ -347,6 +348,19 @@ export class SelectBinder implements QueryBinder {
     const name = parts[parts.length - 1]!.toLowerCase();
     const fctx: BindContext = { ...ctx, aggs: null, windows: null, clause: 'functions in FROM' };
     const alias: string = v.alias?.aliasname ?? name;
+    const reader = fileTableReader(name);
+    if (reader) {
+      // The file is read now: its columns are the table's, as for a stored table.
+      const vals = ((call.args ?? []) as PgNode[]).map((a) => {
+        const e = bindExpr(this, fctx, a);
+        if (e.kind !== 'const') throw err(SqlState.featureNotSupported, `the arguments of ${name} must be constants`, a);
+        return e.value;
+      });
+      const entry = reader(vals);
+      const names = this.aliasNames(entry.columns.map((c) => c.name), v.alias);
+      const plan: LogicalPlan = { kind: 'scan', table: entry, columns: entry.columns.map((_, i) => i), filters: [], schema: entry.columns.map((c, i) => ({ name: names[i]!, type: c.type })) };
+      return { plan, scope: new Scope(scopeOf(alias, names, entry.columns.map((c) => c.type))) };
+    }
     const colnames: string[] = v.alias?.colnames ? (v.alias.colnames as PgNode[]).map(strVal) : [];
     let args: Expr[], outTypes: SqlType[], fname = name;
     if (name === 'unnest' && (call.args ?? []).length > 1) {

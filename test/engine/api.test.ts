@@ -151,3 +151,34 @@ test('to_date and to_timestamp read formatted text (results checked against Post
   await assert.rejects(db.query("SELECT to_date('x', 'YYYY')"), (e: unknown) => e instanceof QuiverError && e.code === '22007');
   await db.close();
 });
+
+test('read_csv and read_parquet read files as tables in FROM', async () => {
+  const { mkdtempSync, rmSync, writeFileSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'quiver-files-'));
+  try {
+    const csv = join(dir, 'people.csv');
+    writeFileSync(csv, 'name,age,score,joined,active\nann,31,9.5,2024-01-02,true\n"bo, jr",,7.25,2023-12-31,false\ncy,40,1e3,,t\n');
+    const db = await open();
+    const r = await db.query(`SELECT name, age, score, joined, active FROM read_csv('${csv}') ORDER BY name`);
+    assert.deepEqual(r.columns.map((c) => c.type), ['text', 'integer', 'double precision', 'date', 'boolean']);
+    assert.deepEqual(r.rows, [['ann', 31, 9.5, '2024-01-02', true], ['bo, jr', null, 7.25, '2023-12-31', false], ['cy', 40, 1000, null, true]]);
+    const semi = join(dir, 'semi.csv');
+    writeFileSync(semi, '1;x\n2;y\n');
+    assert.deepEqual((await db.query(`SELECT column1 + 1, column2 FROM read_csv('${semi}', false, ';') ORDER BY 1`)).rows, [[2, 'x'], [3, 'y']]);
+    await assert.rejects(db.query(`SELECT * FROM read_csv('${join(dir, 'missing.csv')}')`), (e: unknown) => e instanceof QuiverError && e.code === '58P01');
+
+    // A Parquet file written by a data directory, read back by path.
+    const data = join(dir, 'data');
+    const w = await open({ dataDir: data });
+    await w.query("CREATE TABLE t (id bigint, v double precision, s text, d date); INSERT INTO t SELECT g, g / 4.0, 'v' || g, date '2024-01-01' + g::int FROM generate_series(1, 500) AS g");
+    await w.close();
+    const file = join(data, (JSON.parse(readFileSync(join(data, 'catalog.json'), 'utf8')) as { tables: { files: string[] }[] }).tables[0]!.files[0]!);
+    const p = await db.query(`SELECT count(*), sum(id), max(v), min(s), max(d) FROM read_parquet('${file}') WHERE id > 100`);
+    assert.deepEqual(p.rows, [[400n, '120200', 125, 'v101', '2025-05-15']]);
+    await db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
