@@ -6,7 +6,7 @@
  * what turns comma joins into equi-joins.
  */
 import type { LogicalPlan } from '../plan.js';
-import type { Expr } from '../expr.js';
+import type { BoolExpr, Expr } from '../expr.js';
 import { conjuncts, columnsUsed, remapColumns, transformExpr, isVolatile } from '../expr.js';
 import { exprKey } from '../expr_key.js';
 import { T } from '../../common/types.js';
@@ -123,9 +123,35 @@ function pushJoin(p: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): Log
     else if (s === 'r' && (jt === 'inner' || jt === 'left' || jt === 'semi' || jt === 'anti')) toRight.push(e);
     else keepOn.push(e);
   }
+  if (jt === 'inner') {
+    for (const e of keepOn) {
+      if (e.kind !== 'or' || isVolatile(e) || hasSubquery(e)) continue;
+      const l = impliedOneSide(e, (x) => side(x) === 'l');
+      const r = impliedOneSide(e, (x) => side(x) === 'r');
+      if (l) toLeft.push(l);
+      if (r) toRight.push(r);
+    }
+  }
   const left = push(p.left, toLeft);
   const right = push(p.right, toRight.map((e) => remapColumns(e, (i) => i - nl)));
   return filterOver({ ...p, left, right, on: and(keepOn) }, stay);
+}
+
+/**
+ * A disjunction that spans both join inputs still implies a condition on one input when every
+ * branch constrains it: (a1 AND b1) OR (a2 AND b2) implies (a1 OR a2). That weaker condition can
+ * filter the input before the join, while the full disjunction stays on the join (TPC-H Q7/Q19).
+ */
+function impliedOneSide(or: BoolExpr, onSide: (e: Expr) => boolean): Expr | null {
+  const branches: Expr[] = [];
+  for (const d of or.args) {
+    const mine = conjuncts(d).filter(onSide);
+    if (mine.length === 0) return null;
+    branches.push(and(mine)!);
+  }
+  // Identical branches (a OR a) reduce to one.
+  const unique = [...new Map(branches.map((b) => [exprKey(b), b])).values()];
+  return unique.length === 1 ? unique[0]! : { kind: 'or', args: unique, type: T.bool };
 }
 
 export const pushDownFilter: OptimizerRule = {
