@@ -1,7 +1,9 @@
 /**
  * Join planning: flattens each tree of inner joins into its inputs and conditions, then rebuilds
  * it left-deep, starting from the largest input (the probe side) and adding at each step the
- * smallest input connected to what is already joined by a condition. An input with no condition
+ * connected input that grows the intermediate result least, by sampled distinct-value estimates
+ * of the join columns (so a fan-out join on a low-cardinality key waits until the selective
+ * joins are done). An input with no condition
  * linking it is added last, as a cross product, so a cross product appears only where the query
  * really has one. A projection restores the original column order.
  */
@@ -10,6 +12,7 @@ import type { Expr } from '../expr.js';
 import { conjuncts, columnsUsed, remapColumns, isVolatile } from '../expr.js';
 import { T } from '../../common/types.js';
 import type { OptimizerRule } from './rule.js';
+import { distinctEstimate } from './column_stats.js';
 
 interface Leaf { plan: LogicalPlan; offset: number; width: number; est: number }
 
@@ -59,12 +62,37 @@ function reorderTree(p: Extract<LogicalPlan, { kind: 'join' }>): LogicalPlan {
   const order = [first];
   remaining.delete(first);
   const joined = new Set([first]);
+  // Distinct values of a flattened column, capped by its leaf's estimated rows; unknown outside
+  // base-table scans, where the column is taken as unique within the leaf.
+  const ndv = (col: number): number => {
+    const leaf = leaves[leafOf(col)]!;
+    const p = leaf.plan;
+    if (p.kind !== 'scan') return leaf.est;
+    return Math.max(1, Math.min(leaf.est, distinctEstimate(p.table, p.columns[col - leaf.offset]!)));
+  };
+  // Rows out of joining leaf i to what is joined, relative to the joined rows: the textbook
+  // 1/max(ndv) of the most selective equi-condition. Only one counts, because the columns of a
+  // composite key (part and supplier of a partsupp row) are far from independent; a join with
+  // no equi-condition counts 1/4.
+  const growth = (i: number): number | null => {
+    let connected = false;
+    let sel = 1;
+    conds.forEach((c, k) => {
+      const s = condLeaves[k]!;
+      if (!s.has(i) || ![...s].every((x) => x === i || joined.has(x)) || ![...s].some((x) => x !== i)) return;
+      connected = true;
+      const eq = columnEquality(c);
+      sel = Math.min(sel, eq ? 1 / Math.max(ndv(eq[0]), ndv(eq[1])) : 0.25);
+    });
+    return connected ? leaves[i]!.est * sel : null;
+  };
   while (remaining.size > 0) {
     let best = -1;
+    let bestGrowth = Infinity;
     for (const i of remaining) {
-      const connected = condLeaves.some((s) => s.has(i) && [...s].some((x) => x !== i && joined.has(x)) && [...s].every((x) => x === i || joined.has(x)));
-      if (!connected) continue;
-      if (best < 0 || leaves[i]!.est < leaves[best]!.est) best = i;
+      const g = growth(i);
+      if (g === null) continue;
+      if (best < 0 || g < bestGrowth || (g === bestGrowth && leaves[i]!.est < leaves[best]!.est)) { best = i; bestGrowth = g; }
     }
     if (best < 0) for (const i of remaining) if (best < 0 || leaves[i]!.est < leaves[best]!.est) best = i;
     order.push(best);
@@ -72,6 +100,13 @@ function reorderTree(p: Extract<LogicalPlan, { kind: 'join' }>): LogicalPlan {
     joined.add(best);
   }
   return build(leaves, order, conds, p.schema);
+}
+
+/** The two column indexes of `a = b` between plain columns, else null. */
+function columnEquality(c: Expr): [number, number] | null {
+  if (c.kind !== 'call' || c.fn.name !== '=' || c.args.length !== 2) return null;
+  const [a, b] = c.args as [Expr, Expr];
+  return a.kind === 'col' && b.kind === 'col' ? [a.index, b.index] : null;
 }
 
 function build(leaves: Leaf[], order: number[], conds: Expr[], schema: Field[]): LogicalPlan {
