@@ -16,6 +16,12 @@ export class GroupTable {
   size = 0;
   private readonly keyBuilders: VectorBuilder[];
   private readonly single: 'i32' | 'other' | null;
+  /** Two int32 keys (composite foreign keys, GROUP BY a, b): an open-addressed table of pairs. */
+  private readonly pairI32: boolean;
+  // slot h: pairs[3h] = first key, pairs[3h + 1] = second, pairs[3h + 2] = id (-1: empty).
+  private pairs = new Int32Array(0);
+  private pairMask = 0;
+  private pairShift = 32;
   // Open addressing for a single int32 key: slot h is slots[2h] = key, slots[2h + 1] = id
   // (-1: empty). Key and id side by side cost one cache miss per probe, not two.
   private slots = new Int32Array(0);
@@ -29,6 +35,76 @@ export class GroupTable {
     this.keyBuilders = keyTypes.map((t) => new VectorBuilder(t, 1024));
     this.single = keyTypes.length === 1 ? (physicalKind(keyTypes[0]!.id) === 'i32' ? 'i32' : 'other') : null;
     if (this.single === 'i32') this.rehash(1024);
+    this.pairI32 = keyTypes.length === 2 && keyTypes.every((t) => physicalKind(t.id) === 'i32');
+    if (this.pairI32) this.rehashPairs(1024);
+  }
+
+  private rehashPairs(cap: number): void {
+    const old = this.pairs;
+    const slots = new Int32Array(3 * cap).fill(-1);
+    const mask = cap - 1, shift = 32 - Math.log2(cap);
+    for (let s = 0; s < old.length; s += 3) {
+      const id = old[s + 2]!;
+      if (id < 0) continue;
+      const a = old[s]!, b = old[s + 1]!;
+      let h = pairHash(a, b) >>> shift;
+      while (slots[3 * h + 2] !== -1) h = (h + 1) & mask;
+      slots[3 * h] = a;
+      slots[3 * h + 1] = b;
+      slots[3 * h + 2] = id;
+    }
+    this.pairs = slots;
+    this.pairMask = mask;
+    this.pairShift = shift;
+  }
+
+  /**
+   * Two int32 keys. Rows with a NULL in either key go through the general map; they can never
+   * equal a pair in the table, so the two never disagree on a key's id.
+   */
+  private lookupPairI32(keys: Vector[], n: number, out: Int32Array, sel: Int32Array | null, add: boolean): void {
+    const ka = keys[0]!, kb = keys[1]!;
+    const da = ka.data as Int32Array, db = kb.data as Int32Array;
+    const va = ka.valid, vb = kb.valid;
+    let slots = this.pairs, mask = this.pairMask, shift = this.pairShift;
+    for (let k = 0; k < n; k++) {
+      const i = sel === null ? k : sel[k]!;
+      if ((va !== null && va[i] === 0) || (vb !== null && vb[i] === 0)) {
+        const key = compositeKey(keys, i);
+        let id = this.map.get(key);
+        if (id === undefined) {
+          if (!add) { out[k] = -1; continue; }
+          id = this.size++;
+          this.map.set(key, id);
+          this.keyBuilders[0]!.pushFrom(ka, i);
+          this.keyBuilders[1]!.pushFrom(kb, i);
+        }
+        out[k] = id;
+        continue;
+      }
+      const a = da[i]!, b = db[i]!;
+      let h = pairHash(a, b) >>> shift;
+      let id: number;
+      for (;;) {
+        id = slots[3 * h + 2]!;
+        if (id === -1 || (slots[3 * h] === a && slots[3 * h + 1] === b)) break;
+        h = (h + 1) & mask;
+      }
+      if (id === -1) {
+        if (!add) { out[k] = -1; continue; }
+        id = this.size++;
+        slots[3 * h] = a;
+        slots[3 * h + 1] = b;
+        slots[3 * h + 2] = id;
+        this.keyBuilders[0]!.push(a);
+        this.keyBuilders[1]!.push(b);
+        if (this.size * 2 > mask) {
+          this.rehashPairs((mask + 1) * 2);
+          slots = this.pairs; mask = this.pairMask; shift = this.pairShift;
+        }
+      }
+      out[k] = id;
+    }
   }
 
   private rehash(cap: number): void {
@@ -61,6 +137,7 @@ export class GroupTable {
 
   private lookup(keys: Vector[], n: number, out: Int32Array, sel: Int32Array | null, add: boolean): void {
     if (this.single === 'i32') { this.lookupI32(keys[0]!, n, out, sel, add); return; }
+    if (this.pairI32) { this.lookupPairI32(keys, n, out, sel, add); return; }
     if (keys.length === 1 && keys[0]!.dict && keys[0]!.type.id !== 'bpchar') { this.lookupDict(keys[0]!, n, out, sel, add); return; }
     const nk = keys.length;
     if (nk > 1 && keys.every((v) => v.dict)) {
@@ -229,6 +306,12 @@ export function keyOf(v: Vector, i: number): unknown {
 }
 
 const NULL_KEY = Symbol('null');
+
+/** Mixes two int32 keys; the caller takes the top bits, which the multiplications fill best. */
+function pairHash(a: number, b: number): number {
+  const x = (Math.imul(a, 0x9e3779b1) ^ b) | 0;
+  return Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+}
 
 function compositeKey(keys: Vector[], i: number): string {
   let s = '';
