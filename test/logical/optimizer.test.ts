@@ -13,6 +13,7 @@ import type { OptimizerRule } from '../../src/logical/optimizer/rule.js';
 import { foldConstants } from '../../src/logical/optimizer/fold_constants.js';
 import { pushDownFilter } from '../../src/logical/optimizer/push_down_filter.js';
 import { planJoins } from '../../src/logical/optimizer/plan_joins.js';
+import { pushDownSemiJoin } from '../../src/logical/optimizer/push_down_semi_join.js';
 import { pruneProjections } from '../../src/logical/optimizer/prune_projections.js';
 import { decorrelateSubqueries } from '../../src/logical/optimizer/decorrelate_subqueries.js';
 import { RULES } from '../../src/logical/optimizer/index.js';
@@ -38,7 +39,7 @@ function run(rules: OptimizerRule[], sql: string): string {
 }
 
 test('the rules run in the documented order', () => {
-  assert.deepEqual(RULES.map((r) => r.name), ['fold_constants', 'decorrelate_subqueries', 'push_down_filter', 'plan_joins', 'push_down_filter', 'prune_projections']);
+  assert.deepEqual(RULES.map((r) => r.name), ['fold_constants', 'decorrelate_subqueries', 'push_down_filter', 'push_down_semi_join', 'plan_joins', 'push_down_filter', 'prune_projections']);
 });
 
 test('fold_constants evaluates constant subtrees and drops always-true filters', () => {
@@ -68,6 +69,15 @@ test('plan_joins never leaves a cross product where an equality links the inputs
   const text = run([pushDownFilter, planJoins], 'SELECT 1 FROM a, c, b WHERE a.id = b.a_id AND b.id = c.b_id');
   assert.doesNotMatch(text, /cross/);
   assert.equal((text.match(/Inner Join: \(/g) ?? []).length, 2);
+});
+
+test('push_down_semi_join moves an IN onto the join input its condition reads, and no further', () => {
+  // b.a_id is b's: the semi join moves below a ⋈ b onto b, with its columns renumbered.
+  assert.equal(run([decorrelateSubqueries, pushDownFilter, pushDownSemiJoin], 'SELECT a.s FROM a, b WHERE a.id = b.a_id AND b.a_id IN (SELECT b_id FROM c)'),
+    ['Projection: s#2', 'Inner Join: (id#0 = a_id#4)', 'Scan: a [id, v, s]', 'Semi Join: (a_id#1 = sq#3)', 'Scan: b [id, a_id, w]', 'Projection: b_id#1, id#0, b_id#1', 'Scan: c [id, b_id]'].join('\n'));
+  // A correlation that reads both a and b keeps the semi join above their join.
+  const both = run([decorrelateSubqueries, pushDownFilter, pushDownSemiJoin], 'SELECT a.s FROM a, b WHERE a.id = b.a_id AND EXISTS (SELECT 1 FROM c WHERE c.b_id = b.id AND c.id = a.v)');
+  assert.match(both.split('\n')[1]!, /^Semi Join/);
 });
 
 test('prune_projections scans only the columns something reads', () => {

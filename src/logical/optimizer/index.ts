@@ -10,12 +10,14 @@ import { foldConstants } from './fold_constants.js';
 import { decorrelateSubqueries } from './decorrelate_subqueries.js';
 import { pushDownFilter } from './push_down_filter.js';
 import { planJoins } from './plan_joins.js';
+import { pushDownSemiJoin } from './push_down_semi_join.js';
 import { pruneProjections } from './prune_projections.js';
 
 export const RULES: OptimizerRule[] = [
   foldConstants,
   decorrelateSubqueries,
   pushDownFilter,
+  pushDownSemiJoin,
   planJoins,
   pushDownFilter,
   pruneProjections,
