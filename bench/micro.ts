@@ -15,6 +15,7 @@ import { loadavg } from 'node:os';
 import { T } from '../src/common/types.js';
 import type { Batch } from '../src/common/vector.js';
 import { QuiverSession } from './quiver_session.js';
+import { mulberry32 as rng, median } from './common.js';
 
 // ---------------------------------------------------------------- options
 
@@ -45,21 +46,6 @@ function parseArgs(argv: string[]): Options {
 }
 
 // ---------------------------------------------------------------- data
-
-/**
- * mulberry32: a seeded 32-bit generator. Both engines are loaded from the same generated arrays,
- * so only determinism across runs matters here, not statistical quality.
- */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** Uniform doubles in [0,1) with all 53 mantissa bits random, so ORDER BY sees (almost) no ties. */
 function uniformDoubles(n: number, seed: number): Float64Array {
@@ -285,12 +271,6 @@ async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | 
 }
 
 // ---------------------------------------------------------------- measurement
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function errorText(e: unknown): string {
   if (e instanceof Error) {

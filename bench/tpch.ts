@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { open, type Database } from '../src/index.js';
 import { generateTpch, TPCH_DDL, TPCH_TABLES } from './tpch_data.js';
+import { median } from './common.js';
 
 interface Options { sf: number; repeat: number; queries: number[]; duckdb: boolean; data: string | null }
 
@@ -121,12 +122,6 @@ async function time(f: () => Promise<unknown>): Promise<number> {
   await f();
   return performance.now() - t0;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));

@@ -10,6 +10,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { mulberry32 } from './common.js';
 
 export const TPCH_DDL = `
 CREATE TABLE region (r_regionkey integer NOT NULL, r_name char(25) NOT NULL, r_comment varchar(152));
@@ -62,17 +63,11 @@ const WORDS = (
   'above according across after against along alongside among around at atop before behind beneath'
 ).split(' ');
 
-/** mulberry32: deterministic and fast; statistical quality beyond uniformity does not matter here. */
+/** Draws for the generator: uniform doubles, integer ranges, picks, text in the spec's shapes. */
 class Rng {
-  private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+  private readonly u32: () => number;
+  constructor(seed: number) { this.u32 = mulberry32(seed); }
+  next(): number { return this.u32() / 4294967296; }
   int(lo: number, hi: number): number { return lo + Math.floor(this.next() * (hi - lo + 1)); }
   pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.next() * xs.length)]!; }
   text(minLen: number, maxLen: number): string {
