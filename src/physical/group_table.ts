@@ -70,16 +70,7 @@ export class GroupTable {
     for (let k = 0; k < n; k++) {
       const i = sel === null ? k : sel[k]!;
       if ((va !== null && va[i] === 0) || (vb !== null && vb[i] === 0)) {
-        const key = compositeKey(keys, i);
-        let id = this.map.get(key);
-        if (id === undefined) {
-          if (!add) { out[k] = -1; continue; }
-          id = this.size++;
-          this.map.set(key, id);
-          this.keyBuilders[0]!.pushFrom(ka, i);
-          this.keyBuilders[1]!.pushFrom(kb, i);
-        }
-        out[k] = id;
+        out[k] = this.mapId(keys, compositeKey(keys, i), i, add);
         continue;
       }
       const a = da[i]!, b = db[i]!;
@@ -149,16 +140,19 @@ export class GroupTable {
     }
     for (let k = 0; k < n; k++) {
       const i = sel ? sel[k]! : k;
-      const key = nk === 1 ? keyOf(keys[0]!, i) : compositeKey(keys, i);
-      let id = this.map.get(key);
-      if (id === undefined) {
-        if (!add) { out[k] = -1; continue; }
-        id = this.size++;
-        this.map.set(key, id);
-        for (let c = 0; c < nk; c++) this.keyBuilders[c]!.pushFrom(keys[c]!, i);
-      }
-      out[k] = id;
+      out[k] = this.mapId(keys, nk === 1 ? keyOf(keys[0]!, i) : compositeKey(keys, i), i, add);
     }
+  }
+
+  /** Row i's id under `key` in the general map; a new key is added when `add`, else -1. */
+  private mapId(keys: Vector[], key: unknown, i: number, add: boolean): number {
+    const found = this.map.get(key);
+    if (found !== undefined) return found;
+    if (!add) return -1;
+    const id = this.size++;
+    this.map.set(key, id);
+    for (let c = 0; c < keys.length; c++) this.keyBuilders[c]!.pushFrom(keys[c]!, i);
+    return id;
   }
 
   private lookupDictCombo(keys: Vector[], total: number, n: number, out: Int32Array, sel: Int32Array | null, add: boolean): void {
@@ -174,14 +168,7 @@ export class GroupTable {
       for (let c = 0; c < codes.length; c++) combo += (codes[c]![i]! + 1) * strides[c]!;
       let id = cache[combo]!;
       if (id === -2) {
-        const key = compositeKey(keys, i);
-        const found = this.map.get(key);
-        if (found !== undefined) id = found;
-        else if (add) {
-          id = this.size++;
-          this.map.set(key, id);
-          for (let c = 0; c < keys.length; c++) this.keyBuilders[c]!.pushFrom(keys[c]!, i);
-        } else id = -1;
+        id = this.mapId(keys, compositeKey(keys, i), i, add);
         cache[combo] = id;
       }
       out[k] = id;
@@ -284,7 +271,6 @@ export class GroupTable {
       out[k] = id;
     }
   }
-
 
   /** The key columns of all groups, in id order. */
   keyVectors(): Vector[] { return this.keyBuilders.map((b) => b.finish()); }

@@ -117,7 +117,7 @@ function pushJoin(p: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): Log
   const keepOn: Expr[] = [];
   for (const e of on) {
     // A null-aware anti join (NOT IN) must see the NULLs a pushed-down condition would remove.
-    if (isVolatile(e) || hasSubquery(e) || p.nullAware) { keepOn.push(e); continue; }
+    if (isVolatile(e) || p.nullAware) { keepOn.push(e); continue; }
     const s = side(e);
     if (s === 'l' && (jt === 'inner' || jt === 'right' || jt === 'semi')) toLeft.push(e);
     else if (s === 'r' && (jt === 'inner' || jt === 'left' || jt === 'semi' || jt === 'anti')) toRight.push(e);
@@ -125,7 +125,7 @@ function pushJoin(p: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): Log
   }
   if (jt === 'inner') {
     for (const e of keepOn) {
-      if (e.kind !== 'or' || isVolatile(e) || hasSubquery(e)) continue;
+      if (e.kind !== 'or' || isVolatile(e)) continue;
       const l = impliedOneSide(e, (x) => side(x) === 'l');
       const r = impliedOneSide(e, (x) => side(x) === 'r');
       if (l) toLeft.push(l);

@@ -13,17 +13,10 @@
  */
 import type { LogicalPlan } from '../plan.js';
 import { transformPlan } from '../plan.js';
-import { columnsUsed, remapColumns, isVolatile, transformExpr, type Expr } from '../expr.js';
+import { columnsUsed, remapColumns, isVolatile } from '../expr.js';
 import type { OptimizerRule } from './rule.js';
 
 type Join = Extract<LogicalPlan, { kind: 'join' }>;
-
-// A subquery left in the condition may read outer columns that columnsUsed does not see.
-function hasSubquery(e: Expr): boolean {
-  let found = false;
-  transformExpr(e, (x) => { if (x.kind === 'subquery') found = true; return x; });
-  return found;
-}
 
 /** Whether joining with `p` may discard rows: anything but plain scans (and projections of them). */
 function mayFilter(p: LogicalPlan): boolean {
@@ -37,7 +30,9 @@ function mayFilter(p: LogicalPlan): boolean {
 
 function pushSemi(p: Join): LogicalPlan {
   const inner = p.left;
-  if (inner.kind !== 'join' || inner.joinType !== 'inner' || inner.lateral || p.lateral || !p.on || isVolatile(p.on) || hasSubquery(p.on)) return p;
+  if (inner.kind !== 'join' || inner.joinType !== 'inner' || inner.lateral || p.lateral || !p.on) return p;
+  // isVolatile also answers true for a subquery, whose outer references columnsUsed cannot see.
+  if (isVolatile(p.on)) return p;
   const nA = inner.left.schema.length;
   const nl = inner.schema.length;
   const nB = nl - nA;
