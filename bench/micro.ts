@@ -12,6 +12,7 @@ import {
   type DuckDBConnection, type DuckDBDataChunk as Chunk, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
 import { loadavg } from 'node:os';
+import { parseArgs as parseCliArgs } from 'node:util';
 import { T } from '../src/common/types.js';
 import type { Batch } from '../src/common/vector.js';
 import { QuiverSession } from './quiver_session.js';
@@ -22,23 +23,23 @@ import { mulberry32 as rng, median } from './common.js';
 interface Options { scale: number; repeat: number; cases: Set<number>; duckdb: boolean }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { scale: 1, repeat: 5, cases: new Set([1, 2, 3, 4, 5]), duckdb: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--scale') o.scale = Number(value());
-    else if (a === '--repeat') o.repeat = Number(value());
-    else if (a === '--cases') o.cases = new Set(value().split(',').map(Number));
-    else if (a === '--no-duckdb') o.duckdb = false;
-    else if (a === '--help' || a === '-h') {
-      console.log('usage: micro [--scale F] [--repeat N] [--cases 1,2,...] [--no-duckdb]');
-      process.exit(0);
-    } else throw new Error(`unknown option ${a}`);
+  const { values: v } = parseCliArgs({
+    args: argv,
+    options: {
+      scale: { type: 'string' }, repeat: { type: 'string' }, cases: { type: 'string' },
+      'no-duckdb': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (v.help) {
+    console.log('usage: micro [--scale F] [--repeat N] [--cases 1,2,...] [--no-duckdb]');
+    process.exit(0);
   }
+  const o: Options = {
+    scale: v.scale === undefined ? 1 : Number(v.scale),
+    repeat: v.repeat === undefined ? 5 : Number(v.repeat),
+    cases: new Set(v.cases === undefined ? [1, 2, 3, 4, 5] : v.cases.split(',').map(Number)),
+    duckdb: !v['no-duckdb'],
+  };
   if (!(o.scale > 0)) throw new Error('--scale must be a positive number');
   if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error('--repeat must be a positive integer');
   for (const c of o.cases) if (!(c >= 1 && c <= 5 && Number.isInteger(c))) throw new Error(`no case ${c}`);

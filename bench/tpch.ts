@@ -11,6 +11,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { parseArgs as parseCliArgs } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { open, type Database } from '../src/index.js';
@@ -20,24 +21,24 @@ import { median } from './common.js';
 interface Options { sf: number; repeat: number; queries: number[]; duckdb: boolean; data: string | null }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sf: 0.1, repeat: 3, queries: Array.from({ length: 22 }, (_, i) => i + 1), duckdb: true, data: null };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--sf') o.sf = Number(value());
-    else if (a === '--repeat') o.repeat = Number(value());
-    else if (a === '--queries') o.queries = value().split(',').map(Number);
-    else if (a === '--no-duckdb') o.duckdb = false;
-    else if (a === '--data') o.data = value();
-    else if (a === '--help' || a === '-h') {
-      console.log('usage: tpch [--sf F] [--repeat N] [--queries 1,2,...] [--no-duckdb] [--data DIR]');
-      process.exit(0);
-    } else throw new Error(`unknown option ${a}`);
+  const { values: v } = parseCliArgs({
+    args: argv,
+    options: {
+      sf: { type: 'string' }, repeat: { type: 'string' }, queries: { type: 'string' },
+      'no-duckdb': { type: 'boolean' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (v.help) {
+    console.log('usage: tpch [--sf F] [--repeat N] [--queries 1,2,...] [--no-duckdb] [--data DIR]');
+    process.exit(0);
   }
+  const o: Options = {
+    sf: v.sf === undefined ? 0.1 : Number(v.sf),
+    repeat: v.repeat === undefined ? 3 : Number(v.repeat),
+    queries: v.queries === undefined ? Array.from({ length: 22 }, (_, i) => i + 1) : v.queries.split(',').map(Number),
+    duckdb: !v['no-duckdb'],
+    data: v.data ?? null,
+  };
   if (!(o.sf > 0)) throw new Error('--sf must be a positive number');
   if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error('--repeat must be a positive integer');
   for (const q of o.queries) if (!(Number.isInteger(q) && q >= 1 && q <= 22)) throw new Error(`no query ${q}`);

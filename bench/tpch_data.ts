@@ -207,7 +207,7 @@ export function generateTpch(dir: string, sf: number, seed = 19_920_101): Genera
     const orderDate = rng.int(START_DATE, END_DATE - 151);
     const lines = rng.int(1, 7);
     let totalCents = 0;
-    let open = 0;
+    let openLines = 0;
     lineFields.length = 0;
     for (let ln = 1; ln <= lines; ln++) {
       const part = rng.int(1, P);
@@ -221,14 +221,14 @@ export function generateTpch(dir: string, sf: number, seed = 19_920_101): Genera
       const receipt = ship + rng.int(1, 30);
       const returnFlag = receipt <= CURRENT_DATE ? (rng.next() < 0.5 ? 'R' : 'A') : 'N';
       const lineStatus = ship > CURRENT_DATE ? 'O' : 'F';
-      if (lineStatus === 'O') open++;
+      if (lineStatus === 'O') openLines++;
       totalCents += Math.round((ext * (100 + tax) * (100 - disc)) / 10_000);
       lineFields.push([
         ok, part, supp, ln, `${qty}.00`, money(ext), money(disc), money(tax), returnFlag, lineStatus,
         isoOf(ship), isoOf(commit), isoOf(receipt), rng.pick(INSTRUCTIONS), rng.pick(MODES), rng.text(10, 43),
       ]);
     }
-    const status = open === lines ? 'O' : open === 0 ? 'F' : 'P';
+    const status = openLines === lines ? 'O' : openLines === 0 ? 'F' : 'P';
     ow.row([ok, cust, status, money(totalCents), isoOf(orderDate), rng.pick(PRIORITIES), `Clerk#${pad9(rng.int(1, clerks))}`, 0, rng.text(19, 78)]);
     for (const f of lineFields) lw.row(f);
   }
