@@ -155,7 +155,7 @@ export class Session {
       case 'InsertStmt': return insert(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
       case 'UpdateStmt': return update(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
       case 'DeleteStmt': return del(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
-      case 'CopyStmt': return copy(this.catalog, s, st.text);
+      case 'CopyStmt': return copy(this.catalog, s, { run: (p) => this.run(p, ctx), ctx, paramTypes, planQuery: (q) => this.planQuery(q, paramTypes) });
       case 'TransactionStmt': return this.transaction(s);
       case 'VariableSetStmt': {
         if (s.kind === 'VAR_SET_MULTI') {
