@@ -15,7 +15,7 @@ import { type Catalog, type TableEntry, newTable } from '../catalog/catalog.js';
 import { VectorBuilder, type Batch, type Vector } from '../common/vector.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { fileError } from '../common/file_errors.js';
-import type { SqlType } from '../common/types.js';
+import { physicalKind, type SqlType } from '../common/types.js';
 import type { Field, LogicalPlan } from '../logical/plan.js';
 import { toArrowTable, fromArrowTable, arrowTypeToSql } from '../io/arrow.js';
 import { readCopy, textField, csvField, invalidBytes, validUtf8, CopyParseError, type CopyTextOptions } from '../io/copy_format.js';
@@ -374,8 +374,9 @@ function readInput(file: string): Buffer {
 /** PostgreSQL's CONTEXT of an error in COPY FROM data, kept in the error's detail. */
 function context(e: unknown, rel: string, line: number, rawLine: string | null, column?: string, value?: string | null): QuiverError {
   const err = e instanceof QuiverError ? e : new QuiverError(SqlState.invalidTextRepresentation, e instanceof Error ? e.message : String(e));
+  const at = line > 0 ? `, line ${line}` : '';
   const where = column !== undefined
-    ? `COPY ${rel}, line ${line}, column ${column}: ${value === null || value === undefined ? 'null input' : `"${value}"`}`
+    ? `COPY ${rel}${at}, column ${column}: ${value === null || value === undefined ? 'null input' : `"${value}"`}`
     : `COPY ${rel}, line ${line}${rawLine === null ? '' : `: "${rawLine}"`}`;
   const out = new QuiverError(err.code, err.message, {
     detail: err.detail ? `${err.detail}\n${where}` : where,
@@ -462,8 +463,26 @@ function parquetSource(file: string, bytes: Buffer, t: TableEntry, cols: number[
   if (fields.length !== cols.length) {
     throw new QuiverError('22P04', `Parquet file "${file}" has ${fields.length} column${fields.length === 1 ? '' : 's'}, COPY ${t.name} expects ${cols.length}`);
   }
-  const types = fields.map((f) => arrowTypeToSql(f.type));
-  const batches = fromArrowTable(arrow, types);
+  const fileTypes = fields.map((f) => arrowTypeToSql(f.type));
+  // A text column feeding a column of another type goes through that type's input function, as
+  // in the text formats: this is how arrays (which Parquet files of this engine hold as text) load.
+  const types = fileTypes.map((ft, i) => {
+    const target = t.columns[cols[i]!]!.type;
+    return ft.id === 'text' && physicalKind(target.id) !== 'string' ? target : ft;
+  });
+  const batches = fromArrowTable(arrow, fileTypes).map((b): Batch => ({
+    length: b.length,
+    columns: b.columns.map((v, c) => {
+      if (types[c] === fileTypes[c]) return v;
+      const vb = new VectorBuilder(types[c]!, b.length);
+      const data = v.data as unknown as (string | null)[];
+      for (let i = 0; i < b.length; i++) {
+        if (v.valid && v.valid[i] === 0) { vb.push(null); continue; }
+        try { vb.push(H.fromText(data[i]!, types[c]!)); } catch (e) { throw context(e, t.name, 0, null, t.columns[cols[c]!]!.name, data[i]!); }
+      }
+      return vb.finish();
+    }),
+  }));
   const src = newTable(t.name, fields.map((f, i) => ({ name: f.name, type: types[i]!, notNull: false, defaultNode: null })));
   src.data.replace(batches);
   return scanOf(src);
