@@ -170,7 +170,10 @@ export class Storage {
     try {
       text = fs.readFileSync(catalogPath, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw corrupt(this.dir, `cannot read ${CATALOG_FILE}: ${errorMessage(e)}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      // No access is not damage: say so with the errno's SQLSTATE.
+      if (code === 'EACCES' || code === 'EPERM') throw fileError(e, `could not open file "${catalogPath}" for reading`);
+      if (code !== 'ENOENT') throw corrupt(this.dir, `cannot read ${CATALOG_FILE}: ${errorMessage(e)}`);
     }
     let maxSeq = 0;
     if (text === null) {
@@ -221,6 +224,8 @@ export class Storage {
       try {
         bytes = fs.readFileSync(path.join(this.dir, file));
       } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EACCES' || code === 'EPERM') throw fileError(e, `could not open file "${path.join(this.dir, file)}" for reading`);
         throw corrupt(this.dir, `cannot read data file "${file}" of table "${t.name}": ${errorMessage(e)}`);
       }
       let parts: Batch[];
