@@ -115,12 +115,18 @@ test('acknowledged statements survive SIGKILL; an open block does not', withDir(
 }));
 
 test('DDL and the other writes are durable when they return (process.exit without close)', withDir(async (dir) => {
+  const csv = path.join(dir, 'rows.csv');
+  fs.writeFileSync(csv, '10,x\n11,y\n');
+  fs.writeFileSync(path.join(dir, 'one.csv'), '3\n');
   const stmts = [
     'CREATE SCHEMA s',
     'CREATE TABLE s.t (id serial, v int DEFAULT 7)',
     'INSERT INTO s.t (v) VALUES (1), (2)',
     'CREATE TABLE t (id int, v text)',
     "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')",
+    `COPY t FROM '${csv}' (FORMAT csv)`,
+    'DELETE FROM t WHERE id >= 10',
+    `COPY s.t (v) FROM '${csv.replace('rows', 'one')}' (FORMAT csv)`,
     'ALTER TABLE t ADD COLUMN w int DEFAULT 5',
     'ALTER TABLE t RENAME COLUMN v TO name',
     'CREATE TABLE gone (x int)',
@@ -145,7 +151,7 @@ test('DDL and the other writes are durable when they return (process.exit withou
   assert.equal(r.acks, stmts.length);
   const db = await open({ dataDir: dir });
   try {
-    assert.deepEqual((await db.query('SELECT id, v FROM s.t ORDER BY id')).rows, [[1, 1], [2, 2]]);
+    assert.deepEqual((await db.query('SELECT id, v FROM s.t ORDER BY id')).rows, [[1, 1], [2, 2], [3, 3]]);
     assert.deepEqual((await db.query('SELECT id, name, w FROM t ORDER BY id')).rows, [[1, 'a', 5], [2, 'b', 5], [3, 'c', 5]]);
     assert.deepEqual((await db.query('SELECT count(*) FROM gone')).rows, [[0n]]);
     // The sequence continues after the values already handed out.
@@ -157,8 +163,8 @@ test('DDL and the other writes are durable when they return (process.exit withou
     await assert.rejects(db.query('SELECT * FROM never_t'), (e: unknown) => e instanceof QuiverError && e.code === '42P01');
     await assert.rejects(db.query('CREATE TABLE never.x (a int)'), (e: unknown) => e instanceof QuiverError && e.code === '3F000');
     // The serial column continues too.
-    await db.query('INSERT INTO s.t (v) VALUES (3)');
-    assert.deepEqual((await db.query('SELECT id, v FROM s.t WHERE v = 3')).rows, [[3, 3]]);
+    await db.query('INSERT INTO s.t (v) VALUES (4)');
+    assert.deepEqual((await db.query('SELECT id, v FROM s.t WHERE v = 4')).rows, [[4, 4]]);
   } finally {
     await db.close();
   }
