@@ -282,7 +282,17 @@ class FileSink {
   }
   flush(): void {
     if (this.parts.length === 0) return;
-    const buf = Buffer.from(this.parts.join(''), this.encoding);
+    const text = this.parts.join('');
+    if (this.encoding === 'latin1') {
+      // Buffer's latin1 would keep only the low byte of other characters: refuse them instead.
+      const bad = /[^\u0000-\u00ff]/u.exec(text);
+      if (bad) {
+        this.abandon();
+        const bytes = [...Buffer.from(bad[0], 'utf8')].map((b) => '0x' + b.toString(16).padStart(2, '0')).join(' ');
+        throw new QuiverError('22P05', `character with byte sequence ${bytes} in encoding "UTF8" has no equivalent in encoding "LATIN1"`);
+      }
+    }
+    const buf = Buffer.from(text, this.encoding);
     this.parts = [];
     this.size = 0;
     this.write(buf);

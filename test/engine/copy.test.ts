@@ -100,6 +100,18 @@ test('COPY options are checked as PostgreSQL checks them', withDb(async (db, dir
   await db.query('ROLLBACK');
 }));
 
+test('ENCODING LATIN1 writes and reads Latin-1, and refuses characters it cannot hold', withDb(async (db, dir) => {
+  const f = path.join(dir, 'l.txt');
+  await db.query(`COPY (SELECT 'aéb') TO '${f}' (ENCODING 'latin1')`);
+  // PostgreSQL 15 writes the same three bytes and a newline.
+  assert.deepEqual([...fs.readFileSync(f)], [0x61, 0xe9, 0x62, 0x0a]);
+  await db.query('CREATE TABLE l (s text)');
+  await db.query(`COPY l FROM '${f}' (ENCODING 'LATIN1')`);
+  assert.deepEqual((await db.query('SELECT s FROM l')).rows, [['aéb']]);
+  await assert.rejects(db.query(`COPY (SELECT 'a☃b') TO '${f}' (ENCODING 'latin1')`),
+    fails('22P05', 'character with byte sequence 0xe2 0x98 0x83 in encoding "UTF8" has no equivalent in encoding "LATIN1"'));
+}));
+
 test('a full disk while writing is 53100 naming the file', { skip: !fs.existsSync('/dev/full') }, withDb(async (db) => {
   await db.query('CREATE TABLE t AS SELECT g AS x FROM generate_series(1, 3) g');
   // PostgreSQL: 53100 could not close file "/dev/full": No space left on device (it writes when closing).
