@@ -422,7 +422,7 @@ function textSource(bytes: Buffer, t: TableEntry, cols: number[], o: CopyOptions
   let rows = 0;
   let first = true;
   try {
-    for (const r of readCopy(bytes, o, decode, validate)) {
+    readCopy(bytes, o, decode, validate, (r) => {
       const rawLine = (): string => decode(r.raw);
       if (first && o.header) {
         first = false;
@@ -435,7 +435,7 @@ function textSource(bytes: Buffer, t: TableEntry, cols: number[], o: CopyOptions
             if (f !== names[i]) throw context(new QuiverError('22P04', `column name mismatch in header line field ${i + 1}: got "${f}", expected "${names[i]}"`), t.name, r.line, rawLine());
           });
         }
-        continue;
+        return;
       }
       first = false;
       const f = r.fields;
@@ -453,7 +453,7 @@ function textSource(bytes: Buffer, t: TableEntry, cols: number[], o: CopyOptions
         builders[c]!.push(x);
       }
       rows++;
-    }
+    });
   } catch (e) {
     if (e instanceof CopyParseError) throw context(e, t.name, e.line, e.rawLine);
     throw e;

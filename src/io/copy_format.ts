@@ -97,10 +97,10 @@ export interface CopyLine {
 }
 
 /**
- * Splits COPY input into rows of fields. `decode` turns a field's bytes into text (UTF-8 or
- * another server-supported encoding); it is called only on bytes that passed validation.
+ * Splits COPY input into rows of fields, handing each to `onRow`. `decode` turns a field's bytes
+ * into text (UTF-8 or Latin-1); it is called only on bytes that passed validation.
  */
-export function* readCopy(buf: Buffer, o: CopyTextOptions, decode: (b: Buffer) => string, validate: (b: Buffer) => boolean): Generator<CopyLine> {
+export function readCopy(buf: Buffer, o: CopyTextOptions, decode: (b: Buffer) => string, validate: (b: Buffer) => boolean, onRow: (r: CopyLine) => void): void {
   const delim = o.delimiter.charCodeAt(0);
   const quote = o.csv ? o.quote.charCodeAt(0) : -1;
   const escape = o.csv ? o.escape.charCodeAt(0) : -1;
@@ -179,12 +179,22 @@ export function* readCopy(buf: Buffer, o: CopyTextOptions, decode: (b: Buffer) =
     pos = next;
     if (endOfData && end === start) return;
     const raw = buf.subarray(start, end);
-    const fields = o.csv
+    // Lines without escapes (text) or quotes (CSV), the common case, are decoded once and split.
+    const plain = raw.indexOf(o.csv ? quote : BACKSLASH) < 0;
+    const fields = plain
+      ? splitPlain(decode(raw), o.delimiter, o.nullString)
+      : o.csv
       ? csvFields(raw, delim, quote, escape, nullBytes, decode, lineNo)
       : textFields(raw, delim, nullBytes, decode, validate, lineNo);
-    yield { line: lineNo, fields, raw };
+    onRow({ line: lineNo, fields, raw });
     if (endOfData) return;
   }
+}
+
+function splitPlain(line: string, delimiter: string, nullString: string): (string | null)[] {
+  const parts: (string | null)[] = line.split(delimiter);
+  for (let i = 0; i < parts.length; i++) if (parts[i] === nullString) parts[i] = null;
+  return parts;
 }
 
 function isHex(c: number): boolean {
@@ -262,10 +272,21 @@ function unescapeText(f: Buffer, decode: (b: Buffer) => string, validate: (b: Bu
 function csvFields(raw: Buffer, delim: number, quote: number, escape: number, nullBytes: Buffer, decode: (b: Buffer) => string, line: number): (string | null)[] {
   const out: (string | null)[] = [];
   const n = raw.length;
-  const bytes = Buffer.allocUnsafe(n);
+  let bytes: Buffer | null = null;
   let i = 0;
   for (;;) {
     const start = i;
+    // Most fields are unquoted: decode them in place.
+    while (i < n && raw[i] !== delim && raw[i] !== quote) i++;
+    if (i >= n || raw[i] === delim) {
+      const rawField = raw.subarray(start, i);
+      out.push(rawField.equals(nullBytes) ? null : decode(rawField));
+      if (i >= n) break;
+      i++;
+      continue;
+    }
+    i = start;
+    bytes ??= Buffer.allocUnsafe(n);
     let k = 0;
     let sawQuote = false;
     let inQuote = false;
