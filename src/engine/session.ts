@@ -159,7 +159,9 @@ export class Session {
       case 'TransactionStmt': return this.transaction(s);
       case 'VariableSetStmt': {
         if (s.kind === 'VAR_SET_MULTI') {
-          this.setTransactionCharacteristics(String(s.name), (s.args ?? []) as PgNode[]);
+          const what = String(s.name);
+          if (what !== 'TRANSACTION' && what !== 'SESSION CHARACTERISTICS') throw new QuiverError(SqlState.featureNotSupported, `SET ${what} is not supported`);
+          this.setTransactionCharacteristics(what, (s.args ?? []) as PgNode[]);
           return { command: 'SET', rowCount: 0 };
         }
         if (s.kind === 'VAR_SET_VALUE' && s.name) {
@@ -326,7 +328,7 @@ export class Session {
    * CHARACTERISTICS AS TRANSACTION (the defaults of later blocks).
    */
   private setTransactionCharacteristics(target: string, items: PgNode[]): void {
-    const session = target.toUpperCase() === 'SESSION CHARACTERISTICS';
+    const session = target === 'SESSION CHARACTERISTICS';
     // Outside a block SET TRANSACTION has nothing to act on; PostgreSQL warns and does nothing.
     if (!session && !this.txn) return;
     for (const it of items) {
