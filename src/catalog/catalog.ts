@@ -91,6 +91,16 @@ export class TableData {
     this.tail = null;
     this.chunks = chunks.filter((c) => c.length > 0).map(encodeChunk);
   }
+
+  /**
+   * Puts back chunks an earlier snapshot() returned (a rollback). They are kept as the same
+   * objects, not re-encoded, so storage recognises the chunks it already has on disk.
+   */
+  restore(chunks: Batch[]): void {
+    this.version++;
+    this.tail = null;
+    this.chunks = [...chunks];
+  }
 }
 
 /** Stored text columns are dictionary-encoded where that pays (few distinct values). */

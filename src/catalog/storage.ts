@@ -17,6 +17,7 @@ import { newTable, TableData } from './catalog.js';
 import { type SqlType, type TypeId, type, typeName, arrayOf } from '../common/types.js';
 import { concatBatches, type Batch } from '../common/vector.js';
 import { QuiverError } from '../common/errors.js';
+import { fileError } from '../common/file_errors.js';
 import { toArrowTable, fromArrowTable } from '../io/arrow.js';
 
 const CATALOG_FILE = 'catalog.json';
@@ -54,7 +55,15 @@ interface StoredColumn { name: string; type: StoredType; notNull: boolean; defau
 /** `files`: one Parquet file per stored chunk, in order (appends add files; rewrites replace them). */
 interface StoredTable { name: string; columns: StoredColumn[]; constraints: TableConstraint[]; rows: number; files: string[] }
 interface StoredView { name: string; query: unknown; columnNames: string[] | null }
-interface StoredCatalog { format: string; version: number; nextFile: number; tables: StoredTable[]; views: StoredView[] }
+interface StoredSequence { name: string; next: string; increment: string }
+/**
+ * `schemas`, `sequences` and `indexes` came after the first files of this version were written;
+ * a catalog without them has none.
+ */
+interface StoredCatalog {
+  format: string; version: number; nextFile: number; tables: StoredTable[]; views: StoredView[];
+  schemas?: string[]; sequences?: StoredSequence[]; indexes?: [string, string][];
+}
 
 /** What is on disk for one table's data: the file of each chunk (chunks are immutable objects). */
 interface SavedData { version: number; signature: string; files: string[]; chunkFiles: Map<Batch, string>; rows: number }
@@ -100,7 +109,12 @@ export class Storage {
       }
       // The new files' names must be durable before a catalog that refers to them.
       if (written.length > 0) syncDir(this.dir);
-      const doc: StoredCatalog = { format: FORMAT, version: FORMAT_VERSION, nextFile: this.nextFile, tables, views };
+      const doc: StoredCatalog = {
+        format: FORMAT, version: FORMAT_VERSION, nextFile: this.nextFile, tables, views,
+        schemas: [...catalog.schemas].filter((n) => n !== 'public'),
+        sequences: [...catalog.sequences.values()].map((q) => ({ name: q.name, next: q.next.toString(), increment: q.increment.toString() })),
+        indexes: [...catalog.indexes],
+      };
       const text = JSON.stringify(doc, jsonReplacer, 1);
       if (text !== this.lastCatalogText) {
         writeAtomic(path.join(this.dir, CATALOG_FILE), Buffer.from(text, 'utf8'));
@@ -110,8 +124,7 @@ export class Storage {
     } catch (e) {
       // The catalog on disk still names the previous files; the new ones are orphans.
       for (const f of written) tryUnlink(path.join(this.dir, f));
-      if (e instanceof QuiverError) throw e;
-      throw new QuiverError('58030', `could not save data directory "${this.dir}": ${errorMessage(e)}`);
+      throw fileError(e, `could not save data directory "${this.dir}"`);
     }
     for (const [data, state] of pending) this.saved.set(data, state);
     const now = new Set<string>();
@@ -140,7 +153,7 @@ export class Storage {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
     } catch (e) {
-      throw new QuiverError('58030', `could not create data directory "${this.dir}": ${errorMessage(e)}`);
+      throw fileError(e, `could not create data directory "${this.dir}"`);
     }
     let key: string;
     try { key = fs.realpathSync(this.dir); } catch { key = path.resolve(this.dir); }
@@ -157,7 +170,10 @@ export class Storage {
     try {
       text = fs.readFileSync(catalogPath, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw corrupt(this.dir, `cannot read ${CATALOG_FILE}: ${errorMessage(e)}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      // No access is not damage: say so with the errno's SQLSTATE.
+      if (code === 'EACCES' || code === 'EPERM') throw fileError(e, `could not open file "${catalogPath}" for reading`);
+      if (code !== 'ENOENT') throw corrupt(this.dir, `cannot read ${CATALOG_FILE}: ${errorMessage(e)}`);
     }
     let maxSeq = 0;
     if (text === null) {
@@ -182,6 +198,9 @@ export class Storage {
     for (const v of doc.views) {
       add({ kind: 'view', name: v.name, query: v.query, columnNames: v.columnNames });
     }
+    for (const n of doc.schemas ?? []) catalog.schemas.add(n);
+    for (const q of doc.sequences ?? []) catalog.sequences.set(q.name, { name: q.name, next: BigInt(q.next), increment: BigInt(q.increment), current: null });
+    for (const [idx, table] of doc.indexes ?? []) catalog.indexes.set(idx, table);
     // Files a crashed save left behind: temporaries, and data files the catalog never came to name.
     for (const f of safeReaddir(this.dir)) {
       const m = DATA_FILE_RE.exec(f);
@@ -205,6 +224,8 @@ export class Storage {
       try {
         bytes = fs.readFileSync(path.join(this.dir, file));
       } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EACCES' || code === 'EPERM') throw fileError(e, `could not open file "${path.join(this.dir, file)}" for reading`);
         throw corrupt(this.dir, `cannot read data file "${file}" of table "${t.name}": ${errorMessage(e)}`);
       }
       let parts: Batch[];
@@ -315,6 +336,14 @@ function parseCatalog(dir: string, text: string): StoredCatalog {
   for (const v of d.views) {
     if (!v || typeof v.name !== 'string' || (v.columnNames !== null && !Array.isArray(v.columnNames))) throw corrupt(dir, `${CATALOG_FILE} has a bad view entry`);
   }
+  if (d.schemas !== undefined && (!Array.isArray(d.schemas) || d.schemas.some((n) => typeof n !== 'string'))) throw corrupt(dir, `${CATALOG_FILE} has a bad schema list`);
+  const int = (x: unknown): boolean => typeof x === 'string' && /^-?\d+$/.test(x);
+  if (d.sequences !== undefined && (!Array.isArray(d.sequences) || d.sequences.some((q) => !q || typeof q.name !== 'string' || !int(q.next) || !int(q.increment)))) {
+    throw corrupt(dir, `${CATALOG_FILE} has a bad sequence entry`);
+  }
+  if (d.indexes !== undefined && (!Array.isArray(d.indexes) || d.indexes.some((x) => !Array.isArray(x) || x.length !== 2 || typeof x[0] !== 'string' || typeof x[1] !== 'string'))) {
+    throw corrupt(dir, `${CATALOG_FILE} has a bad index entry`);
+  }
   return d as StoredCatalog;
 }
 
@@ -344,17 +373,29 @@ function fileStem(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // Files
 
+/** Writes `file` through a synced temporary and a rename; errors name the file that failed. */
 function writeAtomic(file: string, bytes: Uint8Array): void {
   const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
+  let fd: number;
+  try { fd = fs.openSync(tmp, 'w'); } catch (e) { throw fileError(e, `could not create file "${tmp}"`); }
   try {
     let off = 0;
-    while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
-    fs.fsyncSync(fd);
-  } finally {
+    try {
+      while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      throw fileError(e, `could not write to file "${tmp}"`);
+    }
+    try { fs.fsyncSync(fd); } catch (e) { throw fileError(e, `could not fsync file "${tmp}"`); }
+  } catch (e) {
     fs.closeSync(fd);
+    tryUnlink(tmp);
+    throw e;
   }
-  fs.renameSync(tmp, file);
+  fs.closeSync(fd);
+  try { fs.renameSync(tmp, file); } catch (e) {
+    tryUnlink(tmp);
+    throw fileError(e, `could not rename file "${tmp}" to "${file}"`);
+  }
 }
 
 /** Makes renames in the directory durable; not every platform can open a directory for this. */
@@ -437,7 +478,7 @@ function acquireLock(dir: string, lockPath: string): void {
     try {
       created = tryCreateLock(lockPath);
     } catch (e) {
-      throw new QuiverError('58030', `could not lock data directory "${dir}": ${errorMessage(e)}`);
+      throw fileError(e, `could not lock data directory "${dir}"`);
     }
     if (created) return;
     let owner: number | null;

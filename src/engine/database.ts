@@ -71,14 +71,12 @@ class QuiverDatabase implements Database {
     }
     let last: StatementResult = { command: 'EMPTY', rowCount: 0 };
     for (const st of stmts) {
-      const version = this.session.catalog.version;
       try {
         last = this.session.execute(st, values, types);
       } catch (e) {
         this.session.failed();
         throw asQuiverError(e);
       }
-      if (this.storage && this.session.catalog.version !== version && !this.session.inTransaction) this.storage.save(this.session.catalog);
     }
     return last;
   }
@@ -107,8 +105,12 @@ class QuiverDatabase implements Database {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.storage) { this.storage.save(this.session.catalog); this.storage.release(); }
     this.closed = true;
+    // An open transaction block ends without COMMIT: it rolls back.
+    this.session.abandon();
+    if (this.storage) {
+      try { this.storage.save(this.session.catalog); } finally { this.storage.release(); }
+    }
   }
 }
 
@@ -121,5 +123,10 @@ export async function open(opts: OpenOptions = {}): Promise<Database> {
     storage = new Storage(opts.dataDir);
     await storage.load(catalog);
   }
-  return new QuiverDatabase(new Session(catalog), storage);
+  const session = new Session(catalog);
+  if (storage) {
+    const st = storage;
+    session.persist = () => st.save(catalog);
+  }
+  return new QuiverDatabase(session, storage);
 }

@@ -84,19 +84,10 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   if (new Set(targetCols).size !== targetCols.length) {
     throw new QuiverError(SqlState.duplicateColumn, 'column specified more than once');
   }
-  const width = t.columns.length;
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
   let plan: LogicalPlan;
   const sel = s.selectStmt?.SelectStmt;
-  const fill = (given: (Expr | null)[]): Expr[] => {
-    const out: Expr[] = [];
-    for (let c = 0; c < width; c++) {
-      const k = targetCols.indexOf(c);
-      const g = k >= 0 ? given[k] ?? null : null;
-      out.push(g ? assign(g, t, c) : defaultExpr(binder, t, c));
-    }
-    return out;
-  };
+  const fill = (given: (Expr | null)[]): Expr[] => fillRow(binder, t, targetCols, given);
   if (!sel) {
     plan = { kind: 'values', rows: [fill([])], schema };
   } else if (sel.valuesLists && !sel.op?.startsWith('SETOP_U') && !sel.sortClause && !sel.limitCount && (!sel.op || sel.op === 'SETOP_NONE')) {
@@ -123,6 +114,38 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   if (onConflict) rows = withoutConflicts(t, rows);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
   return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), rows, ctx, 'INSERT', rows.length);
+}
+
+/** A whole row of t from the values given for targetCols: assignment casts, and defaults for the other columns. */
+function fillRow(binder: SelectBinder, t: TableEntry, targetCols: number[], given: (Expr | null)[]): Expr[] {
+  const out: Expr[] = [];
+  for (let c = 0; c < t.columns.length; c++) {
+    const k = targetCols.indexOf(c);
+    const g = k >= 0 ? given[k] ?? null : null;
+    out.push(g ? assign(g, t, c) : defaultExpr(binder, t, c));
+  }
+  return out;
+}
+
+/**
+ * Appends the rows `source` yields, one column per entry of targetCols, exactly as INSERT INTO t
+ * (targetCols) SELECT ... does: assignment casts, DEFAULT and serial values for the other columns,
+ * then NOT NULL, CHECK and UNIQUE. `where` (COPY FROM ... WHERE) filters the completed rows.
+ * COPY FROM stores its rows through here. Returns the number of rows stored.
+ */
+export function insertRows(catalog: Catalog, t: TableEntry, targetCols: number[], source: LogicalPlan, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext, where: PgNode | null = null): number {
+  const binder = new SelectBinder(catalog, params);
+  const given = source.schema.map((f, i): Expr => ({ kind: 'col', index: i, type: f.type }));
+  const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
+  let plan: LogicalPlan = { kind: 'project', input: source, exprs: fillRow(binder, t, targetCols, given), schema };
+  if (where) {
+    const pred = requireBool(bindExpr(binder, emptyCtx(tableScope(t, undefined), 'COPY FROM WHERE conditions'), where), 'WHERE', where);
+    plan = { kind: 'filter', input: plan, predicate: { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool }, schema };
+  }
+  const batches = run(plan);
+  const rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
+  if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
+  return rows.length;
 }
 
 /**

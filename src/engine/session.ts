@@ -2,7 +2,7 @@
  * Executes parsed statements against a catalog: the statement dispatcher of the engine.
  */
 import type { PgNode, ParsedStatement } from '../sql/parser.js';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog, CatalogEntry } from '../catalog/catalog.js';
 import { newTable } from '../catalog/catalog.js';
 import type { Batch } from '../common/vector.js';
 import { T, type SqlType } from '../common/types.js';
@@ -25,12 +25,37 @@ import { strVal } from '../sql/bind_expr.js';
 const SETTINGS_DEFAULTS: Record<string, string> = {
   server_version: '15.0', server_encoding: 'UTF8', client_encoding: 'UTF8', datestyle: 'ISO, MDY',
   intervalstyle: 'postgres', timezone: 'UTC', standard_conforming_strings: 'on', search_path: '"$user", public',
-  integer_datetimes: 'on', transaction_isolation: 'read committed', application_name: '', extra_float_digits: '1',
+  integer_datetimes: 'on', default_transaction_isolation: 'read committed', default_transaction_read_only: 'off',
+  default_transaction_deferrable: 'off', application_name: '', extra_float_digits: '1',
 };
+
+const ISOLATION_LEVELS = ['serializable', 'repeatable read', 'read committed', 'read uncommitted'];
+
+/** Statements that change nothing stored; everything else is a write (for READ ONLY and durability). */
+const READ_ONLY_STATEMENTS = new Set(['SelectStmt', 'ExplainStmt', 'VariableSetStmt', 'VariableShowStmt', 'TransactionStmt']);
+
+/** The state a rollback returns to. Sequences are left out: as in PostgreSQL, they do not roll back. */
+interface Snapshot { entries: CatalogEntry[]; data: Map<object, Batch[]>; schemas: string[]; indexes: [string, string][] }
+
+interface Transaction {
+  snap: Snapshot;
+  isolation: string;
+  readOnly: boolean;
+  deferrable: boolean;
+  /** Set by the first statement that reads or writes data: the isolation level is fixed from then on. */
+  queried: boolean;
+}
 
 export class Session {
   settings = new Map(Object.entries(SETTINGS_DEFAULTS));
-  private txn: { entries: import('../catalog/catalog.js').CatalogEntry[]; data: Map<object, Batch[]> } | null = null;
+  private txn: Transaction | null = null;
+
+  /**
+   * Makes the catalog's committed state durable (the data directory's save), or throws. Called when
+   * a transaction block commits and after every autocommitted statement that can write; a failure
+   * undoes the commit in memory too, so what the process holds never runs ahead of the disk.
+   */
+  persist: (() => void) | null = null;
 
   constructor(readonly catalog: Catalog) {}
 
@@ -38,10 +63,18 @@ export class Session {
 
   /** After an error inside BEGIN ... COMMIT, only the end of the block is accepted. */
   aborted = false;
-  private savepoints: { name: string; snap: { entries: import('../catalog/catalog.js').CatalogEntry[]; data: Map<object, Batch[]> } }[] = [];
+  private savepoints: { name: string; snap: Snapshot }[] = [];
 
   /** Called by the face that ran a statement which failed. */
   failed(): void { if (this.txn) this.aborted = true; }
+
+  /** The connection ends: an open transaction block is rolled back, as PostgreSQL does. */
+  abandon(): void {
+    if (this.txn) this.restore(this.txn.snap);
+    this.txn = null;
+    this.aborted = false;
+    this.savepoints = [];
+  }
 
   private context(params: unknown[]): ExecContext {
     const now = Date.now() * 1000;
@@ -66,6 +99,44 @@ export class Session {
     if (this.aborted && !(st.type === 'TransactionStmt' && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_ROLLBACK_TO'].includes(s.kind))) {
       throw new QuiverError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
     }
+    const writes = !READ_ONLY_STATEMENTS.has(st.type) && !(st.type === 'CopyStmt' && !s.is_from);
+    if (this.txn) {
+      if (writes && this.txn.readOnly) throw new QuiverError('25006', `cannot execute ${commandName(st.type, s)} in a read-only transaction`);
+      if (!['TransactionStmt', 'VariableSetStmt', 'VariableShowStmt'].includes(st.type)) this.txn.queried = true;
+      return this.dispatch(st, params, paramTypes);
+    }
+    if (writes && this.settings.get('default_transaction_read_only') === 'on') {
+      throw new QuiverError('25006', `cannot execute ${commandName(st.type, s)} in a read-only transaction`);
+    }
+    if (!this.persist) return this.dispatch(st, params, paramTypes);
+    if (!writes) {
+      // A query can still advance a sequence (nextval, setval), which must not be handed out twice.
+      const seqs = st.type === 'SelectStmt' ? this.sequenceState() : '';
+      const r = this.dispatch(st, params, paramTypes);
+      if (seqs !== this.sequenceState()) this.persist();
+      return r;
+    }
+    // An autocommitted statement is its own transaction: durable when it returns, or undone.
+    const snap = this.snapshot();
+    try {
+      const r = this.dispatch(st, params, paramTypes);
+      this.persist();
+      return r;
+    } catch (e) {
+      this.restore(snap);
+      throw e;
+    }
+  }
+
+  private sequenceState(): string {
+    if (this.catalog.sequences.size === 0) return '';
+    let out = '';
+    for (const q of this.catalog.sequences.values()) out += `${q.name}:${q.next};`;
+    return out;
+  }
+
+  private dispatch(st: ParsedStatement, params: unknown[], paramTypes: SqlType[]): StatementResult {
+    const s = st.node;
     const ctx = this.context(params);
     switch (st.type) {
       case 'SelectStmt': {
@@ -84,15 +155,23 @@ export class Session {
       case 'InsertStmt': return insert(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
       case 'UpdateStmt': return update(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
       case 'DeleteStmt': return del(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
-      case 'CopyStmt': return copy(this.catalog, s, st.text);
+      case 'CopyStmt': return copy(this.catalog, s, { run: (p) => this.run(p, ctx), ctx, paramTypes, planQuery: (q) => this.planQuery(q, paramTypes) });
       case 'TransactionStmt': return this.transaction(s);
       case 'VariableSetStmt': {
+        if (s.kind === 'VAR_SET_MULTI') {
+          const what = String(s.name);
+          if (what !== 'TRANSACTION' && what !== 'SESSION CHARACTERISTICS') throw new QuiverError(SqlState.featureNotSupported, `SET ${what} is not supported`);
+          this.setTransactionCharacteristics(what, (s.args ?? []) as PgNode[]);
+          return { command: 'SET', rowCount: 0 };
+        }
         if (s.kind === 'VAR_SET_VALUE' && s.name) {
           const v = ((s.args ?? []) as PgNode[]).map((a) => {
             const c = a.A_Const;
             return c?.sval?.sval ?? String(c?.ival?.ival ?? c?.fval?.fval ?? '');
           }).join(', ');
-          this.settings.set(String(s.name).toLowerCase(), v);
+          const name = String(s.name).toLowerCase();
+          if (TRANSACTION_SETTINGS.has(name)) this.setTransactionSetting(name, v);
+          else this.settings.set(name, v);
         } else if (s.kind === 'VAR_RESET' && s.name) {
           const d = SETTINGS_DEFAULTS[String(s.name).toLowerCase()];
           if (d !== undefined) this.settings.set(String(s.name).toLowerCase(), d);
@@ -101,7 +180,7 @@ export class Session {
       }
       case 'VariableShowStmt': {
         const name = String(s.name).toLowerCase();
-        const v = this.settings.get(name);
+        const v = this.transactionSetting(name) ?? this.settings.get(name);
         if (v === undefined) throw new QuiverError(SqlState.undefinedObject, `unrecognized configuration parameter "${name}"`);
         return { command: 'SHOW', schema: [{ name, type: T.text }], batches: [{ length: 1, columns: [{ type: T.text, length: 1, data: [v], valid: null }] }], rowCount: 1 };
       }
@@ -176,24 +255,37 @@ export class Session {
   private transaction(s: PgNode): StatementResult {
     switch (s.kind) {
       case 'TRANS_STMT_BEGIN': case 'TRANS_STMT_START':
-        if (!this.txn) this.txn = this.snapshot();
+        if (!this.txn) {
+          this.txn = {
+            snap: this.snapshot(), isolation: this.settings.get('default_transaction_isolation')!,
+            readOnly: this.settings.get('default_transaction_read_only') === 'on',
+            deferrable: this.settings.get('default_transaction_deferrable') === 'on', queried: false,
+          };
+        }
+        this.setTransactionCharacteristics('TRANSACTION', (s.options ?? []) as PgNode[]);
         return { command: 'BEGIN', rowCount: 0 };
-      case 'TRANS_STMT_COMMIT':
+      case 'TRANS_STMT_COMMIT': {
+        const t = this.txn;
         if (this.aborted) {
           // A failed transaction block cannot commit: it rolls back, as PostgreSQL's COMMIT does.
-          if (this.txn) this.restore(this.txn);
-          this.txn = null;
-          this.aborted = false;
+          this.abandon();
           return { command: 'ROLLBACK', rowCount: 0 };
         }
         this.txn = null;
         this.savepoints = [];
+        if (t && this.persist) {
+          try {
+            this.persist();
+          } catch (e) {
+            // Not durable, so not committed: the block's changes are undone.
+            this.restore(t.snap);
+            throw e;
+          }
+        }
         return { command: 'COMMIT', rowCount: 0 };
+      }
       case 'TRANS_STMT_ROLLBACK':
-        if (this.txn) this.restore(this.txn);
-        this.txn = null;
-        this.aborted = false;
-        this.savepoints = [];
+        this.abandon();
         return { command: 'ROLLBACK', rowCount: 0 };
       case 'TRANS_STMT_SAVEPOINT': {
         if (!this.txn) throw new QuiverError('25P01', 'SAVEPOINT can only be used in transaction blocks');
@@ -220,20 +312,126 @@ export class Session {
     }
   }
 
+  /** SHOW of a transaction's characteristic: the block's own, else the session default's. */
+  private transactionSetting(name: string): string | undefined {
+    const t = this.txn;
+    switch (name) {
+      case 'transaction_isolation': return t ? t.isolation : this.settings.get('default_transaction_isolation');
+      case 'transaction_read_only': return t ? (t.readOnly ? 'on' : 'off') : this.settings.get('default_transaction_read_only');
+      case 'transaction_deferrable': return t ? (t.deferrable ? 'on' : 'off') : this.settings.get('default_transaction_deferrable');
+      default: return undefined;
+    }
+  }
+
+  /**
+   * SET TRANSACTION / BEGIN options (`local`: for the current block) and SET SESSION
+   * CHARACTERISTICS AS TRANSACTION (the defaults of later blocks).
+   */
+  private setTransactionCharacteristics(target: string, items: PgNode[]): void {
+    const session = target === 'SESSION CHARACTERISTICS';
+    // Outside a block SET TRANSACTION has nothing to act on; PostgreSQL warns and does nothing.
+    if (!session && !this.txn) return;
+    for (const it of items) {
+      const d = it.DefElem;
+      const c = d.arg?.A_Const;
+      const v = c?.sval?.sval ?? (c?.ival ? ((c.ival.ival ?? 0) !== 0 ? 'on' : 'off') : '');
+      this.setTransactionSetting(session ? `default_${String(d.defname)}` : String(d.defname), v);
+    }
+  }
+
+  /** Checks and sets one of the transaction_* / default_transaction_* settings, as PostgreSQL's GUC hooks do. */
+  private setTransactionSetting(name: string, raw: string): void {
+    const isolation = name.endsWith('transaction_isolation');
+    let value = raw.toLowerCase();
+    if (isolation) {
+      if (!ISOLATION_LEVELS.includes(value)) {
+        throw new QuiverError(SqlState.invalidParameterValue, `invalid value for parameter "${name}": "${raw}"`, { hint: `Available values: ${ISOLATION_LEVELS.join(', ')}.` });
+      }
+    } else {
+      const b = parseBool(value);
+      if (b === null) throw new QuiverError(SqlState.invalidParameterValue, `parameter "${name}" requires a Boolean value`);
+      value = b ? 'on' : 'off';
+    }
+    if (name.startsWith('default_')) { this.settings.set(name, value); return; }
+    const t = this.txn;
+    // Outside a block the setting would last only for its own statement's implicit transaction.
+    if (!t) return;
+    const inSub = this.savepoints.length > 0;
+    if (name === 'transaction_isolation') {
+      if (value !== t.isolation) {
+        if (t.queried) throw new QuiverError('25001', 'SET TRANSACTION ISOLATION LEVEL must be called before any query');
+        if (inSub) throw new QuiverError('25001', 'SET TRANSACTION ISOLATION LEVEL must not be called in a subtransaction');
+      }
+      t.isolation = value;
+    } else if (name === 'transaction_read_only') {
+      if (value === 'off' && t.readOnly) {
+        if (inSub) throw new QuiverError('25001', 'cannot set transaction read-write mode inside a read-only transaction');
+        if (t.queried) throw new QuiverError('25001', 'transaction read-write mode must be set before any query');
+      }
+      t.readOnly = value === 'on';
+    } else {
+      if (t.queried && value !== (t.deferrable ? 'on' : 'off')) throw new QuiverError('25001', 'SET TRANSACTION [NOT] DEFERRABLE must be called before any query');
+      if (inSub && value !== (t.deferrable ? 'on' : 'off')) throw new QuiverError('25001', 'SET TRANSACTION [NOT] DEFERRABLE cannot be called within a subtransaction');
+      t.deferrable = value === 'on';
+    }
+  }
+
   /** Tables are copy-on-write at the chunk list, so a snapshot is the lists and the entries. */
-  private snapshot(): { entries: import('../catalog/catalog.js').CatalogEntry[]; data: Map<object, Batch[]> } {
+  private snapshot(): Snapshot {
     const entries = this.catalog.all();
     const data = new Map<object, Batch[]>();
     for (const e of entries) if (e.kind === 'table') data.set(e, [...e.data.snapshot()]);
-    return { entries, data };
+    return { entries, data, schemas: [...this.catalog.schemas], indexes: [...this.catalog.indexes] };
   }
 
-  private restore(snap: { entries: import('../catalog/catalog.js').CatalogEntry[]; data: Map<object, Batch[]> }): void {
+  private restore(snap: Snapshot): void {
     for (const e of this.catalog.all()) this.catalog.drop(e.name);
     for (const e of snap.entries) {
-      if (e.kind === 'table') e.data.replace(snap.data.get(e) ?? []);
+      if (e.kind === 'table') e.data.restore(snap.data.get(e) ?? []);
       this.catalog.add(e);
     }
+    this.catalog.schemas.clear();
+    for (const n of snap.schemas) this.catalog.schemas.add(n);
+    this.catalog.indexes.clear();
+    for (const [k, v] of snap.indexes) this.catalog.indexes.set(k, v);
   }
 }
 
+const TRANSACTION_SETTINGS = new Set([
+  'transaction_isolation', 'transaction_read_only', 'transaction_deferrable',
+  'default_transaction_isolation', 'default_transaction_read_only', 'default_transaction_deferrable',
+]);
+
+/** PostgreSQL's boolean setting values (parse_bool): on/off, true/false, yes/no, 1/0 and prefixes. */
+function parseBool(v: string): boolean | null {
+  const s = v.trim().toLowerCase();
+  if (s === '1' || s === 'on') return true;
+  if (s === '0' || s === 'of' || s === 'off') return false;
+  if (s.length === 0) return null;
+  if ('true'.startsWith(s) || 'yes'.startsWith(s)) return true;
+  if ('false'.startsWith(s) || 'no'.startsWith(s)) return false;
+  return null;
+}
+
+/** The command name PostgreSQL's read-only check reports (its command tag). */
+function commandName(type: string, s: PgNode): string {
+  switch (type) {
+    case 'InsertStmt': return 'INSERT';
+    case 'UpdateStmt': return 'UPDATE';
+    case 'DeleteStmt': return 'DELETE';
+    case 'CopyStmt': return 'COPY FROM';
+    case 'CreateStmt': return 'CREATE TABLE';
+    case 'CreateTableAsStmt': return 'CREATE TABLE AS';
+    case 'ViewStmt': return 'CREATE VIEW';
+    case 'IndexStmt': return 'CREATE INDEX';
+    case 'CreateSeqStmt': return 'CREATE SEQUENCE';
+    case 'CreateSchemaStmt': return 'CREATE SCHEMA';
+    case 'TruncateStmt': return 'TRUNCATE TABLE';
+    case 'AlterTableStmt': case 'RenameStmt': return 'ALTER TABLE';
+    case 'DropStmt': {
+      const what: Record<string, string> = { OBJECT_TABLE: 'TABLE', OBJECT_VIEW: 'VIEW', OBJECT_INDEX: 'INDEX', OBJECT_SEQUENCE: 'SEQUENCE', OBJECT_SCHEMA: 'SCHEMA' };
+      return `DROP ${what[s.removeType as string] ?? 'OBJECT'}`;
+    }
+    default: return type.replace(/Stmt$/, '').toUpperCase();
+  }
+}
