@@ -308,7 +308,8 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
       let base: string | null = null;
       if (isStr) base = `H.textToNumeric(${v})`;
       else if (f === 'int2' || f === 'int4' || f === 'int8') base = `H.Decimal.fromInt(${v})`;
-      else if (f === 'float4' || f === 'float8') base = `H.Decimal.fromFloat(${v})`;
+      else if (f === 'float4') base = `H.Decimal.fromFloat4(${v})`;
+      else if (f === 'float8') base = `H.Decimal.fromFloat(${v})`;
       else if (f === 'numeric') base = v;
       if (base === null) break;
       return to.precision >= 0 ? `H.applyTypmod(${base}, ${to.precision}, ${Math.max(0, to.scale)})` : base;

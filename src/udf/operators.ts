@@ -122,6 +122,10 @@ function comparisons(): void {
   for (const [name, js] of ops) {
     bin(name, 'int4', 'int8', T.bool, (a, b) => `(BigInt(${a})${js}${b})`);
     bin(name, 'int8', 'int4', T.bool, (a, b) => `(${a}${js}BigInt(${b}))`);
+    // real against double precision compares in double precision (float48eq and friends); without
+    // these, real = numeric would resolve to real = real and round the numeric to a real.
+    bin(name, 'float4', 'float8', T.bool, (a, b) => cmpExpr('float8', js, a, b));
+    bin(name, 'float8', 'float4', T.bool, (a, b) => cmpExpr('float8', js, a, b));
     bin(name, 'date', 'timestamp', T.bool, (a, b) => `((${a}*86400000000)${js}${b})`);
     bin(name, 'timestamp', 'date', T.bool, (a, b) => `(${a}${js}(${b}*86400000000))`);
   }
