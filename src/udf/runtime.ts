@@ -7,6 +7,7 @@ import { Decimal, applyTypmod } from '../common/decimal.js';
 import * as dt from '../common/datetime.js';
 import type { SqlType } from '../common/types.js';
 import { parseArrayText, formatArrayText } from '../common/array.js';
+import { likeMatcher, type LikeMatcher } from './like.js';
 import { formatTime, parseTime, timeAddInterval, parseTimeTz, formatTimeTz, timeTzAddInterval, timeTzCmp, type TimeTz } from '../common/time.js';
 
 export const tm = { parseTime, formatTime, timeAddInterval, parseTimeTz, timeTzAddInterval, timeTzCmp };
@@ -194,48 +195,28 @@ export function bpcharCheck(s: string, n: number): string {
 export function varcharCut(s: string, n: number): string { return n >= 0 && s.length > n ? s.slice(0, n) : s; }
 export function bpcharCut(s: string, n: number): string { return n < 0 ? s : s.length > n ? s.slice(0, n) : s.padEnd(n, ' '); }
 
-const likeCache = new Map<string, RegExp>();
+// The last pattern each operator saw: a constant pattern (the usual case) costs one string
+// comparison per row, a pattern that varies per row goes through the compiled-pattern cache.
+let likeP: string | null = null, likeM: LikeMatcher | null = null;
+let ilikeP: string | null = null, ilikeM: LikeMatcher | null = null;
 /** LIKE with backslash as the default escape; `_` and `%` are wildcards. */
-export function likeRegex(pattern: string, ci: boolean, escape = '\\'): RegExp {
-  const key = (ci ? 'i' : 's') + escape + pattern;
-  let re = likeCache.get(key);
-  if (re) return re;
-  let src = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (escape && c === escape) {
-      i++;
-      // PostgreSQL complains about a trailing escape only when matching reaches it with text
-      // left over; with the text used up the match just fails. The lookahead records which.
-      if (i >= pattern.length) { src += '(?:$(?!)|(?<trailing>[\\s\\S]+))'; break; }
-      src += pattern[i]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    } else if (c === '%') src += '[\\s\\S]*';
-    else if (c === '_') src += '[\\s\\S]';
-    else src += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  src += '$';
-  re = new RegExp(src, ci ? 'isu' : 'su');
-  if (likeCache.size > 10000) likeCache.clear();
-  likeCache.set(key, re);
-  return re;
-}
 export function like(s: string, p: string): boolean {
-  // Fast paths for the common shapes keep regex construction out of simple filters.
-  if (p.indexOf('_') < 0 && p.indexOf('\\') < 0) {
-    const first = p.indexOf('%');
-    if (first < 0) return s === p;
-    if (first === p.length - 1 && p.indexOf('%') === first) return s.startsWith(p.slice(0, -1));
-  }
-  return likeMatch(s, likeRegex(p, false));
+  if (p !== likeP) { likeM = likeMatcher(p, false, '\\'); likeP = p; }
+  return likeM!.test(s);
 }
-export function ilike(s: string, p: string): boolean { return likeMatch(s, likeRegex(p, true)); }
-export function likeEsc(s: string, p: string, e: string): boolean { return likeMatch(s, likeRegex(p, false, e)); }
-export function ilikeEsc(s: string, p: string, e: string): boolean { return likeMatch(s, likeRegex(p, true, e)); }
-
-function likeMatch(s: string, re: RegExp): boolean {
-  const m = re.exec(s);
-  if (m && m.groups?.trailing !== undefined) throw new QuiverError(SqlState.invalidEscapeSequence, 'LIKE pattern must not end with escape character');
-  return m !== null;
+export function ilike(s: string, p: string): boolean {
+  if (p !== ilikeP) { ilikeM = likeMatcher(p, true, '\\'); ilikeP = p; }
+  return ilikeM!.test(s);
+}
+let likeEP: string | null = null, likeEE: string | null = null, likeEM: LikeMatcher | null = null;
+let ilikeEP: string | null = null, ilikeEE: string | null = null, ilikeEM: LikeMatcher | null = null;
+export function likeEsc(s: string, p: string, e: string): boolean {
+  if (p !== likeEP || e !== likeEE) { likeEM = likeMatcher(p, false, e); likeEP = p; likeEE = e; }
+  return likeEM!.test(s);
+}
+export function ilikeEsc(s: string, p: string, e: string): boolean {
+  if (p !== ilikeEP || e !== ilikeEE) { ilikeEM = likeMatcher(p, true, e); ilikeEP = p; ilikeEE = e; }
+  return ilikeEM!.test(s);
 }
 
 export function cmpNum(a: number, b: number): number { return a < b ? -1 : a > b ? 1 : 0; }
