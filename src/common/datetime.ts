@@ -1154,6 +1154,23 @@ export function dateToTimestamp(d: number): number {
   return d * USECS_PER_DAY;
 }
 
+/** date + time: an infinite date stays infinite (datetime_timestamp). */
+export function dateAddTime(d: number, time: number): number {
+  const ts = dateToTimestamp(d);
+  if (!Number.isFinite(ts)) return ts;
+  const r = ts + time;
+  if (!isValidTimestamp(r)) throw timestampOutOfRange();
+  return r;
+}
+
+/**
+ * A date where it meets a timestamp in a comparison: infinite dates are the infinite timestamps,
+ * and finite dates past the timestamp range still order correctly (no error, as PostgreSQL).
+ */
+export function dateAsTimestamp(d: number): number {
+  return d === DATE_NEG_INFINITY ? -Infinity : d === DATE_POS_INFINITY ? Infinity : d * USECS_PER_DAY;
+}
+
 /** timestamp → date (drops the time of day). */
 export function timestampToDate(ts: number): number {
   if (ts === -Infinity) return DATE_NEG_INFINITY;

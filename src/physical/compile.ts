@@ -6,7 +6,7 @@
 import type { Expr, SubqueryExpr } from '../logical/expr.js';
 import type { Batch, Vector, VectorData } from '../common/vector.js';
 import { allocData } from '../common/vector.js';
-import { physicalKind, type SqlType, type TypeId } from '../common/types.js';
+import { T, physicalKind, type SqlType, type TypeId } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import * as H from '../udf/runtime.js';
 import { typeRef } from '../udf/operators.js';
@@ -119,7 +119,11 @@ class Gen {
         const op = e.kind === 'greatest' ? '>' : '<';
         for (const a of e.args) {
           const [r, rn] = this.gen(a);
-          this.lines.push(`if (!${rn} && (${n} || ${cmpCode(e.type.id, op, r, v)})) { ${v} = ${r}; ${n} = false; }`);
+          // The type's own < (NaN above every number, timetz and bpchar by value) where it is inline.
+          const better = e.cmp.inline
+            ? (e.kind === 'greatest' ? e.cmp.inline([v, r], [e.type, e.type], T.bool) : e.cmp.inline([r, v], [e.type, e.type], T.bool))
+            : cmpCode(e.type.id, op, r, v);
+          this.lines.push(`if (!${rn} && (${n} || ${better})) { ${v} = ${r}; ${n} = false; }`);
         }
         return [v, n];
       }
@@ -316,7 +320,7 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
     }
     case 'date':
       if (isStr) return `H.dt.parseDate(${v})`;
-      if (f === 'timestamp') return `Math.floor(${v} / 86400000000)`;
+      if (f === 'timestamp') return `H.dt.timestampToDate(${v})`;
       break;
     case 'timetz':
       if (isStr) return `H.tm.parseTimeTz(${v})`;
@@ -327,7 +331,7 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
       break;
     case 'timestamp':
       if (isStr) return `H.dt.parseTimestamp(${v})`;
-      if (f === 'date') return `(${v} * 86400000000)`;
+      if (f === 'date') return `H.dt.dateToTimestamp(${v})`;
       break;
     case 'interval':
       if (isStr) return to.precision >= 0 ? `H.parseIntervalQualified(${v}, ${to.precision})` : `H.dt.parseInterval(${v})`;
