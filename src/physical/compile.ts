@@ -300,13 +300,13 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
       if (isStr) return `H.textToF4(${v})`;
       if (f === 'int2' || f === 'int4' || f === 'float8') return `H.f4(${v})`;
       if (f === 'int8') return `H.f4(Number(${v}))`;
-      if (f === 'numeric') return `H.f4(${v}.toNumber())`;
+      if (f === 'numeric') return `H.numToF4(${v})`;
       break;
     case 'float8':
       if (isStr) return `H.textToF8(${v})`;
       if (f === 'int2' || f === 'int4' || f === 'float4') return v;
       if (f === 'int8') return `Number(${v})`;
-      if (f === 'numeric') return `${v}.toNumber()`;
+      if (f === 'numeric') return `H.numToF8(${v})`;
       break;
     case 'numeric': {
       let base: string | null = null;

@@ -48,6 +48,7 @@ export function f8mul(a: number, b: number): number {
 export function f4(x: number): number {
   const r = Math.fround(x);
   if (!Number.isFinite(r) && Number.isFinite(x)) throw new QuiverError(SqlState.numericOutOfRange, 'value out of range: overflow');
+  if (r === 0 && x !== 0) throw new QuiverError(SqlState.numericOutOfRange, 'value out of range: underflow');
   return r;
 }
 export function fmod(a: number, b: number): number { if (b === 0) divByZero(); return a % b; }
@@ -90,7 +91,30 @@ export function textToF8(s: string, what = 'double precision'): number {
   if (!Number.isFinite(v) || (v === 0 && /[1-9]/.test(t.split('e')[0]!))) throw new QuiverError(SqlState.numericOutOfRange, `"${s}" is out of range for type ${what}`);
   return v;
 }
-export function textToF4(s: string): number { return f4(textToF8(s, 'real')); }
+export function textToF4(s: string): number {
+  const v = textToF8(s, 'real');
+  return realInRange(v, s);
+}
+/** A double narrowed to real, refused as float4in refuses what strtof overflows or flushes to zero. */
+function realInRange(v: number, text: string): number {
+  const r = Math.fround(v);
+  if ((!Number.isFinite(r) && Number.isFinite(v)) || (r === 0 && v !== 0)) {
+    throw new QuiverError(SqlState.numericOutOfRange, `"${text}" is out of range for type real`);
+  }
+  return r;
+}
+/** numeric → double precision goes through the numeric's text, as numeric_float8 does. */
+export function numToF8(d: Decimal): number {
+  const v = d.toNumber();
+  if (!Number.isFinite(v) || (v === 0 && d.cmp(Decimal.ZERO) !== 0)) {
+    throw new QuiverError(SqlState.numericOutOfRange, `"${d.toString()}" is out of range for type double precision`);
+  }
+  return v;
+}
+export function numToF4(d: Decimal): number {
+  const v = d.toNumber();
+  return realInRange(v, d.toString());
+}
 export function textToBool(s: string): boolean {
   const t = s.trim().toLowerCase();
   if (t.length > 0) {
