@@ -6,7 +6,7 @@
 import type { Expr, SubqueryExpr } from '../logical/expr.js';
 import type { Batch, Vector, VectorData } from '../common/vector.js';
 import { allocData } from '../common/vector.js';
-import { T, physicalKind, type SqlType, type TypeId } from '../common/types.js';
+import { T, TIMESTAMPTZ_SCALE, physicalKind, type SqlType, type TypeId } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import * as H from '../udf/runtime.js';
 import { typeRef } from '../udf/operators.js';
@@ -330,7 +330,7 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
       if (f === 'timestamp') return `(((${v} % 86400000000) + 86400000000) % 86400000000)`;
       break;
     case 'timestamp':
-      if (isStr) return `H.dt.parseTimestamp(${v})`;
+      if (isStr) return to.scale === TIMESTAMPTZ_SCALE ? `H.dt.parseTimestampTz(${v})` : `H.dt.parseTimestamp(${v})`;
       if (f === 'date') return `H.dt.dateToTimestamp(${v})`;
       break;
     case 'interval':

@@ -169,8 +169,10 @@ function bindSqlValueFunction(v: PgNode): Expr {
   };
   switch (op) {
     case 'SVFOP_CURRENT_DATE': return { kind: 'cast', arg: call('now'), type: T.date, explicit: true };
-    case 'SVFOP_CURRENT_TIMESTAMP': case 'SVFOP_CURRENT_TIMESTAMP_N': case 'SVFOP_LOCALTIMESTAMP': case 'SVFOP_LOCALTIMESTAMP_N':
+    case 'SVFOP_CURRENT_TIMESTAMP': case 'SVFOP_CURRENT_TIMESTAMP_N':
       return call('now');
+    case 'SVFOP_LOCALTIMESTAMP': case 'SVFOP_LOCALTIMESTAMP_N':
+      return call('localtimestamp');
     case 'SVFOP_CURRENT_USER': case 'SVFOP_USER': case 'SVFOP_SESSION_USER': case 'SVFOP_CURRENT_ROLE':
       return { kind: 'const', value: 'quiver', type: T.text };
     case 'SVFOP_CURRENT_CATALOG': return { kind: 'const', value: 'quiver', type: T.text };

@@ -2,7 +2,7 @@
  * Arithmetic, comparison and text operators, registered as functions named by their symbol.
  * Each is an inline JavaScript template so the expression compiler emits it straight into its loop.
  */
-import { T } from '../common/types.js';
+import { T, isTimestampTz } from '../common/types.js';
 import type { SqlType, TypeId } from '../common/types.js';
 import { registerScalar, type ScalarFunction } from './registry.js';
 
@@ -67,9 +67,11 @@ function arith(): void {
   bin('+', 'date', 'interval', T.timestamp, (a, b) => `H.dt.dateAddInterval(${a},${b})`);
   bin('+', 'interval', 'date', T.timestamp, (a, b) => `H.dt.dateAddInterval(${b},${a})`);
   bin('-', 'date', 'interval', T.timestamp, (a, b) => `H.dt.dateAddInterval(${a},H.dt.intervalNeg(${b}))`);
-  bin('+', 'timestamp', 'interval', T.timestamp, (a, b) => `H.dt.timestampAddInterval(${a},${b})`);
-  bin('+', 'interval', 'timestamp', T.timestamp, (a, b) => `H.dt.timestampAddInterval(${b},${a})`);
-  bin('-', 'timestamp', 'interval', T.timestamp, (a, b) => `H.dt.timestampAddInterval(${a},H.dt.intervalNeg(${b}))`);
+  // timestamp with time zone ± interval stays with time zone (UTC: the same arithmetic).
+  const keepTz = (i: number) => (args: SqlType[]): SqlType => (isTimestampTz(args[i]!) ? T.timestamptz : T.timestamp);
+  registerScalar({ name: '+', args: ['timestamp', 'interval'], ret: keepTz(0), strict: true, inline: ([a, b]) => `H.dt.timestampAddInterval(${a},${b})` });
+  registerScalar({ name: '+', args: ['interval', 'timestamp'], ret: keepTz(1), strict: true, inline: ([a, b]) => `H.dt.timestampAddInterval(${b},${a})` });
+  registerScalar({ name: '-', args: ['timestamp', 'interval'], ret: keepTz(0), strict: true, inline: ([a, b]) => `H.dt.timestampAddInterval(${a},H.dt.intervalNeg(${b}))` });
   bin('-', 'timestamp', 'timestamp', T.interval, (a, b) => `H.dt.timestampDiff(${a},${b})`);
   bin('+', 'timetz', 'interval', T.timetz, (a, b) => `H.tm.timeTzAddInterval(${a},${b})`);
   bin('+', 'interval', 'timetz', T.timetz, (a, b) => `H.tm.timeTzAddInterval(${b},${a})`);

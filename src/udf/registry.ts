@@ -3,7 +3,7 @@
  * resolution. Operators (+, =, ||, ...) are registered as functions named by their symbol.
  */
 import type { SqlType, TypeId } from '../common/types.js';
-import { T, canImplicitCast, category, numericRank, isText, typeName } from '../common/types.js';
+import { T, canImplicitCast, category, numericRank, isText, typeName, isTimestampTz } from '../common/types.js';
 import { QuiverError } from '../common/errors.js';
 import type { Vector } from '../common/vector.js';
 
@@ -104,6 +104,8 @@ function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] |
   let best: Resolved<F> | null = null;
   let bestCost = Infinity;
   const knownIds = new Set(args.filter((a) => a.id !== 'unknown').map((a) => a.id as ArgSpec));
+  // An untyped literal against timestamp with time zone is read as one (its zone offset applied).
+  const tzKnown = args.some(isTimestampTz);
   const viable: SqlType[][] = [];
   for (const f of cands) {
     const n = args.length;
@@ -121,7 +123,7 @@ function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] |
         // An untyped literal takes the type of the other known argument if it can (PostgreSQL's
         // rule for binary operators), else text, else the category's preferred type.
         cost += knownIds.has(spec) ? 2 : isText(spec) ? (spec === 'text' ? 1 : 2) : spec === 'float8' || spec === 'timestamp' ? 2.9 : 3;
-        argTypes.push(typeOf(spec));
+        argTypes.push(spec === 'timestamp' && tzKnown ? T.timestamptz : typeOf(spec));
         continue;
       }
       if (!canImplicitCast(a.id, spec)) { ok = false; break; }

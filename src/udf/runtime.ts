@@ -5,7 +5,7 @@
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal, applyTypmod } from '../common/decimal.js';
 import * as dt from '../common/datetime.js';
-import type { SqlType } from '../common/types.js';
+import { isTimestampTz, type SqlType } from '../common/types.js';
 import { parseArrayText, formatArrayText } from '../common/array.js';
 import { likeMatcher, type LikeMatcher } from './like.js';
 import { formatTime, parseTime, timeAddInterval, parseTimeTz, formatTimeTz, timeTzAddInterval, timeTzCmp, type TimeTz } from '../common/time.js';
@@ -197,7 +197,7 @@ export function toText(v: unknown, t: SqlType): string {
     case 'timetz': return formatTimeTz(v as TimeTz);
     // Array elements print with their type's output function: booleans as t/f (boolout).
     case 'array': return formatArrayText((v as unknown[]).map((x) => (x === null ? null : t.elem!.id === 'bool' ? (x ? 't' : 'f') : toText(x, t.elem!))));
-    case 'timestamp': return dt.formatTimestamp(v as number);
+    case 'timestamp': return isTimestampTz(t) ? dt.formatTimestampTz(v as number) : dt.formatTimestamp(v as number);
     case 'interval': return dt.formatInterval(v as dt.Interval);
     default: return v as string;
   }
@@ -264,7 +264,7 @@ export function fromText(s: string, t: SqlType): unknown {
     case 'float8': return textToF8(s);
     case 'numeric': return t.precision >= 0 ? applyTypmod(Decimal.parse(s), t.precision, Math.max(0, t.scale)) : Decimal.parse(s);
     case 'date': return dt.parseDate(s);
-    case 'timestamp': return dt.parseTimestamp(s);
+    case 'timestamp': return isTimestampTz(t) ? dt.parseTimestampTz(s) : dt.parseTimestamp(s);
     case 'interval': return dt.parseInterval(s);
     case 'time': return parseTime(s);
     case 'timetz': return parseTimeTz(s);

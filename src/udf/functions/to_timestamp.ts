@@ -123,14 +123,14 @@ function register(): void {
     impl: ((s: string, fmt: string) => { const f = parseFormatted(s, fmt); return makeDate(f.year, f.month, f.day); }) as (...args: never[]) => unknown,
   });
   registerScalar({
-    name: 'to_timestamp', args: ['text', 'text'], ret: T.timestamp, strict: true,
+    name: 'to_timestamp', args: ['text', 'text'], ret: T.timestamptz, strict: true,
     impl: ((s: string, fmt: string) => {
       const f = parseFormatted(s, fmt);
       return makeTimestamp(f.year, f.month, f.day, f.hour, f.minute, f.second) + f.micros;
     }) as (...args: never[]) => unknown,
   });
   registerScalar({
-    name: 'to_timestamp', args: ['float8'], ret: T.timestamp, strict: true,
+    name: 'to_timestamp', args: ['float8'], ret: T.timestamptz, strict: true,
     impl: ((x: number) => {
       if (!Number.isFinite(x)) return x;
       return Math.round(x * 1e6);
