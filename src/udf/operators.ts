@@ -150,7 +150,7 @@ function text(): void {
     bin(name, 'text', 'text', T.bool, (a, b) => `(${neg ? '!' : ''}H.${fn}(${a},${b}))`);
   }
   for (const [name, flags, neg] of [['~', '', false], ['!~', '', true], ['~*', 'i', false], ['!~*', 'i', true]] as const) {
-    bin(name, 'text', 'text', T.bool, (a, b) => `(${neg ? '!' : ''}H.regex(${b},'${flags}').test(${a}))`);
+    bin(name, 'text', 'text', T.bool, (a, b) => `(${neg ? '!' : ''}H.regexTest(${b},'${flags}',${a}))`);
   }
   bin('^@', 'text', 'text', T.bool, (a, b) => `${a}.startsWith(${b})`);
 }

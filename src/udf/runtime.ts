@@ -295,6 +295,22 @@ export function regex(p: string, flags: string): RegExp {
   return re;
 }
 
+/**
+ * s ~ p. V8 compiles a pattern lazily and can overflow its stack on the first match of a very long
+ * one: that is the pattern's fault, reported as PostgreSQL reports patterns its engine cannot take.
+ */
+export function regexTest(p: string, flags: string, s: string): boolean {
+  const re = regex(p, flags);
+  try {
+    return re.test(s);
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof SyntaxError) {
+      throw new QuiverError('2201B', 'invalid regular expression: regular expression is too complex');
+    }
+    throw e;
+  }
+}
+
 // INTERVAL_MASK bits of PostgreSQL's interval typmod (utils/datetime.h).
 const IM = { MONTH: 1 << 1, YEAR: 1 << 2, DAY: 1 << 3, HOUR: 1 << 10, MINUTE: 1 << 11, SECOND: 1 << 12 };
 

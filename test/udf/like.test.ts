@@ -46,3 +46,10 @@ test('many % cost linear time, not exponential', () => {
   assert.equal(ilike('A'.repeat(5000), '%a'.repeat(2000)), true);
   assert.ok(performance.now() - t0 < 2000, 'pathological patterns took too long');
 });
+
+test('a regular expression too long for the engine is 2201B, not an internal error', async () => {
+  // PostgreSQL's own engine answers false here; V8's overflows its stack compiling the pattern.
+  const { regexTest } = await import('../../src/udf/runtime.js');
+  assert.throws(() => regexTest('.*a'.repeat(10000), '', 'ba'), (x: unknown) => x instanceof QuiverError && x.code === '2201B');
+  assert.equal(regexTest('b', '', 'abc'), true);
+});
