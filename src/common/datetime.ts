@@ -1153,9 +1153,15 @@ export function parseTimestampTz(text: string): number {
       if (zone && 'offset' in zone) offset = zone.offset;
       else if (zone && 'bad' in zone) throw badFormat('timestamp with time zone', text);
       else if (zone) offset = namedZoneOffset(zone.name, local, text);
-      const ts = local - offset * USECS_PER_SEC;
-      if (!isValidTimestamp(ts)) throw new QuiverError('22008', `timestamp out of range: "${text}"`);
-      return ts;
+      // Shift the time of day and carry whole days, so that the one rounding a far-future value
+      // takes in a double is the same as for timestamp input.
+      const days = date2j(tm.year, tm.mon, tm.mday) - UNIX_EPOCH_JD;
+      let time = ((tm.hour * 60 + tm.min) * 60 + tm.sec) * USECS_PER_SEC + tm.fsec - offset * USECS_PER_SEC;
+      const carry = Math.floor(time / USECS_PER_DAY);
+      time -= carry * USECS_PER_DAY;
+      const jd = days + carry + UNIX_EPOCH_JD;
+      if (jd < 0 || jd >= TIMESTAMP_END_JULIAN) throw new QuiverError('22008', `timestamp out of range: "${text}"`);
+      return (days + carry) * USECS_PER_DAY + time;
     }
     case DTK_EPOCH: return 0;
     case DTK_LATE: return Infinity;
@@ -1168,6 +1174,9 @@ export function parseTimestampTz(text: string): number {
 function namedZoneOffset(name: string, localUs: number, text: string): number {
   const lower = name.toLowerCase();
   if (TZ_NAMES.has(lower)) return 0;
+  // A POSIX zone without daylight rules ("UTC+3", "abc-3:30") counts hours west of UTC.
+  const posix = /^[a-z]{3,}([+-])(\d{1,2})(?::(\d{2}))?$/.exec(lower);
+  if (posix) return (posix[1] === '+' ? -1 : 1) * (Number(posix[2]) * 3600 + Number(posix[3] ?? 0) * 60);
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat('en-US', {
