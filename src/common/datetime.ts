@@ -10,9 +10,10 @@
  *
  * Input parsing follows datetime.c (ParseDateTime / DecodeDateTime / DecodeInterval) closely so
  * that the same strings are accepted and rejected with the same messages. DateStyle is taken
- * to be 'ISO, MDY' and IntervalStyle 'postgres', the server defaults. There is no session time
- * zone: zone designations in timestamp input are checked and ignored, as PostgreSQL does for
- * timestamp without time zone, and 'now'/'today' read the clock in UTC.
+ * to be 'ISO, MDY' and IntervalStyle 'postgres', the server defaults. The session time zone is
+ * UTC: zone designations in timestamp input are checked and ignored, as PostgreSQL does for
+ * timestamp without time zone; timestamp with time zone input (parseTimestampTz) applies them,
+ * giving UTC; and 'now'/'today' read the clock in UTC.
  */
 import { Decimal } from './decimal.js';
 import { QuiverError } from './errors.js';
@@ -439,6 +440,20 @@ const TZ_ABBREVS = new Set([
   'z', 'zulu',
 ]);
 
+/**
+ * UTC offsets (seconds east) of the abbreviations as PostgreSQL's 'Default' set defines them, for
+ * timestamp with time zone input. cat and west are not in that set: PostgreSQL rejects them there.
+ */
+const TZ_ABBREV_OFFSETS = new Map<string, number>([
+  ['acdt', 37800], ['acst', 34200], ['adt', -10800], ['aedt', 39600], ['aest', 36000], ['akdt', -28800],
+  ['akst', -32400], ['ast', -14400], ['awst', 28800], ['bst', 3600], ['cdt', -18000], ['cest', 7200],
+  ['cet', 3600], ['cst', -21600], ['eat', 10800], ['edt', -14400], ['eest', 10800], ['eet', 7200],
+  ['est', -18000], ['gmt', 0], ['hkt', 28800], ['hst', -36000], ['idt', 10800], ['ist', 7200],
+  ['jst', 32400], ['kst', 32400], ['mdt', -21600], ['msk', 10800], ['mst', -25200], ['nzdt', 46800],
+  ['nzst', 43200], ['pdt', -25200], ['pst', -28800], ['sast', 7200], ['sgt', 28800], ['ut', 0],
+  ['utc', 0], ['wat', 3600], ['wet', 0], ['z', 0], ['zulu', 0],
+]);
+
 /** Full zone names accepted (and ignored) in timestamp input. */
 const TZ_NAMES = new Set(['utc', 'gmt', 'uct', 'universal', 'zulu', 'greenwich', 'etc/utc', 'etc/gmt']);
 const TZ_REGIONS = new Set([
@@ -486,6 +501,8 @@ interface DecodeState {
   tm: Tm;
   yday: number;
   is2digits: boolean;
+  /** The zone the input named, for timestamp with time zone: an offset (seconds east) or a name. */
+  zone?: { offset: number } | { name: string } | { bad: string };
 }
 
 /** strtol-like: leading digits of s from i; returns [value, end]. Empty gives 0. */
@@ -511,17 +528,18 @@ function parseFractionalSecond(s: string): number {
   return rint(Number('0' + s) * 1000000);
 }
 
-function decodeTimezone(str: string): void {
+/** A numeric zone ("+02", "-05:30", "+0530"): its offset in seconds east of UTC. */
+function decodeTimezone(str: string): number {
   if (str[0] !== '+' && str[0] !== '-') fail(DTERR_BAD_FORMAT);
   try {
-    decodeTimezoneFields(str);
+    return decodeTimezoneFields(str) * (str[0] === '-' ? -1 : 1);
   } catch (e) {
     if (e instanceof DtErr && e.code === DTERR_FIELD_OVERFLOW) fail(DTERR_TZDISP_OVERFLOW);
     throw e;
   }
 }
 
-function decodeTimezoneFields(str: string): void {
+function decodeTimezoneFields(str: string): number {
   let [hr, cp] = strtoi(str, 1);
   let min = 0, sec = 0;
   if (str[cp] === ':') {
@@ -533,6 +551,7 @@ function decodeTimezoneFields(str: string): void {
   }
   if (hr < 0 || hr > 15 || min < 0 || min >= 60 || sec < 0 || sec >= 60) fail(DTERR_TZDISP_OVERFLOW);
   if (cp !== str.length) fail(DTERR_BAD_FORMAT);
+  return (hr * 60 + min) * 60 + sec;
 }
 
 /** hh:mm[:ss[.fff]] or mm:ss.fff; returns hour (may exceed 24), minute, second, microseconds. */
@@ -786,7 +805,7 @@ function decodeDateTime(fields: Field[], st: DecodeState): number {
           if (val < 0) fail(DTERR_FIELD_OVERFLOW);
           [tm.year, tm.mon, tm.mday] = j2date(val);
           isjulian = true;
-          decodeTimezone(f.text.slice(cp));
+          st.zone = { offset: decodeTimezone(f.text.slice(cp)) };
           tmask = DTK_DATE_M | DTK_TIME_M | M(TZ);
           ptype = 0;
         } else if (ptype !== 0 || (fmask & (M(MONTH) | M(DAY))) === (M(MONTH) | M(DAY))) {
@@ -799,12 +818,13 @@ function decodeDateTime(fields: Field[], st: DecodeState): number {
             if ((fmask & DTK_TIME_M) === DTK_TIME_M) fail(DTERR_BAD_FORMAT);
             const dash = f.text.indexOf('-');
             if (dash < 0) fail(DTERR_BAD_FORMAT);
-            decodeTimezone(f.text.slice(dash));
+            st.zone = { offset: decodeTimezone(f.text.slice(dash)) };
             tmask = decodeNumberField(f.text.slice(0, dash), fmask, st) | M(TZ);
           } else {
             if (!isZoneName(f.text)) {
               throw new QuiverError('22023', `time zone "${f.text}" not recognized`);
             }
+            st.zone = { name: f.text };
             tmask = M(TZ);
           }
         } else {
@@ -830,7 +850,7 @@ function decodeDateTime(fields: Field[], st: DecodeState): number {
         break;
       }
       case Ft.TZ:
-        decodeTimezone(f.text);
+        st.zone = { offset: decodeTimezone(f.text) };
         tmask = M(TZ);
         break;
       case Ft.NUMBER: {
@@ -934,6 +954,7 @@ function decodeDateTime(fields: Field[], st: DecodeState): number {
             switch (val) {
               case DTK_NOW: {
                 tmask = DTK_DATE_M | DTK_TIME_M | M(TZ);
+                st.zone = { offset: 0 };
                 dtype = DTK_DATE;
                 Object.assign(tm, nowTm());
                 break;
@@ -951,6 +972,7 @@ function decodeDateTime(fields: Field[], st: DecodeState): number {
               }
               case DTK_ZULU:
                 tmask = DTK_TIME_M | M(TZ);
+                st.zone = { offset: 0 };
                 dtype = DTK_DATE;
                 tm.hour = tm.min = tm.sec = tm.fsec = 0;
                 break;
@@ -969,12 +991,17 @@ function decodeDateTime(fields: Field[], st: DecodeState): number {
             break;
           case DTZMOD:
             tmask |= M(DTZ);
+            // "DST" moves the zone before it an hour ahead.
+            if (st.zone && 'offset' in st.zone) st.zone = { offset: st.zone.offset + val };
             break;
           case DTZ:
             tmask |= M(TZ);
             break;
-          case TZ:
+          case TZ: {
+            const off = TZ_ABBREV_OFFSETS.get(f.text.slice(0, TOKMAXLEN));
+            st.zone = off === undefined ? { bad: f.text } : { offset: off };
             break;
+          }
           case AMPM:
             mer = val;
             break;
@@ -1000,6 +1027,7 @@ function decodeDateTime(fields: Field[], st: DecodeState): number {
           case UNKNOWN_FIELD:
             // Maybe an all-alpha zone name.
             if (!isZoneName(f.text)) fail(DTERR_BAD_FORMAT);
+            st.zone = { name: f.text };
             tmask = M(TZ);
             break;
           default:
@@ -1040,13 +1068,13 @@ function parseError(e: unknown, text: string, type: string): never {
   throw e;
 }
 
-function decodeInput(text: string, type: string): { dtype: number; tm: Tm } {
+function decodeInput(text: string, type: string): { dtype: number; tm: Tm; zone: DecodeState['zone'] } {
   const st: DecodeState = { tm: { year: 0, mon: 0, mday: 0, hour: 0, min: 0, sec: 0, fsec: 0 }, yday: 0, is2digits: false };
   try {
     const fields = parseDateTimeFields(text);
     if (!fields) fail(DTERR_BAD_FORMAT);
     const dtype = decodeDateTime(fields, st);
-    return { dtype, tm: st.tm };
+    return { dtype, tm: st.tm, zone: st.zone };
   } catch (e) {
     parseError(e, text, type);
   }
@@ -1109,6 +1137,75 @@ export function parseTimestamp(text: string): number {
   }
 }
 
+/**
+ * timestamp with time zone input, with the session time zone UTC: a zone in the text is applied
+ * (10:00+02 is 08:00 UTC), a text without one is UTC. The result is microseconds since 1970 UTC.
+ */
+export function parseTimestampTz(text: string): number {
+  const fast = ISO_TIMESTAMP.exec(text);
+  if (fast) return parseTimestamp(text);
+  const { dtype, tm, zone } = decodeInput(text, 'timestamp with time zone');
+  switch (dtype) {
+    case DTK_DATE: {
+      const local = tm2timestamp(tm);
+      if (local === null) throw new QuiverError('22008', `timestamp out of range: "${text}"`);
+      let offset = 0;
+      if (zone && 'offset' in zone) offset = zone.offset;
+      else if (zone && 'bad' in zone) throw badFormat('timestamp with time zone', text);
+      else if (zone) offset = namedZoneOffset(zone.name, local, text);
+      // Shift the time of day and carry whole days, so that the one rounding a far-future value
+      // takes in a double is the same as for timestamp input.
+      const days = date2j(tm.year, tm.mon, tm.mday) - UNIX_EPOCH_JD;
+      let time = ((tm.hour * 60 + tm.min) * 60 + tm.sec) * USECS_PER_SEC + tm.fsec - offset * USECS_PER_SEC;
+      const carry = Math.floor(time / USECS_PER_DAY);
+      time -= carry * USECS_PER_DAY;
+      const jd = days + carry + UNIX_EPOCH_JD;
+      if (jd < 0 || jd >= TIMESTAMP_END_JULIAN) throw new QuiverError('22008', `timestamp out of range: "${text}"`);
+      return (days + carry) * USECS_PER_DAY + time;
+    }
+    case DTK_EPOCH: return 0;
+    case DTK_LATE: return Infinity;
+    case DTK_EARLY: return -Infinity;
+    default: throw badFormat('timestamp with time zone', text);
+  }
+}
+
+/** Offset (seconds east) of a named zone at a local wall-clock time, from the platform's zone data. */
+function namedZoneOffset(name: string, localUs: number, text: string): number {
+  const lower = name.toLowerCase();
+  if (TZ_NAMES.has(lower)) return 0;
+  // A POSIX zone without daylight rules ("UTC+3", "abc-3:30") counts hours west of UTC.
+  const posix = /^[a-z]{3,}([+-])(\d{1,2})(?::(\d{2}))?$/.exec(lower);
+  if (posix) return (posix[1] === '+' ? -1 : 1) * (Number(posix[2]) * 3600 + Number(posix[3] ?? 0) * 60);
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+      hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short',
+    });
+  } catch {
+    throw new QuiverError('22023', `time zone "${name}" not recognized`);
+  }
+  const localMs = Math.floor(localUs / 1000);
+  if (Math.abs(localMs) > 8.64e15) throw new QuiverError('22008', `timestamp out of range: "${text}"`);
+  // Offset of the zone at an instant: its wall clock then, read back as if it were UTC.
+  const at = (ms: number): number => {
+    const p: Record<string, string> = {};
+    for (const part of fmt.formatToParts(new Date(ms))) p[part.type] = part.value;
+    let y = Number(p.year);
+    if (p.era === 'BC' || p.era === 'B') y = 1 - y;
+    const wall = Date.UTC(2000, Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+    const d = new Date(wall);
+    d.setUTCFullYear(y);
+    return Math.round((d.getTime() - (ms - (ms % 1000 + 1000) % 1000)) / 1000);
+  };
+  // The instant whose wall clock is the local time: two rounds settle the offset (as PostgreSQL,
+  // a wall-clock time skipped by a DST change takes the offset from before it).
+  const first = at(localMs);
+  const second = at(localMs - first * 1000);
+  return second;
+}
+
 /** printf %0<width>d: the sign counts toward the width. */
 function pad(n: number, width: number): string {
   const s = String(Math.abs(n));
@@ -1146,12 +1243,36 @@ export function formatTimestamp(us: number): string {
     (tm.year <= 0 ? ' BC' : '');
 }
 
+/** timestamp with time zone output with TimeZone UTC: the offset +00 before any BC. */
+export function formatTimestampTz(us: number): string {
+  if (!Number.isFinite(us)) return formatTimestamp(us);
+  const s = formatTimestamp(us);
+  return s.endsWith(' BC') ? s.slice(0, -3) + '+00 BC' : s + '+00';
+}
+
 /** date → timestamp (midnight). */
 export function dateToTimestamp(d: number): number {
   if (d === DATE_NEG_INFINITY) return -Infinity;
   if (d === DATE_POS_INFINITY) return Infinity;
   if (d + UNIX_EPOCH_JD >= TIMESTAMP_END_JULIAN) throw new QuiverError('22008', 'date out of range for timestamp');
   return d * USECS_PER_DAY;
+}
+
+/** date + time: an infinite date stays infinite (datetime_timestamp). */
+export function dateAddTime(d: number, time: number): number {
+  const ts = dateToTimestamp(d);
+  if (!Number.isFinite(ts)) return ts;
+  const r = ts + time;
+  if (!isValidTimestamp(r)) throw timestampOutOfRange();
+  return r;
+}
+
+/**
+ * A date where it meets a timestamp in a comparison: infinite dates are the infinite timestamps,
+ * and finite dates past the timestamp range still order correctly (no error, as PostgreSQL).
+ */
+export function dateAsTimestamp(d: number): number {
+  return d === DATE_NEG_INFINITY ? -Infinity : d === DATE_POS_INFINITY ? Infinity : d * USECS_PER_DAY;
 }
 
 /** timestamp → date (drops the time of day). */

@@ -123,28 +123,38 @@ export class Decimal {
     return new Decimal(n, 0);
   }
 
-  /** float8 → numeric: PostgreSQL prints the double with 15 significant digits and parses that. */
+  /** float8 → numeric: PostgreSQL prints the double with 15 significant digits (DBL_DIG) and parses that. */
   static fromFloat(x: number): Decimal {
+    return Decimal.fromFloatDigits(x, 15);
+  }
+
+  /** float4 → numeric: PostgreSQL prints the real with 6 significant digits (FLT_DIG) and parses that. */
+  static fromFloat4(x: number): Decimal {
+    return Decimal.fromFloatDigits(x, 6);
+  }
+
+  /** The number `%.<digits>g` prints, read back as a numeric. */
+  private static fromFloatDigits(x: number, digits: number): Decimal {
     if (Number.isNaN(x)) throw new QuiverError('0A000', 'cannot convert NaN to numeric');
     if (!Number.isFinite(x)) throw new QuiverError('0A000', 'cannot convert infinity to numeric');
     if (x === 0) return Decimal.ZERO;
-    const t16 = x.toPrecision(16);
-    const m16 = t16.indexOf('e') < 0 ? t16 : t16.slice(0, t16.indexOf('e'));
-    if (!m16.endsWith('5')) {
-      // Not a possible tie at the 15th digit, where JavaScript (ties up) and printf (ties to even) differ.
-      const t = x.toPrecision(15);
+    const tNext = x.toPrecision(digits + 1);
+    const mNext = tNext.indexOf('e') < 0 ? tNext : tNext.slice(0, tNext.indexOf('e'));
+    if (!mNext.endsWith('5')) {
+      // Not a possible tie at the last digit, where JavaScript (ties up) and printf (ties to even) differ.
+      const t = x.toPrecision(digits);
       const e = t.indexOf('e');
       let mant = e < 0 ? t : t.slice(0, e);
       if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
       return Decimal.parse(mant + (e < 0 ? '' : t.slice(e)));
     }
-    return exactDouble(x).roundSignificant15();
+    return exactDouble(x).roundSignificant(digits);
   }
 
-  /** Rounds to 15 significant digits half to even and drops trailing fractional zeros, as %.15g. */
-  private roundSignificant15(): Decimal {
+  /** Rounds to `n` significant digits half to even and drops trailing fractional zeros, as %.<n>g. */
+  private roundSignificant(n: number): Decimal {
     const digits = digitCount(this.v);
-    const drop = digits - 15;
+    const drop = digits - n;
     if (drop <= 0) return this.trimScale();
     const p = pow10(drop);
     let q = absBig(this.v) / p;

@@ -9,14 +9,24 @@ import type { Interval } from './datetime.js';
 export const DAY_US = 86_400_000_000;
 
 export function parseTime(s: string): number {
-  const m = /^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?\s*$/.exec(s) ?? /^\s*(?:\d{4}-\d{2}-\d{2}[ T])(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?\s*$/.exec(s);
+  const m = /^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d*))?)?\s*$/.exec(s) ?? /^\s*(?:\d{4}-\d{2}-\d{2}[ T])(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d*))?)?\s*$/.exec(s);
   if (!m) throw new QuiverError(SqlState.invalidDatetimeFormat, `invalid input syntax for type time: "${s}"`);
   const h = Number(m[1]), mi = Number(m[2]), sec = Number(m[3] ?? 0);
-  const frac = m[4] ? Number(m[4].padEnd(6, '0')) : 0;
-  if (h > 24 || mi > 59 || sec > 60 || (h === 24 && (mi > 0 || sec > 0 || frac > 0))) {
+  // Fractional seconds round to the microsecond (rint, ties to even), which can carry into the
+  // next second: 23:59:59.9999999 is 24:00:00.
+  const frac = m[4] ? rint(Number('0.' + m[4]) * 1_000_000) : 0;
+  const total = ((h * 60 + mi) * 60 + sec) * 1_000_000 + frac;
+  // time_overflows: each field in range (hour 24 and second 60 allowed), the whole at most 24:00:00.
+  if (h > 24 || mi > 59 || sec > 60 || frac > 1_000_000 || total > DAY_US) {
     throw new QuiverError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${s}"`);
   }
-  return ((h * 60 + mi) * 60 + sec) * 1_000_000 + frac;
+  return total;
+}
+
+/** Round half to even, as C's rint in the default rounding mode. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 export function formatTime(t: number): string {

@@ -31,11 +31,23 @@ export function type(id: TypeId, precision = -1, scale = -1): SqlType {
   return Object.freeze({ id, precision, scale });
 }
 
+/**
+ * timestamp with time zone is, until it becomes a type of its own, a timestamp marked by this
+ * scale: its values are UTC (the session time zone is UTC) and its text input applies the zone
+ * offset the text names, where timestamp without time zone ignores it.
+ */
+export const TIMESTAMPTZ_SCALE = 1;
+
+export function isTimestampTz(t: SqlType): boolean {
+  return t.id === 'timestamp' && t.scale === TIMESTAMPTZ_SCALE;
+}
+
 export const T = {
   bool: type('bool'), int2: type('int2'), int4: type('int4'), int8: type('int8'),
   float4: type('float4'), float8: type('float8'), numeric: type('numeric'),
   text: type('text'), varchar: type('varchar'), bpchar: type('bpchar'),
   date: type('date'), time: type('time'), timetz: type('timetz'), timestamp: type('timestamp'), interval: type('interval'),
+  timestamptz: type('timestamp', -1, TIMESTAMPTZ_SCALE),
   unknown: type('unknown'),
   array: arrayOf(type('text')),
 } as const;
@@ -77,7 +89,7 @@ export function typeName(t: SqlType): string {
     case 'date': return 'date';
     case 'time': return 'time without time zone';
     case 'timetz': return 'time with time zone';
-    case 'timestamp': return 'timestamp without time zone';
+    case 'timestamp': return t.scale === TIMESTAMPTZ_SCALE ? 'timestamp with time zone' : 'timestamp without time zone';
     case 'interval': return 'interval';
     case 'unknown': return 'unknown';
     case 'array': return `${typeName(t.elem ?? T.text)}[]`;

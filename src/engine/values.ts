@@ -3,9 +3,9 @@
  * takes as parameters.
  */
 import type { Vector } from '../common/vector.js';
-import { T, physicalKind, type SqlType } from '../common/types.js';
+import { T, physicalKind, isTimestampTz, type SqlType } from '../common/types.js';
 import { Decimal } from '../common/decimal.js';
-import { formatDate, formatTimestamp, formatInterval, type Interval } from '../common/datetime.js';
+import { formatDate, formatTimestamp, formatTimestampTz, formatInterval, type Interval } from '../common/datetime.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { formatTime } from '../common/time.js';
 
@@ -18,7 +18,7 @@ export function columnReader(v: Vector): (i: number) => unknown {
     case 'bool': f = (i) => d[i] === 1; break;
     case 'numeric': f = (i) => (d[i] as Decimal).toString(); break;
     case 'date': f = (i) => formatDate(d[i] as number); break;
-    case 'timestamp': f = (i) => formatTimestamp(d[i] as number); break;
+    case 'timestamp': f = isTimestampTz(v.type) ? (i) => formatTimestampTz(d[i] as number) : (i) => formatTimestamp(d[i] as number); break;
     case 'time': f = (i) => formatTime(d[i] as number); break;
     case 'timetz': f = (i) => String(d[i]); break;
     case 'array': f = (i) => apiArray(d[i] as unknown[], v.type.elem!); break;

@@ -577,7 +577,9 @@ function decimalsFrom(d: Data, t: SqlType, n: number, valid: Uint8Array | null):
   }
   if (d.typeId === Type.Float) {
     const f = floatsFrom(d, T.float8, n);
-    for (let i = 0; i < n; i++) if (!valid || valid[i]) out[i] = Decimal.fromFloat(f[i]!);
+    // A single-precision source converts as a real does (6 significant digits), a double as float8.
+    const single = (d.type as unknown as { precision: Precision }).precision !== Precision.DOUBLE;
+    for (let i = 0; i < n; i++) if (!valid || valid[i]) out[i] = single ? Decimal.fromFloat4(f[i]!) : Decimal.fromFloat(f[i]!);
     return out;
   }
   const strings = stringsFrom(d, t, n, valid);

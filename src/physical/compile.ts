@@ -6,7 +6,7 @@
 import type { Expr, SubqueryExpr } from '../logical/expr.js';
 import type { Batch, Vector, VectorData } from '../common/vector.js';
 import { allocData } from '../common/vector.js';
-import { physicalKind, type SqlType, type TypeId } from '../common/types.js';
+import { T, TIMESTAMPTZ_SCALE, physicalKind, type SqlType, type TypeId } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import * as H from '../udf/runtime.js';
 import { typeRef } from '../udf/operators.js';
@@ -119,7 +119,11 @@ class Gen {
         const op = e.kind === 'greatest' ? '>' : '<';
         for (const a of e.args) {
           const [r, rn] = this.gen(a);
-          this.lines.push(`if (!${rn} && (${n} || ${cmpCode(e.type.id, op, r, v)})) { ${v} = ${r}; ${n} = false; }`);
+          // The type's own < (NaN above every number, timetz and bpchar by value) where it is inline.
+          const better = e.cmp.inline
+            ? (e.kind === 'greatest' ? e.cmp.inline([v, r], [e.type, e.type], T.bool) : e.cmp.inline([r, v], [e.type, e.type], T.bool))
+            : cmpCode(e.type.id, op, r, v);
+          this.lines.push(`if (!${rn} && (${n} || ${better})) { ${v} = ${r}; ${n} = false; }`);
         }
         return [v, n];
       }
@@ -296,26 +300,27 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
       if (isStr) return `H.textToF4(${v})`;
       if (f === 'int2' || f === 'int4' || f === 'float8') return `H.f4(${v})`;
       if (f === 'int8') return `H.f4(Number(${v}))`;
-      if (f === 'numeric') return `H.f4(${v}.toNumber())`;
+      if (f === 'numeric') return `H.numToF4(${v})`;
       break;
     case 'float8':
       if (isStr) return `H.textToF8(${v})`;
       if (f === 'int2' || f === 'int4' || f === 'float4') return v;
       if (f === 'int8') return `Number(${v})`;
-      if (f === 'numeric') return `${v}.toNumber()`;
+      if (f === 'numeric') return `H.numToF8(${v})`;
       break;
     case 'numeric': {
       let base: string | null = null;
       if (isStr) base = `H.textToNumeric(${v})`;
       else if (f === 'int2' || f === 'int4' || f === 'int8') base = `H.Decimal.fromInt(${v})`;
-      else if (f === 'float4' || f === 'float8') base = `H.Decimal.fromFloat(${v})`;
+      else if (f === 'float4') base = `H.Decimal.fromFloat4(${v})`;
+      else if (f === 'float8') base = `H.Decimal.fromFloat(${v})`;
       else if (f === 'numeric') base = v;
       if (base === null) break;
       return to.precision >= 0 ? `H.applyTypmod(${base}, ${to.precision}, ${Math.max(0, to.scale)})` : base;
     }
     case 'date':
       if (isStr) return `H.dt.parseDate(${v})`;
-      if (f === 'timestamp') return `Math.floor(${v} / 86400000000)`;
+      if (f === 'timestamp') return `H.dt.timestampToDate(${v})`;
       break;
     case 'timetz':
       if (isStr) return `H.tm.parseTimeTz(${v})`;
@@ -325,8 +330,8 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
       if (f === 'timestamp') return `(((${v} % 86400000000) + 86400000000) % 86400000000)`;
       break;
     case 'timestamp':
-      if (isStr) return `H.dt.parseTimestamp(${v})`;
-      if (f === 'date') return `(${v} * 86400000000)`;
+      if (isStr) return to.scale === TIMESTAMPTZ_SCALE ? `H.dt.parseTimestampTz(${v})` : `H.dt.parseTimestamp(${v})`;
+      if (f === 'date') return `H.dt.dateToTimestamp(${v})`;
       break;
     case 'interval':
       if (isStr) return to.precision >= 0 ? `H.parseIntervalQualified(${v}, ${to.precision})` : `H.dt.parseInterval(${v})`;

@@ -9,7 +9,7 @@ import { T, type SqlType, typeName, isText, arrayOf } from '../common/types.js';
 import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
-import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar, AmbiguousError } from '../udf/registry.js';
+import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar, AmbiguousError, resolveVariadicScalar } from '../udf/registry.js';
 import { commonType, coerce } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
@@ -169,8 +169,10 @@ function bindSqlValueFunction(v: PgNode): Expr {
   };
   switch (op) {
     case 'SVFOP_CURRENT_DATE': return { kind: 'cast', arg: call('now'), type: T.date, explicit: true };
-    case 'SVFOP_CURRENT_TIMESTAMP': case 'SVFOP_CURRENT_TIMESTAMP_N': case 'SVFOP_LOCALTIMESTAMP': case 'SVFOP_LOCALTIMESTAMP_N':
+    case 'SVFOP_CURRENT_TIMESTAMP': case 'SVFOP_CURRENT_TIMESTAMP_N':
       return call('now');
+    case 'SVFOP_LOCALTIMESTAMP': case 'SVFOP_LOCALTIMESTAMP_N':
+      return call('localtimestamp');
     case 'SVFOP_CURRENT_USER': case 'SVFOP_USER': case 'SVFOP_SESSION_USER': case 'SVFOP_CURRENT_ROLE':
       return { kind: 'const', value: 'quiver', type: T.text };
     case 'SVFOP_CURRENT_CATALOG': return { kind: 'const', value: 'quiver', type: T.text };
@@ -430,6 +432,7 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   if (name === 'substring' && args.length === 3 && argNodes[2] && v.funcformat === 'COERCE_SQL_SYNTAX') {
     // substring(x FROM a FOR b) arrives as substring(x, a, b)
   }
+  if (v.func_variadic) return bindVariadicCall(name, args, v);
   let r;
   try {
     r = resolveScalar(name, args.map((a) => a.type)) ?? (SQL_SYNTAX_RENAMES[name] ? resolveScalar((name = SQL_SYNTAX_RENAMES[name]!), args.map((a) => a.type)) : null);
@@ -445,6 +448,21 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     const spec = i < r.fn.args.length ? r.fn.args[i] : r.fn.args[r.fn.args.length - 1];
     return spec === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!);
   });
+  return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
+}
+
+/** f(..., VARIADIC arr): only variadic functions, the array's elements as the variadic arguments. */
+function bindVariadicCall(name: string, args: Expr[], v: PgNode): Expr {
+  const last = args[args.length - 1]!;
+  if (last.type.id !== 'array') {
+    throw err(SqlState.datatypeMismatch, 'VARIADIC argument must be an array', (v.args as PgNode[])[args.length - 1]);
+  }
+  const r = resolveVariadicScalar(name, args.map((a) => a.type));
+  if (!r) {
+    const sig = `${name}(${args.map((a) => typeName(a.type)).join(', ')})`;
+    throw new QuiverError(SqlState.undefinedFunction, `function ${sig} does not exist`, { ...pos(v), hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+  }
+  const cargs = args.map((a, i) => (i === args.length - 1 ? a : r.fn.args[i] === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!)));
   return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
 }
 

@@ -14,7 +14,7 @@ function split(key: string): [string, string] {
 }
 
 function dataType(t: SqlType): string {
-  return typeName({ ...t, precision: -1, scale: -1 }).replace(/^bpchar$/, 'character').replace(/\[\]$/, '') + (t.id === 'array' ? '' : '');
+  return typeName({ ...t, precision: -1, scale: t.id === 'timestamp' ? t.scale : -1 }).replace(/^bpchar$/, 'character').replace(/\[\]$/, '') + (t.id === 'array' ? '' : '');
 }
 
 /** The text of a simple DEFAULT as PostgreSQL shows it (constants only; others are NULL here). */

@@ -40,7 +40,8 @@ export function resolveTypeName(tn: PgNode): SqlType {
     case 'date': return T.date;
     case 'time': case 'time without time zone': return T.time;
     case 'timetz': case 'time with time zone': return T.timetz;
-    case 'timestamp': case 'timestamptz': case 'timestamp without time zone': case 'datetime': return T.timestamp;
+    case 'timestamp': case 'timestamp without time zone': case 'datetime': return T.timestamp;
+    case 'timestamptz': case 'timestamp with time zone': return T.timestamptz;
     // The qualifier (YEAR, DAY TO SECOND, ...) rides in precision as PostgreSQL's field mask.
     case 'interval': return mods.length && mods[0] !== 0x7fff ? type('interval', mods[0]!) : T.interval;
     default:

@@ -4,7 +4,7 @@
  * the state, because window functions read running aggregates and keep updating afterwards.
  */
 import { QuiverError, SqlState } from '../common/errors.js';
-import { T, physicalKind, arrayOf, type SqlType, type TypeId } from '../common/types.js';
+import { T, physicalKind, arrayOf, isTimestampTz, type SqlType, type TypeId } from '../common/types.js';
 import { makeVector, type Vector, type VectorData } from '../common/vector.js';
 import { Decimal, DecimalSum } from '../common/decimal.js';
 import * as dt from '../common/datetime.js';
@@ -1128,7 +1128,7 @@ class ArrayAgg extends Base {
 
 // ---- registration ---------------------------------------------------------------------------
 
-function agg(name: string, args: AggregateFunction['args'], ret: SqlType, create: (argTypes: SqlType[], ret: SqlType) => Accumulator, strict = true): void {
+function agg(name: string, args: AggregateFunction['args'], ret: AggregateFunction['ret'], create: (argTypes: SqlType[], ret: SqlType) => Accumulator, strict = true): void {
   registerAggregate({ name, args, ret, strict, create });
 }
 
@@ -1153,10 +1153,12 @@ function register(): void {
   agg('avg', ['interval'], T.interval, () => new IntervalSum(true));
 
   // Every ordered type; varchar uses the text overload (and returns text) as in PostgreSQL.
-  const ordered = (Object.keys(T) as TypeId[]).filter((t) => t !== 'bool' && t !== 'unknown' && t !== 'varchar' && t !== 'array');
+  const ordered = (Object.keys(T) as TypeId[]).filter((t) => t !== 'bool' && t !== 'unknown' && t !== 'varchar' && t !== 'array' && (t as string) !== 'timestamptz');
   for (const t of ordered) {
-    agg('min', [t], T[t], (_a, ret) => minMax(false, ret));
-    agg('max', [t], T[t], (_a, ret) => minMax(true, ret));
+    // min/max of a timestamp with time zone is one (T.timestamptz is timestamp marked by scale).
+    const ret = t === 'timestamp' ? (a: SqlType[]): SqlType => (isTimestampTz(a[0]!) ? T.timestamptz : T.timestamp) : T[t];
+    agg('min', [t], ret, (_a, r) => minMax(false, r));
+    agg('max', [t], ret, (_a, r) => minMax(true, r));
   }
 
   const moments: [string, Moment][] = [

@@ -2,7 +2,7 @@
  * Arithmetic, comparison and text operators, registered as functions named by their symbol.
  * Each is an inline JavaScript template so the expression compiler emits it straight into its loop.
  */
-import { T } from '../common/types.js';
+import { T, isTimestampTz } from '../common/types.js';
 import type { SqlType, TypeId } from '../common/types.js';
 import { registerScalar, type ScalarFunction } from './registry.js';
 
@@ -59,16 +59,19 @@ function arith(): void {
   for (const t of NUM) un('+', t, (a) => a);
 
   // Date and time arithmetic.
-  bin('+', 'date', 'int4', T.date, (a, b) => `H.i4(${a}+${b})`);
-  bin('+', 'int4', 'date', T.date, (a, b) => `H.i4(${a}+${b})`);
-  bin('-', 'date', 'int4', T.date, (a, b) => `H.i4(${a}-${b})`);
-  bin('-', 'date', 'date', T.int4, (a, b) => `(${a}-${b})`);
+  // Infinite dates stay infinite; finite results outside PostgreSQL's date range are 22008.
+  bin('+', 'date', 'int4', T.date, (a, b) => `H.dt.dateAddDays(${a},${b})`);
+  bin('+', 'int4', 'date', T.date, (a, b) => `H.dt.dateAddDays(${b},${a})`);
+  bin('-', 'date', 'int4', T.date, (a, b) => `H.dt.dateAddDays(${a},-(${b}))`);
+  bin('-', 'date', 'date', T.int4, (a, b) => `H.dt.dateDiff(${a},${b})`);
   bin('+', 'date', 'interval', T.timestamp, (a, b) => `H.dt.dateAddInterval(${a},${b})`);
   bin('+', 'interval', 'date', T.timestamp, (a, b) => `H.dt.dateAddInterval(${b},${a})`);
   bin('-', 'date', 'interval', T.timestamp, (a, b) => `H.dt.dateAddInterval(${a},H.dt.intervalNeg(${b}))`);
-  bin('+', 'timestamp', 'interval', T.timestamp, (a, b) => `H.dt.timestampAddInterval(${a},${b})`);
-  bin('+', 'interval', 'timestamp', T.timestamp, (a, b) => `H.dt.timestampAddInterval(${b},${a})`);
-  bin('-', 'timestamp', 'interval', T.timestamp, (a, b) => `H.dt.timestampAddInterval(${a},H.dt.intervalNeg(${b}))`);
+  // timestamp with time zone ± interval stays with time zone (UTC: the same arithmetic).
+  const keepTz = (i: number) => (args: SqlType[]): SqlType => (isTimestampTz(args[i]!) ? T.timestamptz : T.timestamp);
+  registerScalar({ name: '+', args: ['timestamp', 'interval'], ret: keepTz(0), strict: true, inline: ([a, b]) => `H.dt.timestampAddInterval(${a},${b})` });
+  registerScalar({ name: '+', args: ['interval', 'timestamp'], ret: keepTz(1), strict: true, inline: ([a, b]) => `H.dt.timestampAddInterval(${b},${a})` });
+  registerScalar({ name: '-', args: ['timestamp', 'interval'], ret: keepTz(0), strict: true, inline: ([a, b]) => `H.dt.timestampAddInterval(${a},H.dt.intervalNeg(${b}))` });
   bin('-', 'timestamp', 'timestamp', T.interval, (a, b) => `H.dt.timestampDiff(${a},${b})`);
   bin('+', 'timetz', 'interval', T.timetz, (a, b) => `H.tm.timeTzAddInterval(${a},${b})`);
   bin('+', 'interval', 'timetz', T.timetz, (a, b) => `H.tm.timeTzAddInterval(${b},${a})`);
@@ -77,7 +80,8 @@ function arith(): void {
   bin('+', 'interval', 'time', T.time, (a, b) => `H.tm.timeAddInterval(${b},${a})`);
   bin('-', 'time', 'interval', T.time, (a, b) => `H.tm.timeAddInterval(${a},H.dt.intervalNeg(${b}))`);
   bin('-', 'time', 'time', T.interval, (a, b) => `new H.dt.Interval(0, 0, ${a} - ${b})`);
-  bin('+', 'date', 'time', T.timestamp, (a, b) => `(${a} * 86400000000 + ${b})`);
+  bin('+', 'date', 'time', T.timestamp, (a, b) => `H.dt.dateAddTime(${a},${b})`);
+  bin('+', 'time', 'date', T.timestamp, (a, b) => `H.dt.dateAddTime(${b},${a})`);
   bin('+', 'interval', 'interval', T.interval, (a, b) => `H.dt.intervalAdd(${a},${b})`);
   bin('-', 'interval', 'interval', T.interval, (a, b) => `H.dt.intervalSub(${a},${b})`);
   bin('*', 'interval', 'float8', T.interval, (a, b) => `H.dt.intervalMul(${a},${b})`);
@@ -122,8 +126,12 @@ function comparisons(): void {
   for (const [name, js] of ops) {
     bin(name, 'int4', 'int8', T.bool, (a, b) => `(BigInt(${a})${js}${b})`);
     bin(name, 'int8', 'int4', T.bool, (a, b) => `(${a}${js}BigInt(${b}))`);
-    bin(name, 'date', 'timestamp', T.bool, (a, b) => `((${a}*86400000000)${js}${b})`);
-    bin(name, 'timestamp', 'date', T.bool, (a, b) => `(${a}${js}(${b}*86400000000))`);
+    // real against double precision compares in double precision (float48eq and friends); without
+    // these, real = numeric would resolve to real = real and round the numeric to a real.
+    bin(name, 'float4', 'float8', T.bool, (a, b) => cmpExpr('float8', js, a, b));
+    bin(name, 'float8', 'float4', T.bool, (a, b) => cmpExpr('float8', js, a, b));
+    bin(name, 'date', 'timestamp', T.bool, (a, b) => `(H.dt.dateAsTimestamp(${a})${js}${b})`);
+    bin(name, 'timestamp', 'date', T.bool, (a, b) => `(${a}${js}H.dt.dateAsTimestamp(${b}))`);
   }
 }
 
@@ -142,7 +150,7 @@ function text(): void {
     bin(name, 'text', 'text', T.bool, (a, b) => `(${neg ? '!' : ''}H.${fn}(${a},${b}))`);
   }
   for (const [name, flags, neg] of [['~', '', false], ['!~', '', true], ['~*', 'i', false], ['!~*', 'i', true]] as const) {
-    bin(name, 'text', 'text', T.bool, (a, b) => `(${neg ? '!' : ''}H.regex(${b},'${flags}').test(${a}))`);
+    bin(name, 'text', 'text', T.bool, (a, b) => `(${neg ? '!' : ''}H.regexTest(${b},'${flags}',${a}))`);
   }
   bin('^@', 'text', 'text', T.bool, (a, b) => `${a}.startsWith(${b})`);
 }

@@ -3,7 +3,7 @@
  * resolution. Operators (+, =, ||, ...) are registered as functions named by their symbol.
  */
 import type { SqlType, TypeId } from '../common/types.js';
-import { T, canImplicitCast, category, numericRank, isText, typeName } from '../common/types.js';
+import { T, canImplicitCast, category, numericRank, isText, typeName, isTimestampTz } from '../common/types.js';
 import { QuiverError } from '../common/errors.js';
 import type { Vector } from '../common/vector.js';
 
@@ -28,6 +28,11 @@ export interface ScalarFunction {
   impl?: (...args: never[]) => unknown;
   /** Whether the result depends on the argument types at run time (impl receives them last). */
   needsTypes?: boolean;
+  /**
+   * For variadic functions called with VARIADIC: a NULL array gives NULL (concat), or counts as no
+   * arguments ('empty': format).
+   */
+  nullVariadic?: 'null' | 'empty';
 }
 
 /** Vectorized grouped accumulator: one state slot per group id. */
@@ -99,6 +104,8 @@ function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] |
   let best: Resolved<F> | null = null;
   let bestCost = Infinity;
   const knownIds = new Set(args.filter((a) => a.id !== 'unknown').map((a) => a.id as ArgSpec));
+  // An untyped literal against timestamp with time zone is read as one (its zone offset applied).
+  const tzKnown = args.some(isTimestampTz);
   const viable: SqlType[][] = [];
   for (const f of cands) {
     const n = args.length;
@@ -116,7 +123,7 @@ function resolve<F extends { args: ArgSpec[]; variadic?: boolean }>(cands: F[] |
         // An untyped literal takes the type of the other known argument if it can (PostgreSQL's
         // rule for binary operators), else text, else the category's preferred type.
         cost += knownIds.has(spec) ? 2 : isText(spec) ? (spec === 'text' ? 1 : 2) : spec === 'float8' || spec === 'timestamp' ? 2.9 : 3;
-        argTypes.push(typeOf(spec));
+        argTypes.push(spec === 'timestamp' && tzKnown ? T.timestamptz : typeOf(spec));
         continue;
       }
       if (!canImplicitCast(a.id, spec)) { ok = false; break; }
@@ -157,3 +164,53 @@ export class AmbiguousError extends QuiverError {
 export function resolveScalar(name: string, args: SqlType[]): Resolved<ScalarFunction> | null { return resolve(scalars.get(name), args); }
 export function resolveAggregate(name: string, args: SqlType[]): Resolved<AggregateFunction> | null { return resolve(aggregates.get(name), args); }
 export function resolveWindow(name: string, args: SqlType[]): Resolved<WindowFunction> | null { return resolve(windows.get(name), args); }
+
+/**
+ * f(a, b, VARIADIC arr): a variadic function whose fixed arguments take all but the last argument,
+ * wrapped so that it receives the array's elements as its variadic arguments. `args` ends with the
+ * array's type. Null when no variadic function fits (the caller reports 42883, as PostgreSQL).
+ */
+export function resolveVariadicScalar(name: string, args: SqlType[]): Resolved<ScalarFunction> | null {
+  const arr = args[args.length - 1]!;
+  const elem = arr.elem ?? T.text;
+  const fixed = args.slice(0, -1);
+  for (const f of scalars.get(name) ?? []) {
+    if (!f.variadic || !f.impl || f.args.length !== args.length) continue;
+    const vspec = f.args[f.args.length - 1]!;
+    if (vspec !== 'any' && !canImplicitCast(elem.id, vspec)) continue;
+    const argTypes: SqlType[] = [];
+    let ok = true;
+    for (let i = 0; i < fixed.length; i++) {
+      const spec = f.args[i]!, a = fixed[i]!;
+      if (spec === 'any') argTypes.push(a.id === 'unknown' ? T.text : a);
+      else if (a.id === spec || canImplicitCast(a.id, spec)) argTypes.push(typeOf(spec));
+      else { ok = false; break; }
+    }
+    if (!ok) continue;
+    argTypes.push(arr);
+    const inner = f.impl as (...xs: unknown[]) => unknown;
+    const n = fixed.length;
+    const elemType = vspec === 'any' ? elem : typeOf(vspec);
+    const wrapped: ScalarFunction = {
+      // The array spec keeps this call's expression key apart from f(arr) without VARIADIC.
+      name: f.name, args: [...f.args.slice(0, -1), 'array'], ret: f.ret, strict: false, needsTypes: true,
+      ...(f.volatile ? { volatile: true } : {}),
+      impl: ((...xs: unknown[]) => {
+        // xs: the fixed values, the array, then the argument types and the result type.
+        const vals = xs.slice(0, n);
+        const types = xs[n + 1] as SqlType[];
+        const ret = xs[n + 2];
+        const list = xs[n] as unknown[] | null;
+        if (list === null && f.nullVariadic !== 'empty') return null;
+        if (f.strict && vals.some((x) => x === null)) return null;
+        const items = list ?? [];
+        const all = [...vals, ...items];
+        if (f.strict && items.some((x) => x === null)) return null;
+        const t = [...types.slice(0, n), ...items.map(() => elemType)];
+        return f.needsTypes ? inner(...all, t, ret) : inner(...all);
+      }) as (...args: never[]) => unknown,
+    };
+    return { fn: wrapped, argTypes };
+  }
+  return null;
+}

@@ -5,8 +5,9 @@
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal, applyTypmod } from '../common/decimal.js';
 import * as dt from '../common/datetime.js';
-import type { SqlType } from '../common/types.js';
+import { isTimestampTz, type SqlType } from '../common/types.js';
 import { parseArrayText, formatArrayText } from '../common/array.js';
+import { likeMatcher, type LikeMatcher } from './like.js';
 import { formatTime, parseTime, timeAddInterval, parseTimeTz, formatTimeTz, timeTzAddInterval, timeTzCmp, type TimeTz } from '../common/time.js';
 
 export const tm = { parseTime, formatTime, timeAddInterval, parseTimeTz, timeTzAddInterval, timeTzCmp };
@@ -47,6 +48,7 @@ export function f8mul(a: number, b: number): number {
 export function f4(x: number): number {
   const r = Math.fround(x);
   if (!Number.isFinite(r) && Number.isFinite(x)) throw new QuiverError(SqlState.numericOutOfRange, 'value out of range: overflow');
+  if (r === 0 && x !== 0) throw new QuiverError(SqlState.numericOutOfRange, 'value out of range: underflow');
   return r;
 }
 export function fmod(a: number, b: number): number { if (b === 0) divByZero(); return a % b; }
@@ -89,7 +91,30 @@ export function textToF8(s: string, what = 'double precision'): number {
   if (!Number.isFinite(v) || (v === 0 && /[1-9]/.test(t.split('e')[0]!))) throw new QuiverError(SqlState.numericOutOfRange, `"${s}" is out of range for type ${what}`);
   return v;
 }
-export function textToF4(s: string): number { return f4(textToF8(s, 'real')); }
+export function textToF4(s: string): number {
+  const v = textToF8(s, 'real');
+  return realInRange(v, s);
+}
+/** A double narrowed to real, refused as float4in refuses what strtof overflows or flushes to zero. */
+function realInRange(v: number, text: string): number {
+  const r = Math.fround(v);
+  if ((!Number.isFinite(r) && Number.isFinite(v)) || (r === 0 && v !== 0)) {
+    throw new QuiverError(SqlState.numericOutOfRange, `"${text}" is out of range for type real`);
+  }
+  return r;
+}
+/** numeric → double precision goes through the numeric's text, as numeric_float8 does. */
+export function numToF8(d: Decimal): number {
+  const v = d.toNumber();
+  if (!Number.isFinite(v) || (v === 0 && d.cmp(Decimal.ZERO) !== 0)) {
+    throw new QuiverError(SqlState.numericOutOfRange, `"${d.toString()}" is out of range for type double precision`);
+  }
+  return v;
+}
+export function numToF4(d: Decimal): number {
+  const v = d.toNumber();
+  return realInRange(v, d.toString());
+}
 export function textToBool(s: string): boolean {
   const t = s.trim().toLowerCase();
   if (t.length > 0) {
@@ -172,7 +197,7 @@ export function toText(v: unknown, t: SqlType): string {
     case 'timetz': return formatTimeTz(v as TimeTz);
     // Array elements print with their type's output function: booleans as t/f (boolout).
     case 'array': return formatArrayText((v as unknown[]).map((x) => (x === null ? null : t.elem!.id === 'bool' ? (x ? 't' : 'f') : toText(x, t.elem!))));
-    case 'timestamp': return dt.formatTimestamp(v as number);
+    case 'timestamp': return isTimestampTz(t) ? dt.formatTimestampTz(v as number) : dt.formatTimestamp(v as number);
     case 'interval': return dt.formatInterval(v as dt.Interval);
     default: return v as string;
   }
@@ -194,48 +219,28 @@ export function bpcharCheck(s: string, n: number): string {
 export function varcharCut(s: string, n: number): string { return n >= 0 && s.length > n ? s.slice(0, n) : s; }
 export function bpcharCut(s: string, n: number): string { return n < 0 ? s : s.length > n ? s.slice(0, n) : s.padEnd(n, ' '); }
 
-const likeCache = new Map<string, RegExp>();
+// The last pattern each operator saw: a constant pattern (the usual case) costs one string
+// comparison per row, a pattern that varies per row goes through the compiled-pattern cache.
+let likeP: string | null = null, likeM: LikeMatcher | null = null;
+let ilikeP: string | null = null, ilikeM: LikeMatcher | null = null;
 /** LIKE with backslash as the default escape; `_` and `%` are wildcards. */
-export function likeRegex(pattern: string, ci: boolean, escape = '\\'): RegExp {
-  const key = (ci ? 'i' : 's') + escape + pattern;
-  let re = likeCache.get(key);
-  if (re) return re;
-  let src = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (escape && c === escape) {
-      i++;
-      // PostgreSQL complains about a trailing escape only when matching reaches it with text
-      // left over; with the text used up the match just fails. The lookahead records which.
-      if (i >= pattern.length) { src += '(?:$(?!)|(?<trailing>[\\s\\S]+))'; break; }
-      src += pattern[i]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    } else if (c === '%') src += '[\\s\\S]*';
-    else if (c === '_') src += '[\\s\\S]';
-    else src += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  src += '$';
-  re = new RegExp(src, ci ? 'isu' : 'su');
-  if (likeCache.size > 10000) likeCache.clear();
-  likeCache.set(key, re);
-  return re;
-}
 export function like(s: string, p: string): boolean {
-  // Fast paths for the common shapes keep regex construction out of simple filters.
-  if (p.indexOf('_') < 0 && p.indexOf('\\') < 0) {
-    const first = p.indexOf('%');
-    if (first < 0) return s === p;
-    if (first === p.length - 1 && p.indexOf('%') === first) return s.startsWith(p.slice(0, -1));
-  }
-  return likeMatch(s, likeRegex(p, false));
+  if (p !== likeP) { likeM = likeMatcher(p, false, '\\'); likeP = p; }
+  return likeM!.test(s);
 }
-export function ilike(s: string, p: string): boolean { return likeMatch(s, likeRegex(p, true)); }
-export function likeEsc(s: string, p: string, e: string): boolean { return likeMatch(s, likeRegex(p, false, e)); }
-export function ilikeEsc(s: string, p: string, e: string): boolean { return likeMatch(s, likeRegex(p, true, e)); }
-
-function likeMatch(s: string, re: RegExp): boolean {
-  const m = re.exec(s);
-  if (m && m.groups?.trailing !== undefined) throw new QuiverError(SqlState.invalidEscapeSequence, 'LIKE pattern must not end with escape character');
-  return m !== null;
+export function ilike(s: string, p: string): boolean {
+  if (p !== ilikeP) { ilikeM = likeMatcher(p, true, '\\'); ilikeP = p; }
+  return ilikeM!.test(s);
+}
+let likeEP: string | null = null, likeEE: string | null = null, likeEM: LikeMatcher | null = null;
+let ilikeEP: string | null = null, ilikeEE: string | null = null, ilikeEM: LikeMatcher | null = null;
+export function likeEsc(s: string, p: string, e: string): boolean {
+  if (p !== likeEP || e !== likeEE) { likeEM = likeMatcher(p, false, e); likeEP = p; likeEE = e; }
+  return likeEM!.test(s);
+}
+export function ilikeEsc(s: string, p: string, e: string): boolean {
+  if (p !== ilikeEP || e !== ilikeEE) { ilikeEM = likeMatcher(p, true, e); ilikeEP = p; ilikeEE = e; }
+  return ilikeEM!.test(s);
 }
 
 export function cmpNum(a: number, b: number): number { return a < b ? -1 : a > b ? 1 : 0; }
@@ -259,7 +264,7 @@ export function fromText(s: string, t: SqlType): unknown {
     case 'float8': return textToF8(s);
     case 'numeric': return t.precision >= 0 ? applyTypmod(Decimal.parse(s), t.precision, Math.max(0, t.scale)) : Decimal.parse(s);
     case 'date': return dt.parseDate(s);
-    case 'timestamp': return dt.parseTimestamp(s);
+    case 'timestamp': return isTimestampTz(t) ? dt.parseTimestampTz(s) : dt.parseTimestamp(s);
     case 'interval': return dt.parseInterval(s);
     case 'time': return parseTime(s);
     case 'timetz': return parseTimeTz(s);
@@ -288,6 +293,22 @@ export function regex(p: string, flags: string): RegExp {
     regexCache.set(key, re);
   }
   return re;
+}
+
+/**
+ * s ~ p. V8 compiles a pattern lazily and can overflow its stack on the first match of a very long
+ * one: that is the pattern's fault, reported as PostgreSQL reports patterns its engine cannot take.
+ */
+export function regexTest(p: string, flags: string, s: string): boolean {
+  const re = regex(p, flags);
+  try {
+    return re.test(s);
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof SyntaxError) {
+      throw new QuiverError('2201B', 'invalid regular expression: regular expression is too complex');
+    }
+    throw e;
+  }
 }
 
 // INTERVAL_MASK bits of PostgreSQL's interval typmod (utils/datetime.h).

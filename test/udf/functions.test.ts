@@ -373,11 +373,13 @@ test('justify_* and isfinite', () => {
 test('now() and friends answer the statement time', () => {
   const t = parseTimestamp('2021-06-01 12:34:56');
   setStatementTime(t);
-  assert.equal(show('now'), '2021-06-01 12:34:56');
-  assert.equal(show('current_timestamp'), '2021-06-01 12:34:56');
+  // now() and current_timestamp are timestamp with time zone (UTC, printed with +00), localtimestamp is not.
+  assert.equal(show('now'), '2021-06-01 12:34:56+00');
+  assert.equal(show('current_timestamp'), '2021-06-01 12:34:56+00');
   assert.equal(show('localtimestamp'), '2021-06-01 12:34:56');
   assert.equal(show('current_date'), '2021-06-01');
-  assert.equal(typeOfCall('now'), 'timestamp without time zone');
+  assert.equal(typeOfCall('now'), 'timestamp with time zone');
+  assert.equal(typeOfCall('localtimestamp'), 'timestamp without time zone');
   assert.ok(resolveScalar('now', [])!.fn.volatile);
   assert.equal(show('age', ts('2021-05-01')), '1 mon');
 });

@@ -99,7 +99,7 @@ function registerText(): void {
     impl: ((s: string, p: string) => [...setFunction('regexp_split_to_table')!.generate([s, p])]) as (...args: never[]) => unknown,
   });
   registerScalar({
-    name: 'format', args: ['text', 'any'], variadic: true, ret: T.text, strict: false, needsTypes: true,
+    name: 'format', args: ['text', 'any'], variadic: true, ret: T.text, strict: false, needsTypes: true, nullVariadic: 'empty',
     impl: ((...xs: unknown[]) => {
       const types = xs[xs.length - 2] as SqlType[];
       const vals = xs.slice(0, xs.length - 2);

@@ -2,7 +2,7 @@
  * Date and time functions. Timestamps are microseconds since 1970 (local time, no zone), dates
  * are days since 1970; the calendar work lives in common/datetime.ts.
  */
-import { T } from '../../common/types.js';
+import { T, isTimestampTz } from '../../common/types.js';
 import type { Decimal } from '../../common/decimal.js';
 import * as dt from '../../common/datetime.js';
 import type { Interval } from '../../common/datetime.js';
@@ -29,11 +29,13 @@ export function datePartInterval(field: string, iv: Interval): number | null { r
 
 function register(): void {
   const reg = registerScalar;
-  for (const name of ['now', 'current_timestamp', 'localtimestamp', 'statement_timestamp', 'transaction_timestamp']) {
-    reg({ name, args: [], ret: T.timestamp, strict: true, volatile: true, impl: now });
+  // These are timestamp with time zone in PostgreSQL (localtimestamp is without).
+  for (const name of ['now', 'current_timestamp', 'statement_timestamp', 'transaction_timestamp']) {
+    reg({ name, args: [], ret: T.timestamptz, strict: true, volatile: true, impl: now });
   }
+  reg({ name: 'localtimestamp', args: [], ret: T.timestamp, strict: true, volatile: true, impl: now });
   reg({ name: 'current_date', args: [], ret: T.date, strict: true, volatile: true, impl: currentDate });
-  reg({ name: 'clock_timestamp', args: [], ret: T.timestamp, strict: true, volatile: true, impl: clockNow });
+  reg({ name: 'clock_timestamp', args: [], ret: T.timestamptz, strict: true, volatile: true, impl: clockNow });
 
   // Timestamps first: an untyped literal argument then resolves as a timestamp.
   reg({ name: 'extract', args: ['text', 'timestamp'], ret: T.numeric, strict: true, impl: extractTs });
@@ -44,7 +46,7 @@ function register(): void {
   reg({ name: 'date_part', args: ['text', 'date'], ret: T.float8, strict: true, impl: datePartDate });
   reg({ name: 'date_part', args: ['text', 'interval'], ret: T.float8, strict: true, impl: datePartInterval });
 
-  reg({ name: 'date_trunc', args: ['text', 'timestamp'], ret: T.timestamp, strict: true,
+  reg({ name: 'date_trunc', args: ['text', 'timestamp'], ret: (a) => (isTimestampTz(a[1]!) ? T.timestamptz : T.timestamp), strict: true,
     impl: (f: string, ts: number) => dt.dateTrunc(f, ts) });
   reg({ name: 'date_trunc', args: ['text', 'interval'], ret: T.interval, strict: true,
     impl: (f: string, iv: Interval) => dt.intervalTrunc(f, iv) });
@@ -56,7 +58,9 @@ function register(): void {
     impl: (y: number, m: number, d: number) => dt.makeDate(y, m, d) });
   reg({ name: 'make_timestamp', args: ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], ret: T.timestamp, strict: true,
     impl: (y: number, mo: number, d: number, h: number, mi: number, s: number) => dt.makeTimestamp(y, mo, d, h, mi, s) });
-  reg({ name: 'to_char', args: ['timestamp', 'text'], ret: T.text, strict: true, impl: (ts: number, f: string) => dt.toChar(ts, f) });
+  reg({ name: 'to_char', args: ['timestamp', 'text'], ret: T.text, strict: true, 
+    // An infinite timestamp formats as NULL (timestamp_to_char).
+    impl: (ts: number, f: string) => (Number.isFinite(ts) ? dt.toChar(ts, f) : null) });
   reg({ name: 'date', args: ['timestamp'], ret: T.date, strict: true, inline: ([a]) => `H.dt.timestampToDate(${a})` });
   // make_interval's parameters all default to zero; positional calls may stop after any of them.
   const mi: ('int4' | 'float8')[] = ['int4', 'int4', 'int4', 'int4', 'int4', 'int4', 'float8'];

@@ -3,7 +3,7 @@
  * random() and setseed().
  */
 import { QuiverError, SqlState } from '../../common/errors.js';
-import { T, typeName, type SqlType } from '../../common/types.js';
+import { T, typeName, isTimestampTz, type SqlType } from '../../common/types.js';
 import { registerScalar } from '../registry.js';
 
 export const VERSION = 'PostgreSQL 15 compatible (Quiver 0.1.0)';
@@ -86,7 +86,7 @@ function register(): void {
   }
   registerScalar({
     name: 'pg_typeof', args: ['any'], ret: T.text, strict: false, needsTypes: true,
-    impl: (_v: unknown, types: SqlType[]) => (types[0]!.id === 'bpchar' ? 'character' : typeName({ ...types[0]!, precision: -1, scale: -1 })),
+    impl: (_v: unknown, types: SqlType[]) => (types[0]!.id === 'bpchar' ? 'character' : typeName({ ...types[0]!, precision: -1, scale: isTimestampTz(types[0]!) ? types[0]!.scale : -1 })),
   });
 }
 

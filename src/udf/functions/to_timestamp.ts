@@ -17,11 +17,31 @@ function bad(text: string, fmt: string, why: string): never {
   throw new QuiverError(SqlState.invalidDatetimeFormat, `invalid value for ${why} in "${text}" (format "${fmt}")`);
 }
 
+/** Width of each numeric field: read exactly this many characters when a digit field follows. */
+const FIELD_WIDTH: Record<string, number> = {
+  YYYY: 4, YYY: 3, YY: 2, MM: 2, DD: 2, DDD: 3, HH24: 2, HH12: 2, HH: 2, MI: 2, SS: 2, MS: 3, US: 6,
+};
+
 export function parseFormatted(text: string, fmt: string): Fields {
-  const f: Fields = { year: 1, month: 1, day: 1, hour: 0, minute: 0, second: 0, micros: 0, pm: null, hour12: false };
+  // Without a year field the year is PostgreSQL's year 0, which is 1 BC (make_date's -1).
+  const f: Fields = { year: -1, month: 1, day: 1, hour: 0, minute: 0, second: 0, micros: 0, pm: null, hour12: false };
   let i = 0, j = 0;
+  // Whether the field being read has the FM prefix, and whether a digit field or digit follows it
+  // directly (is_next_separator false): then it takes its fixed width, as in 'YYYYMMDD'.
+  let fm = false;
+  let fixed = false;
   const digits = (max: number, what: string): number => {
     while (text[i] === ' ') i++;
+    if (fixed) {
+      const w = FIELD_WIDTH[what]!;
+      if (text.length - i < w) throw new QuiverError(SqlState.invalidDatetimeFormat, `source string too short for "${what}" formatting field`);
+      const chunk = text.slice(i, i + w);
+      if (!/^[+-]?\d+$/.test(chunk)) {
+        throw new QuiverError(SqlState.invalidDatetimeFormat, `invalid value "${chunk}" for "${what}"`, { detail: 'Value must be an integer.' });
+      }
+      i += w;
+      return Number(chunk);
+    }
     let k = i;
     if (text[k] === '-' || text[k] === '+') k++;
     while (k < text.length && k - i < max + (text[i] === '-' ? 1 : 0) && /\d/.test(text[k]!)) k++;
@@ -30,7 +50,8 @@ export function parseFormatted(text: string, fmt: string): Fields {
     i = k;
     return v;
   };
-  while (j < fmt.length) {
+  // As DCH_from_char, parsing stops when the input runs out: the remaining fields keep defaults.
+  while (j < fmt.length && i < text.length) {
     if (fmt[j] === '"') {
       const end = fmt.indexOf('"', j + 1);
       const lit = fmt.slice(j + 1, end < 0 ? fmt.length : end);
@@ -47,8 +68,14 @@ export function parseFormatted(text: string, fmt: string): Fields {
       continue;
     }
     j += tok.length;
+    if (tok !== 'FM') {
+      const next = TOKENS.find((t) => fmt.startsWith(t, j));
+      fixed = !fm && FIELD_WIDTH[tok] !== undefined &&
+        ((next !== undefined && (FIELD_WIDTH[next] !== undefined || (next === 'FM' && isDigitFieldAt(fmt, j + 2)))) || /[0-9]/.test(fmt[j] ?? ''));
+      fm = false;
+    }
     switch (tok) {
-      case 'FM': break;
+      case 'FM': fm = true; break;
       case 'YYYY': f.year = digits(6, 'YYYY'); break;
       case 'YYY': f.year = 2000 + digits(3, 'YYY'); break;
       case 'YY': { const y = digits(2, 'YY'); f.year = y < 70 ? 2000 + y : 1900 + y; break; }
@@ -85,20 +112,25 @@ export function parseFormatted(text: string, fmt: string): Fields {
   return f;
 }
 
+function isDigitFieldAt(fmt: string, j: number): boolean {
+  const t = TOKENS.find((x) => fmt.startsWith(x, j));
+  return t !== undefined && FIELD_WIDTH[t] !== undefined;
+}
+
 function register(): void {
   registerScalar({
     name: 'to_date', args: ['text', 'text'], ret: T.date, strict: true,
     impl: ((s: string, fmt: string) => { const f = parseFormatted(s, fmt); return makeDate(f.year, f.month, f.day); }) as (...args: never[]) => unknown,
   });
   registerScalar({
-    name: 'to_timestamp', args: ['text', 'text'], ret: T.timestamp, strict: true,
+    name: 'to_timestamp', args: ['text', 'text'], ret: T.timestamptz, strict: true,
     impl: ((s: string, fmt: string) => {
       const f = parseFormatted(s, fmt);
       return makeTimestamp(f.year, f.month, f.day, f.hour, f.minute, f.second) + f.micros;
     }) as (...args: never[]) => unknown,
   });
   registerScalar({
-    name: 'to_timestamp', args: ['float8'], ret: T.timestamp, strict: true,
+    name: 'to_timestamp', args: ['float8'], ret: T.timestamptz, strict: true,
     impl: ((x: number) => {
       if (!Number.isFinite(x)) return x;
       return Math.round(x * 1e6);
