@@ -19,7 +19,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Rng, SEED, statementCount, startPair, runPg, runQuiver, judge, showAnswer, mismatchReport, dumpMismatches, fixture,
+  Rng, SEED, statementCount, startPair, runPg, runQuiver, runBoth, judge, showAnswer, mismatchReport, dumpMismatches, fixture,
   type Pair, type Mismatch,
 } from './differential_harness.js';
 
@@ -894,8 +894,7 @@ describe('differential: Quiver agrees with PostgreSQL', () => {
     const started = Date.now();
     for (let i = 0; i < count; i++) {
       const q = gen();
-      const p = await runPg(pair.client, q.sql);
-      const mine = await runQuiver(pair.db, q.sql);
+      const [p, mine] = await runBoth(pair, q.sql);
       if (p.error) {
         tally.pgErrors++;
         codes.set(p.error.code, (codes.get(p.error.code) ?? 0) + 1);

@@ -16,8 +16,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Rng, SEED, statementCount, startPair, runPg, runQuiver, judge, showAnswer, mismatchReport, dumpMismatches, fixture,
-  type Pair, type Mismatch, type Answer,
+  Rng, SEED, statementCount, startPair, runBoth, judge, showAnswer, mismatchReport, dumpMismatches, fixture,
+  type Pair, type Mismatch,
 } from './differential_harness.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -293,8 +293,7 @@ describe('differential DML: Quiver changes tables as PostgreSQL does', () => {
       if (i % 20 === 0) data = dataSql(r);
       for (const sql of data) await fixture(pair, sql);
       const st = gen.statement();
-      const p = await runPg(pair.client, st.sql);
-      const mine = await runQuiver(pair.db, st.sql);
+      const [p, mine] = await runBoth(pair, st.sql);
       if (p.error) {
         tally.pgErrors++;
         codes.set(p.error.code, (codes.get(p.error.code) ?? 0) + 1);
@@ -309,8 +308,7 @@ describe('differential DML: Quiver changes tables as PostgreSQL does', () => {
       const after: string[] = [];
       for (const name of TABLE_NAMES) {
         const sql = `SELECT * FROM ${name}`;
-        const tp: Answer = await runPg(pair.client, sql);
-        const tq: Answer = await runQuiver(pair.db, sql);
+        const [tp, tq] = await runBoth(pair, sql);
         const d = judge(tp, tq, false);
         if (d) after.push(`table ${name} afterwards: ${d}\n   PostgreSQL ${name}: ${showAnswer(tp)}\n   Quiver ${name}:     ${showAnswer(tq)}`);
       }

@@ -402,11 +402,18 @@ export function mismatchReport(mismatches: Mismatch[], total: number, seed: numb
   return `${mismatches.length} of ${total} ${what} differ from PostgreSQL (seed ${seed}):\n${listing}${mismatches.length > 30 ? `\n… and ${mismatches.length - 30} more` : ''}`;
 }
 
+/**
+ * Runs a statement on both engines at once (the server works while Quiver does), PostgreSQL's
+ * version of it and its parameters given separately when they differ.
+ */
+export async function runBoth(p: Pair, sql: string, opts: { pgSql?: string; pgParams?: unknown[]; params?: unknown[] } = {}): Promise<[Answer, Answer]> {
+  return Promise.all([runPg(p.client, opts.pgSql ?? sql, opts.pgParams ?? opts.params), runQuiver(p.db, sql, opts.params)]);
+}
+
 /** Runs a fixture statement on both engines; either refusing it is a broken test, not a finding. */
 export async function fixture(p: Pair, sql: string): Promise<void> {
-  const a = await runPg(p.client, sql);
+  const [a, b] = await runBoth(p, sql);
   if (a.error) throw new Error(`PostgreSQL rejected the fixture: ${sql}\n${showAnswer(a)}`);
-  const b = await runQuiver(p.db, sql);
   if (b.error) throw new Error(`Quiver rejected the fixture: ${sql}\n${showAnswer(b)}`);
 }
 
