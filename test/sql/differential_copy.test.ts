@@ -13,7 +13,7 @@
  * The files live in a directory both the server (which may run as another user) and this process
  * can read and write.
  *
- * QUIVER_DIFF_SEED and QUIVER_DIFF_QUERIES (here: the number of rounds) work as in
+ * QUIVER_DIFF_SEED and QUIVER_DIFF_QUERIES (a fifth of it is the number of rounds) work as in
  * differential.test.ts.
  */
 import { describe, test, before, after } from 'node:test';
@@ -109,7 +109,8 @@ describe('differential COPY: files round-trip between Quiver and PostgreSQL', ()
 
   test('COPY TO on one engine, COPY FROM on the other, text and CSV', async (t) => {
     if (!pair) { t.skip('no postgres binary found: install postgresql-15 to run the differential test'); return; }
-    const rounds = statementCount(40);
+    // A round is about a dozen statements: QUIVER_DIFF_QUERIES=2000 makes 400 rounds.
+    const rounds = Math.ceil(statementCount(200) / 5);
     const r = new Rng(SEED ^ 0xc0b1);
     const mismatches: Mismatch[] = [];
     let agree = 0;
@@ -155,11 +156,14 @@ describe('differential COPY: files round-trip between Quiver and PostgreSQL', ()
       const pgReads = p2.error ? `PostgreSQL cannot load the file Quiver wrote: ${p2.error.code} ${p2.error.message}` : judge(back, orig, false);
       note(`${load2}   -- the file written by Quiver's ${qWrite}\n   ${context}`,
         pgReads ? `${pgReads} (PostgreSQL's reading of Quiver's file vs the source table)` : null, p2.error ? p2 : back, orig);
-      const [pd2, qd2] = await runBoth(pair, 'SELECT * FROM dst');
-      note(`${load2}   -- both engines load the file Quiver wrote\n   ${context}`, judge(p2, q2, false) ?? judge(pd2, qd2, false), p2.error ? p2 : pd2, q2.error ? q2 : qd2);
+      // (When PostgreSQL cannot load the file, that was the finding above.)
+      if (!p2.error) {
+        const [pd2, qd2] = await runBoth(pair, 'SELECT * FROM dst');
+        note(`${load2}   -- both engines load the file Quiver wrote\n   ${context}`, judge(p2, q2, false) ?? judge(pd2, qd2, false), pd2, q2.error ? q2 : qd2);
+      }
     }
     t.diagnostic(`COPY: ${pair.server.version()}; seed ${SEED}; ${rounds} rounds; ${agree} checks agree, ${mismatches.length} differ; ${Date.now() - started} ms`);
     dumpMismatches('COPY', mismatches);
-    assert.equal(mismatches.length, 0, mismatchReport(mismatches, rounds * 3, SEED, 'checks'));
+    assert.equal(mismatches.length, 0, mismatchReport(mismatches, agree + mismatches.length, SEED, 'checks'));
   });
 });
