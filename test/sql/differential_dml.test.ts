@@ -97,6 +97,8 @@ class DmlGen {
     if (!r.chance(0.45)) return '';
     const chosen = items.filter(() => r.chance(0.5));
     if (!chosen.length) chosen.push(r.pick(items));
+    // An expression that fails on some rows: the whole statement must then change nothing.
+    if (r.chance(0.12)) chosen.push(`100 / (${items[0]} - ${r.int(0, 12)}) AS risky`);
     return ` RETURNING ${chosen.join(', ')}`;
   }
 
@@ -110,6 +112,7 @@ class DmlGen {
       [0.5, () => 'DEFAULT'],
       [1, () => `(SELECT max(w.qty) FROM v w WHERE w.name = ${tgt}.name)`],
       [0.5, () => `${tgt}.price::int`],
+      [0.4, () => `100 / (${tgt}.qty - ${r.int(0, 20)})`],  // fails on some rows: nothing may change
     ];
     if (src) {
       alts.push([3, () => `${this.col(src, 'qty')} ${r.pick(['+', '-', '*'])} ${this.col(tgt, 'qty')}`]);
