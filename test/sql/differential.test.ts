@@ -793,7 +793,12 @@ class FeatureGen extends QueryGen {
   groupingSetsQuery(): Query {
     this.aliasNo = 0;
     const r = this.r;
-    const f = this.from();
+    // One table: over a join, PostgreSQL 15 treats join-equal columns as interchangeable even where
+    // a grouping set nulls one of them (it drops ORDER BY keys it thinks redundant), so its answers
+    // there are not a reference. Joins come above the grouping, below.
+    const t = r.pick(TABLES);
+    const al = this.alias();
+    const f = { sql: `${t.name} ${al}`, scope: this.scopeOf(t, al) };
     const keyCols = f.scope.filter((c) => ORDERABLE.includes(c.type));
     const nk = r.int(2, 3);
     const keys: Col[] = [];
