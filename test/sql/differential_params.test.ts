@@ -128,6 +128,14 @@ function showValue(v: unknown): string {
  */
 function storable(v: unknown, t: ColType): boolean {
   if (v === null || typeof v === 'string') return true;
+  // A double with more than 15 significant digits, or in exponent form, stored into numeric or
+  // text: PostgreSQL would convert a double parameter through 15 digits (float8_numeric) and
+  // print exponents as e-09, the pg client sends JavaScript's shortest form. Both are defensible;
+  // neither is compared.
+  if (typeof v === 'number' && !Number.isInteger(v) && (t.kind === 'numeric' || t.kind === 'text')) {
+    const text = String(v);
+    if (/e/i.test(text) || text.replace(/^-?0*\.?0*/, '').replace('.', '').length > 15) return false;
+  }
   if (typeof v === 'boolean') return t.kind === 'bool' || t.kind === 'text';
   if (v instanceof Date) return t.kind === 'date';
   return t.kind === 'int' || t.kind === 'float' || t.kind === 'numeric' || t.kind === 'text';
