@@ -111,6 +111,13 @@ export class PgServer {
     process.once('exit', this.onExit);
   }
 
+  /** The user and group the server runs as, when that is not this process's. */
+  owner(): { uid: number; gid: number } | null {
+    if (!this.asUser) return null;
+    const uid = spawnSync('id', ['-u', this.asUser], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', this.asUser], { encoding: 'utf8' });
+    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  }
   version(): string {
     const r = spawnSync(path.join(this.bin, 'postgres'), ['--version'], { encoding: 'utf8' });
     return (r.stdout ?? '').trim();
