@@ -1,7 +1,8 @@
 /** INSERT, UPDATE, DELETE: bind to a plan that computes the table's new rows, check, then store. */
 import type { PgNode } from '../sql/parser.js';
 import type { Catalog, TableEntry } from '../catalog/catalog.js';
-import type { Expr } from '../logical/expr.js';
+import type { Expr, SubqueryExpr } from '../logical/expr.js';
+import { columnsUsed, remapColumns, transformExpr } from '../logical/expr.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Batch } from '../common/vector.js';
 import { concatBatches, takeBatch, takeVector, VectorBuilder } from '../common/vector.js';
@@ -12,7 +13,7 @@ import { QuiverError, SqlState } from '../common/errors.js';
 import { SelectBinder } from '../sql/bind_select.js';
 import { bindExpr, requireBool, strVal, nodeType, figureColname, firstPosition } from '../sql/bind_expr.js';
 import { canAssign, coerce } from '../sql/coerce.js';
-import { Scope, scopeOf } from '../sql/scope.js';
+import { Scope, scopeOf, conflictingTable, type ScopeColumn } from '../sql/scope.js';
 import type { BindContext } from '../sql/context.js';
 import { checkChecks, checkNotNull, checkUnique } from './constraints.js';
 import type { StatementResult } from './statement.js';
@@ -71,7 +72,7 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     ? (s.cols as PgNode[]).map((c) => {
       const name: string = c.ResTarget.name;
       const i = t.columns.findIndex((x) => x.name === name);
-      if (i < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${t.name}" does not exist`, c.ResTarget.location !== undefined ? { position: c.ResTarget.location + 1 } : {});
+      if (i < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${s.relation.relname}" does not exist`, c.ResTarget.location !== undefined ? { position: c.ResTarget.location + 1 } : {});
       return i;
     })
     : t.columns.map((_, i) => i);
@@ -84,6 +85,8 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   if (new Set(targetCols).size !== targetCols.length) {
     throw new QuiverError(SqlState.duplicateColumn, 'column specified more than once');
   }
+  // RETURNING is bound (and later evaluated) before anything is stored: a failing statement writes nothing.
+  const ret = bindReturning(binder, targetScope(t, s.relation), s);
   const width = t.columns.length;
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
   let plan: LogicalPlan;
@@ -119,10 +122,11 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   }
   const batches = run(plan);
   let rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
-  if (onConflict === 'ONCONFLICT_UPDATE') return upsert(catalog, binder, t, s, rows, ctx);
+  if (onConflict === 'ONCONFLICT_UPDATE') return upsert(catalog, binder, t, s, rows, ctx, ret);
   if (onConflict) rows = withoutConflicts(t, rows);
+  const result = returning(ret, rows, ctx, 'INSERT', rows.length);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
-  return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), rows, ctx, 'INSERT', rows.length);
+  return result;
 }
 
 /**
@@ -130,7 +134,7 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
  * turned into updates of the existing row (EXCLUDED names the proposed row); the rest are
  * inserted. As in PostgreSQL, one command may not touch the same row twice.
  */
-function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode, proposed: Batch, ctx: ExecContext): StatementResult {
+function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode, proposed: Batch, ctx: ExecContext, ret: Returning | null): StatementResult {
   const oc = s.onConflictClause;
   const inferCols: string[] = ((oc.infer?.indexElems ?? []) as PgNode[]).map((e) => {
     if (!e.IndexElem?.name) throw new QuiverError(SqlState.featureNotSupported, 'ON CONFLICT with expressions is not supported');
@@ -147,7 +151,7 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
   }));
   const arbiter = t.constraints.find((k) => k.kind !== 'check' && (named ? k.name === named : k.columns.length === want.size && k.columns.every((c) => want.has(c))));
   if (!arbiter) {
-    throw new QuiverError(SqlState.invalidColumnReference, named ? `constraint "${named}" for table "${t.name}" does not exist` : 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+    throw new QuiverError(SqlState.invalidColumnReference, named ? `constraint "${named}" for table "${s.relation.relname}" does not exist` : 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
   }
   const types = t.columns.map((c) => c.type);
   const existing = concatBatches(types, [emptyBatch(t), ...t.data.snapshot()]);
@@ -178,9 +182,8 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
   }
   // SET and WHERE see the table's row and, as "excluded", the proposed one.
   const n = t.columns.length;
-  const alias: string = s.relation.alias?.aliasname ?? t.name;
   const scope = new Scope([
-    ...scopeOf(alias, t.columns.map((c) => c.name), types),
+    ...targetScope(t, s.relation).cols,
     ...scopeOf('excluded', t.columns.map((c) => c.name), types, n),
   ]);
   const bctx = emptyCtx(scope, 'ON CONFLICT');
@@ -188,7 +191,7 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
   for (const rt of (oc.targetList ?? []) as PgNode[]) {
     const r = rt.ResTarget;
     const c = t.columns.findIndex((x) => x.name === r.name);
-    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${r.name}" of relation "${t.name}" does not exist`);
+    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${r.name}" of relation "${s.relation.relname}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
     if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${r.name}"`);
     sets.set(c, nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, bctx, r.val), t, c));
   }
@@ -218,13 +221,14 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
   }
   for (const k of inserts) for (let c = 0; c < n; c++) builders[c]!.pushFrom(proposed.columns[c]!, k);
   const all: Batch = { length: existing.length + inserts.length, columns: builders.map((b) => b.finish()) };
-  store(catalog, t, all, ctx, 'replace');
   const affected = inserts.length + chosen.length;
   const retRows: Batch = {
     length: affected,
     columns: all.columns.map((v) => takeVector(v, Int32Array.from([...chosen.map((i) => conflicts[i]![0]), ...inserts.map((_, j) => existing.length + j)]), affected)),
   };
-  return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), retRows, ctx, 'INSERT', affected);
+  const result = returning(ret, retRows, ctx, 'INSERT', affected);
+  store(catalog, t, all, ctx, 'replace');
+  return result;
 }
 
 /** ON CONFLICT DO NOTHING: drops rows whose unique keys exist already or earlier in the batch. */
@@ -254,17 +258,31 @@ function withoutConflicts(t: TableEntry, rows: Batch): Batch {
   return sel.length === rows.length ? rows : takeBatch(rows, Int32Array.from(sel), sel.length);
 }
 
-/** RETURNING: the select list evaluated over the rows the statement wrote (or deleted). */
-function returning(binder: SelectBinder, t: TableEntry, list: PgNode[] | undefined, rows: Batch, ctx: ExecContext, command: string, count: number): StatementResult {
-  if (!list || list.length === 0) return { command, rowCount: count };
-  const scope = tableScope(t, undefined);
+interface Returning { exprs: Expr[]; names: string[] }
+
+/**
+ * RETURNING's select list, bound in the statement's scope: the target table (under its alias, if
+ * any) and, for UPDATE ... FROM and DELETE ... USING, the other FROM items, whose columns follow
+ * the target's. Null when the statement has none.
+ */
+function bindReturning(binder: SelectBinder, scope: Scope, s: PgNode): Returning | null {
+  const list = (s.returningClause?.exprs ?? s.returningList) as PgNode[] | undefined;
+  if (!list || list.length === 0) return null;
   const exprs: Expr[] = [];
   const names: string[] = [];
   for (const rt of list) {
     const r = rt.ResTarget;
     const cref = r.val.ColumnRef;
     if (cref && strVal(cref.fields[cref.fields.length - 1]) === '*') {
-      t.columns.forEach((c, i) => { exprs.push({ kind: 'col', index: i, type: c.type }); names.push(c.name); });
+      const fields = (cref.fields as PgNode[]).map(strVal);
+      let pick: ScopeColumn[];
+      if (fields.length === 1) pick = scope.cols.filter((c) => c.star);
+      else {
+        const table = fields[fields.length - 2]!;
+        pick = scope.cols.filter((c) => c.table === table && c.star);
+        if (pick.length === 0) throw new QuiverError(SqlState.undefinedTable, `missing FROM-clause entry for table "${table}"`, cref.location !== undefined ? { position: cref.location + 1 } : {});
+      }
+      for (const c of pick) { exprs.push(c.expr); names.push(c.name); }
       continue;
     }
     let e = bindExpr(binder, emptyCtx(scope, 'RETURNING'), r.val);
@@ -272,117 +290,198 @@ function returning(binder: SelectBinder, t: TableEntry, list: PgNode[] | undefin
     exprs.push(e);
     names.push(r.name ?? figureColname(r.val));
   }
-  const cols = exprs.map((e) => compileExpr(e)(rows, ctx));
-  return { command, rowCount: count, schema: exprs.map((e, i) => ({ name: names[i]!, type: e.type })), batches: [{ length: rows.length, columns: cols }] };
+  return { exprs, names };
+}
+
+/** RETURNING evaluated over the rows the statement wrote (or deleted), columns as bound. */
+function returning(ret: Returning | null, rows: Batch, ctx: ExecContext, command: string, count: number): StatementResult {
+  if (!ret) return { command, rowCount: count };
+  const cols = ret.exprs.map((e) => compileExpr(e)(rows, ctx));
+  return { command, rowCount: count, schema: ret.exprs.map((e, i) => ({ name: ret.names[i]!, type: e.type })), batches: [{ length: rows.length, columns: cols }] };
+}
+
+/** FROM-item columns (positions from `n` on) that RETURNING reads, in order. */
+function fromColumnsUsed(ret: Returning | null, n: number): number[] {
+  if (!ret) return [];
+  const used = new Set<number>();
+  for (const e of ret.exprs) columnsUsed(e, used);
+  return [...used].filter((i) => i >= n).sort((a, b) => a - b);
+}
+
+/** RETURNING's expressions over a batch of the target's columns followed by `extra` (FROM columns it reads). */
+function returningOver(ret: Returning, n: number, extra: number[]): Returning {
+  return { names: ret.names, exprs: ret.exprs.map((e) => remapColumns(e, (i) => (i < n ? i : n + extra.indexOf(i)))) };
+}
+
+function emptyVector(t: import('../common/types.js').SqlType): Batch['columns'][number] {
+  return new VectorBuilder(t, 0).finish();
 }
 
 function emptyBatch(t: TableEntry): Batch {
   return { length: 0, columns: t.columns.map((c) => ({ type: c.type, length: 0, data: c.type.id === 'int8' ? new BigInt64Array(0) : [], valid: null })) as Batch['columns'] };
 }
 
-function tableScope(t: TableEntry, alias: string | undefined): Scope {
-  return new Scope(scopeOf(alias ?? t.name, t.columns.map((c) => c.name), t.columns.map((c) => c.type)));
+/** The target table as a FROM item: under its alias, or its name (and schema) when it has none. */
+function targetScope(t: TableEntry, rv: PgNode): Scope {
+  const alias: string | undefined = rv.alias?.aliasname;
+  const schema = alias ? undefined : rv.schemaname && rv.schemaname !== 'main' ? rv.schemaname as string : 'public';
+  return new Scope(scopeOf(alias ?? (rv.relname as string), t.columns.map((c) => c.name), t.columns.map((c) => c.type))
+    .map((c, i) => ({ ...c, schema, source: { table: t, column: i } })));
+}
+
+/**
+ * The scope of UPDATE ... FROM / DELETE ... USING: the target and the other items side by side,
+ * one level, so a name both have is ambiguous (42702) as in PostgreSQL. The target's columns come
+ * first; the items' plan yields the columns after them.
+ */
+function withFromItems(binder: SelectBinder, target: Scope, items: PgNode[] | undefined): { plan: LogicalPlan; scope: Scope } | null {
+  if (!items || items.length === 0) return null;
+  const from = binder.bindFrom(items, emptyCtx(Scope.empty(), 'FROM'));
+  const dup = conflictingTable(target, from.scope);
+  if (dup !== null) throw new QuiverError(SqlState.duplicateAlias, `table name "${dup}" specified more than once`);
+  const n = target.cols.length;
+  const shifted = from.scope.cols.map((c) => ({ ...c, expr: remapColumns(c.expr, (i) => i + n) }));
+  return { plan: from.plan, scope: new Scope([...target.cols, ...shifted]) };
+}
+
+/**
+ * Subqueries over the FROM items that run for each target row: expressions bound in the joined
+ * scope read the target's columns (positions below n) as outer values and the items' columns
+ * (from n on) directly. `matches` keeps the items' rows WHERE pairs with the target row.
+ */
+class FromLookup {
+  constructor(private readonly plan: LogicalPlan, private readonly n: number, private readonly where: Expr | null) {}
+
+  private lower(es: (Expr | null)[]): { out: (Expr | null)[]; outerArgs: Expr[] } {
+    const slots = new Map<number, number>();
+    const outerArgs: Expr[] = [];
+    const out = es.map((e) => (e === null ? null : transformExpr(e, (x) => {
+      if (x.kind !== 'col') return x;
+      if (x.index >= this.n) return { ...x, index: x.index - this.n };
+      let slot = slots.get(x.index);
+      if (slot === undefined) { slot = outerArgs.length; slots.set(x.index, slot); outerArgs.push(x); }
+      return { kind: 'outer', slot, type: x.type };
+    })));
+    return { out, outerArgs };
+  }
+
+  private matches(where: Expr | null): LogicalPlan {
+    return where ? { kind: 'filter', input: this.plan, predicate: where, schema: this.plan.schema } : this.plan;
+  }
+
+  /** Whether some row of the items matches. */
+  exists(): SubqueryExpr {
+    const { out, outerArgs } = this.lower([this.where]);
+    return { kind: 'subquery', mode: 'exists', plan: this.matches(out[0]!), outerArgs, test: null, cmp: null, type: T.bool };
+  }
+
+  /** e over the first matching row (PostgreSQL uses one unspecified row when several match). */
+  first(e: Expr): SubqueryExpr {
+    const { out, outerArgs } = this.lower([this.where, e]);
+    const proj: LogicalPlan = { kind: 'project', input: this.matches(out[0]!), exprs: [out[1]!], schema: [{ name: 'v', type: e.type }] };
+    const plan: LogicalPlan = { kind: 'limit', input: proj, limit: { kind: 'const', value: 1n, type: T.int8 }, offset: null, schema: proj.schema };
+    return { kind: 'subquery', mode: 'scalar', plan, outerArgs, test: null, cmp: null, type: e.type };
+  }
 }
 
 function scanAll(t: TableEntry): LogicalPlan {
   return { kind: 'scan', table: t, columns: t.columns.map((_, i) => i), filters: [], schema: t.columns.map((c) => ({ name: c.name, type: c.type })) };
 }
 
-/** WHERE with an optional USING/FROM list: the extra tables become an EXISTS subquery. */
-function bindWhere(binder: SelectBinder, t: TableEntry, alias: string | undefined, where: PgNode | undefined, from: PgNode[] | undefined): Expr | null {
-  const ctx = emptyCtx(tableScope(t, alias), 'WHERE');
-  if (from && from.length) {
-    const sub = { SubLink: { subLinkType: 'EXISTS_SUBLINK', subselect: { SelectStmt: { targetList: [{ ResTarget: { val: { A_Const: { ival: { ival: 1 } } } } }], fromClause: from, whereClause: where, op: 'SETOP_NONE' } } } };
-    return bindExpr(binder, ctx, sub);
-  }
-  return where ? requireBool(bindExpr(binder, ctx, where), 'WHERE', where) : null;
-}
-
 export function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
   const t = targetTable(catalog, s.relation);
-  if (s.fromClause && s.fromClause.length) rewriteUpdateFrom(s);
   const binder = new SelectBinder(catalog, params);
-  const alias: string | undefined = s.relation.alias?.aliasname;
-  const scope = tableScope(t, alias);
+  const n = t.columns.length;
+  const target = targetScope(t, s.relation);
+  const from = withFromItems(binder, target, s.fromClause);
+  const scope = from ? from.scope : target;
   const sets = new Map<number, Expr>();
   for (const rt of s.targetList as PgNode[]) {
     const r = rt.ResTarget;
     const name: string = r.name;
-    if (r.indirection) throw new QuiverError(SqlState.featureNotSupported, 'subscripted assignment is not supported');
+    // SET names a column of the target alone, never a qualified or FROM-item column.
     const c = t.columns.findIndex((x) => x.name === name);
-    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${t.name}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
+    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${s.relation.relname}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
+    if (r.indirection) throw new QuiverError(SqlState.featureNotSupported, 'subscripted assignment is not supported');
     if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${name}"`, r.location !== undefined ? { position: r.location + 1 } : {});
     const e = nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, emptyCtx(scope, 'UPDATE'), r.val), t, c);
     sets.set(c, e);
   }
-  const pred = bindWhere(binder, t, alias, s.whereClause, undefined);
+  const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE'), s.whereClause), 'WHERE', s.whereClause) : null;
+  const ret = bindReturning(binder, scope, s);
+  // With FROM items, each target row is updated from the first row of the items it matches.
+  const lookup = from ? new FromLookup(from.plan, n, where) : null;
+  const pred = lookup ? lookup.exists() : where;
   const hit: Expr = pred ? { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool } : { kind: 'const', value: true, type: T.bool };
   const exprs: Expr[] = t.columns.map((c, i) => {
     const col: Expr = { kind: 'col', index: i, type: c.type };
-    const nv = sets.get(i);
+    let nv = sets.get(i);
     if (!nv) return col;
+    if (lookup) nv = lookup.first(nv);
     return pred ? { kind: 'case', whens: [{ cond: hit, result: nv }], otherwise: col, type: c.type } : nv;
   });
-  const schema = [...t.columns.map((c) => ({ name: c.name, type: c.type })), { name: 'hit', type: T.bool }];
-  const batches = run({ kind: 'project', input: scanAll(t), exprs: [...exprs, hit], schema });
+  // FROM-item columns RETURNING reads, looked up like the new values.
+  const extra = fromColumnsUsed(ret, n);
+  const extraExprs = extra.map((j) => lookup!.first({ kind: 'col', index: j, type: scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === j)!.expr.type }));
+  const schema = [...t.columns.map((c) => ({ name: c.name, type: c.type })), { name: 'hit', type: T.bool }, ...extraExprs.map((e, k) => ({ name: `from${k}`, type: e.type }))];
+  const batches = run({ kind: 'project', input: scanAll(t), exprs: [...exprs, hit, ...extraExprs], schema });
   const all = concatBatches(schema.map((f) => f.type), batches.length ? batches : [emptyBatch(t)]);
   let count = 0;
-  if (all.columns.length > t.columns.length) {
-    const h = all.columns[t.columns.length]!.data as Uint8Array;
+  if (all.columns.length > n) {
+    const h = all.columns[n]!.data as Uint8Array;
     for (let i = 0; i < all.length; i++) count += h[i]!;
   }
-  const rows: Batch = { length: all.length, columns: all.columns.slice(0, t.columns.length) };
-  if (count > 0) store(catalog, t, rows, ctx, 'replace');
-  if ((s.returningClause?.exprs ?? s.returningList) && count > 0) {
-    const h = all.columns[t.columns.length]!.data as Uint8Array;
+  const rows: Batch = { length: all.length, columns: all.columns.slice(0, n) };
+  let result: StatementResult = { command: 'UPDATE', rowCount: count };
+  if (ret) {
+    const h = all.columns[n]!.data as Uint8Array;
     const sel: number[] = [];
     for (let i = 0; i < all.length; i++) if (h[i]) sel.push(i);
-    return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), takeBatch(rows, Int32Array.from(sel), sel.length), ctx, 'UPDATE', count);
+    const withExtra: Batch = { length: all.length, columns: [...rows.columns, ...all.columns.slice(n + 1)] };
+    result = returning(returningOver(ret, n, extra), takeBatch(withExtra, Int32Array.from(sel), sel.length), ctx, 'UPDATE', count);
   }
-  return { command: 'UPDATE', rowCount: count };
+  if (count > 0) store(catalog, t, rows, ctx, 'replace');
+  return result;
 }
 
 export function del(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
   const t = targetTable(catalog, s.relation);
   const binder = new SelectBinder(catalog, params);
+  const n = t.columns.length;
   const before = t.data.rowCount;
-  const pred = bindWhere(binder, t, s.relation.alias?.aliasname, s.whereClause, s.usingClause);
+  const target = targetScope(t, s.relation);
+  const from = withFromItems(binder, target, s.usingClause);
+  const scope = from ? from.scope : target;
+  const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE'), s.whereClause), 'WHERE', s.whereClause) : null;
+  const ret = bindReturning(binder, scope, s);
+  const lookup = from ? new FromLookup(from.plan, n, where) : null;
+  const pred = lookup ? lookup.exists() : where;
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
-  const types = t.columns.map((c) => c.type);
-  const gone = (): Batch => concatBatches(types, [emptyBatch(t), ...(pred ? run({ kind: 'filter', input: scanAll(t), predicate: { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool }, schema }) : t.data.snapshot())]);
-  const deleted = (s.returningClause?.exprs ?? s.returningList) ? gone() : null;
+  let deleted: Batch | null = null;
+  let retOver: Returning | null = null;
+  if (ret) {
+    const extra = fromColumnsUsed(ret, n);
+    const extraExprs = extra.map((j) => lookup!.first({ kind: 'col', index: j, type: scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === j)!.expr.type }));
+    const gone: LogicalPlan = pred ? { kind: 'filter', input: scanAll(t), predicate: { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool }, schema } : scanAll(t);
+    const outSchema = [...schema, ...extraExprs.map((e, k) => ({ name: `from${k}`, type: e.type }))];
+    const plan: LogicalPlan = extra.length ? { kind: 'project', input: gone, exprs: [...t.columns.map((c, i): Expr => ({ kind: 'col', index: i, type: c.type })), ...extraExprs], schema: outSchema } : gone;
+    const outTypes = outSchema.map((f) => f.type);
+    deleted = concatBatches(outTypes, [{ length: 0, columns: outTypes.map(emptyVector) }, ...run(plan)]);
+    retOver = returningOver(ret, n, extra);
+  }
   if (!pred) {
+    const result = returning(retOver, deleted ?? emptyBatch(t), ctx, 'DELETE', before);
     t.data.replace([]);
     catalog.touch();
-    return deleted ? returning(binder, t, (s.returningClause?.exprs ?? s.returningList), deleted, ctx, 'DELETE', before) : { command: 'DELETE', rowCount: before };
+    return result;
   }
   const keep: Expr = { kind: 'isbool', arg: pred, test: 'true', negated: true, type: T.bool };
   const batches = run({ kind: 'filter', input: scanAll(t), predicate: keep, schema });
   let after = 0;
   for (const b of batches) after += b.length;
+  const result = returning(retOver, deleted ?? emptyBatch(t), ctx, 'DELETE', before - after);
   if (after !== before) { t.data.replace(batches); catalog.touch(); }
-  return deleted ? returning(binder, t, (s.returningClause?.exprs ?? s.returningList), deleted, ctx, 'DELETE', before - after) : { command: 'DELETE', rowCount: before - after };
+  return result;
 }
 
 export { strVal };
-
-/**
- * UPDATE t SET c = e FROM f WHERE p becomes
- *   UPDATE t SET c = (SELECT e FROM f WHERE p LIMIT 1) WHERE EXISTS (SELECT 1 FROM f WHERE p):
- * the EXISTS is decorrelated into a semi join; each new value comes from the first matching row,
- * which is what PostgreSQL promises when several rows match.
- */
-function rewriteUpdateFrom(s: PgNode): void {
-  const from = s.fromClause as PgNode[];
-  const where = s.whereClause;
-  const sub = (targetList: PgNode[], limit: boolean): PgNode => ({
-    SelectStmt: { targetList, fromClause: from, whereClause: where, op: 'SETOP_NONE', limitOption: 'LIMIT_OPTION_DEFAULT', ...(limit ? { limitCount: { A_Const: { ival: { ival: 1 } } }, limitOption: 'LIMIT_OPTION_COUNT' } : {}) },
-  });
-  for (const rt of s.targetList as PgNode[]) {
-    const r = rt.ResTarget;
-    if (nodeType(r.val) === 'SetToDefault') continue;
-    r.val = { SubLink: { subLinkType: 'EXPR_SUBLINK', subselect: sub([{ ResTarget: { val: r.val } }], true) } };
-  }
-  s.whereClause = { SubLink: { subLinkType: 'EXISTS_SUBLINK', subselect: sub([{ ResTarget: { val: { A_Const: { ival: { ival: 1 } } } } }], false) } };
-  s.fromClause = [];
-}

@@ -233,7 +233,12 @@ export function resolveColumn(ctx: BindContext, table: string | null, name: stri
     if (inParent) return { kind: 'outer', slot: ctx.outer.slot(inParent), type: inParent.type };
   }
   if (table !== null && (schema !== null || (!ctx.scope.hasTable(table) && !outerHasTable(ctx, table)))) {
-    throw err(SqlState.undefinedTable, `missing FROM-clause entry for table "${schema ? schema + '.' : ''}${table}"`, node);
+    const sch = schema === 'main' ? 'public' : schema;
+    for (let c: BindContext | null = ctx; c; c = c.outer?.parent ?? null) {
+      const hidden = c.scope.hiddenTable(table, sch);
+      if (hidden) throw new QuiverError(SqlState.undefinedTable, `invalid reference to FROM-clause entry for table "${table}"`, { ...pos(node), ...hidden });
+    }
+    throw err(SqlState.undefinedTable, `missing FROM-clause entry for table "${table}"`, node);
   }
   const q = table ? `${table}.${name}` : name;
   throw err(SqlState.undefinedColumn, `column ${table ? q : `"${name}"`} does not exist`, node);
