@@ -10,7 +10,7 @@ import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar, AmbiguousError } from '../udf/registry.js';
-import { commonType, coerce } from './coerce.js';
+import { commonType, coerce, paramNumberTo } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
 import { Scope } from './scope.js';
@@ -187,6 +187,8 @@ export function requireBool(e: Expr, what: string, node?: PgNode): Expr {
 
 export function castTo(arg: Expr, target: SqlType, explicit: boolean, node?: PgNode): Expr {
   if (arg.kind === 'const' && arg.value === null) return { kind: 'const', value: null, type: target };
+  const viaText = paramNumberTo(arg, target);
+  if (viaText) return viaText;
   const from = arg.type;
   if (!explicit && from.id !== 'unknown') {
     // Implicit contexts allow only implicit casts.
