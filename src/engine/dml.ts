@@ -1,13 +1,12 @@
 /** INSERT, UPDATE, DELETE: bind to a plan that computes the table's new rows, check, then store. */
 import type { PgNode } from '../sql/parser.js';
-import type { Catalog, TableEntry } from '../catalog/catalog.js';
+import { TableData, type Catalog, type TableEntry } from '../catalog/catalog.js';
 import type { Expr, SubqueryExpr } from '../logical/expr.js';
 import { columnsUsed, remapColumns, transformExpr } from '../logical/expr.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Batch } from '../common/vector.js';
 import { concatBatches, takeBatch, takeVector, VectorBuilder } from '../common/vector.js';
 import { GroupTable } from '../physical/group_table.js';
-import { compileExpr } from '../physical/compile.js';
 import { T, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { SelectBinder } from '../sql/bind_select.js';
@@ -21,8 +20,17 @@ import type { ExecContext } from '../physical/context.js';
 
 export type RunPlan = (p: LogicalPlan) => Batch[];
 
-function emptyCtx(scope: Scope, clause: string): BindContext {
-  return { scope, outer: null, aggs: null, windows: null, clause, ctes: new Map() };
+function emptyCtx(scope: Scope, clause: string, ctes: Ctes = new Map()): BindContext {
+  return { scope, outer: null, aggs: null, windows: null, clause, ctes };
+}
+
+type Ctes = BindContext['ctes'];
+
+/** The statement's WITH queries, visible to every part of it except the target table's name. */
+function statementCtes(binder: SelectBinder, s: PgNode): Ctes {
+  const ctes: Ctes = new Map();
+  if (s.withClause) binder.bindWith(s.withClause, emptyCtx(Scope.empty(), 'WITH', ctes));
+  return ctes;
 }
 
 /** Cast to a column's type with assignment rules, or PostgreSQL's 42804 error. */
@@ -86,7 +94,8 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     throw new QuiverError(SqlState.duplicateColumn, 'column specified more than once');
   }
   // RETURNING is bound (and later evaluated) before anything is stored: a failing statement writes nothing.
-  const ret = bindReturning(binder, targetScope(t, s.relation), s);
+  const ctes = statementCtes(binder, s);
+  const ret = bindReturning(binder, targetScope(t, s.relation), s, ctes);
   const width = t.columns.length;
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
   let plan: LogicalPlan;
@@ -109,11 +118,11 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
       const at = (n: PgNode | undefined): { position?: number } => (n && typeof n[Object.keys(n)[0]!]?.location === 'number' ? { position: n[Object.keys(n)[0]!].location + 1 } : {});
       if (items.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns', at(items[targetCols.length]));
       if (items.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions', at(s.cols?.[items.length]));
-      return fill(items.map((n) => (nodeType(n) === 'SetToDefault' ? null : bindExpr(binder, emptyCtx(Scope.empty(), 'VALUES'), n))));
+      return fill(items.map((n) => (nodeType(n) === 'SetToDefault' ? null : bindExpr(binder, emptyCtx(Scope.empty(), 'VALUES', ctes), n))));
     });
     plan = { kind: 'values', rows, schema };
   } else {
-    const q = binder.bindQuery(sel, null);
+    const q = binder.bindQuery(sel, emptyCtx(Scope.empty(), 'SELECT', ctes));
     if (!s.cols && q.plan.schema.length < targetCols.length) targetCols.length = q.plan.schema.length;
     if (q.plan.schema.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns', firstPosition(sel.targetList?.[targetCols.length] ?? sel));
     if (q.plan.schema.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions', firstPosition(s.cols?.[q.plan.schema.length] ?? sel));
@@ -122,9 +131,9 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   }
   const batches = run(plan);
   let rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
-  if (onConflict === 'ONCONFLICT_UPDATE') return upsert(catalog, binder, t, s, rows, ctx, ret);
+  if (onConflict === 'ONCONFLICT_UPDATE') return upsert(catalog, binder, t, s, rows, ctx, run, ret, ctes);
   if (onConflict) rows = withoutConflicts(t, rows);
-  const result = returning(ret, rows, ctx, 'INSERT', rows.length);
+  const result = returning(ret, rows, run, 'INSERT', rows.length);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
   return result;
 }
@@ -134,7 +143,7 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
  * turned into updates of the existing row (EXCLUDED names the proposed row); the rest are
  * inserted. As in PostgreSQL, one command may not touch the same row twice.
  */
-function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode, proposed: Batch, ctx: ExecContext, ret: Returning | null): StatementResult {
+function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode, proposed: Batch, ctx: ExecContext, run: RunPlan, ret: Returning | null, ctes: Ctes): StatementResult {
   const oc = s.onConflictClause;
   const inferCols: string[] = ((oc.infer?.indexElems ?? []) as PgNode[]).map((e) => {
     if (!e.IndexElem?.name) throw new QuiverError(SqlState.featureNotSupported, 'ON CONFLICT with expressions is not supported');
@@ -186,7 +195,7 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     ...targetScope(t, s.relation).cols,
     ...scopeOf('excluded', t.columns.map((c) => c.name), types, n),
   ]);
-  const bctx = emptyCtx(scope, 'ON CONFLICT');
+  const bctx = emptyCtx(scope, 'ON CONFLICT', ctes);
   const sets = new Map<number, Expr>();
   for (const rt of (oc.targetList ?? []) as PgNode[]) {
     const r = rt.ResTarget;
@@ -206,14 +215,18 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
   };
   let chosen = conflicts.map((_, i) => i);
   if (where && pairs > 0) {
-    const w = compileExpr(where)(pairBatch, ctx);
+    const w = evalOver(run, pairBatch, [where])[0]!;
     const d = w.data as Uint8Array;
     chosen = chosen.filter((i) => (!w.valid || w.valid[i] === 1) && d[i] === 1);
   }
-  const newVals = t.columns.map((c, i) => (sets.has(i) ? compileExpr(sets.get(i)!)(pairBatch, ctx) : pairBatch.columns[i]!));
+  // SET is evaluated for the pairs WHERE kept only: a row it skips raises no error.
+  const kept = takeBatch(pairBatch, Int32Array.from(chosen), chosen.length);
+  const setCols = [...sets.keys()];
+  const setVals = evalOver(run, kept, setCols.map((c) => sets.get(c)!));
+  const newVals = t.columns.map((_, i) => (sets.has(i) ? setVals[setCols.indexOf(i)]! : kept.columns[i]!));
   // The table after the command: updated rows in place, new rows at the end.
   const updatedAt = new Map<number, number>();
-  for (const i of chosen) updatedAt.set(conflicts[i]![0], i);
+  chosen.forEach((i, k) => updatedAt.set(conflicts[i]![0], k));
   const builders = types.map((ty) => new VectorBuilder(ty, existing.length + inserts.length));
   for (let r = 0; r < existing.length; r++) {
     const u = updatedAt.get(r);
@@ -226,7 +239,7 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     length: affected,
     columns: all.columns.map((v) => takeVector(v, Int32Array.from([...chosen.map((i) => conflicts[i]![0]), ...inserts.map((_, j) => existing.length + j)]), affected)),
   };
-  const result = returning(ret, retRows, ctx, 'INSERT', affected);
+  const result = returning(ret, retRows, run, 'INSERT', affected);
   store(catalog, t, all, ctx, 'replace');
   return result;
 }
@@ -265,7 +278,7 @@ interface Returning { exprs: Expr[]; names: string[] }
  * any) and, for UPDATE ... FROM and DELETE ... USING, the other FROM items, whose columns follow
  * the target's. Null when the statement has none.
  */
-function bindReturning(binder: SelectBinder, scope: Scope, s: PgNode): Returning | null {
+function bindReturning(binder: SelectBinder, scope: Scope, s: PgNode, ctes: Ctes): Returning | null {
   const list = (s.returningClause?.exprs ?? s.returningList) as PgNode[] | undefined;
   if (!list || list.length === 0) return null;
   const exprs: Expr[] = [];
@@ -285,7 +298,7 @@ function bindReturning(binder: SelectBinder, scope: Scope, s: PgNode): Returning
       for (const c of pick) { exprs.push(c.expr); names.push(c.name); }
       continue;
     }
-    let e = bindExpr(binder, emptyCtx(scope, 'RETURNING'), r.val);
+    let e = bindExpr(binder, emptyCtx(scope, 'RETURNING', ctes), r.val);
     if (e.type.id === 'unknown') e = coerce(e, T.text);
     exprs.push(e);
     names.push(r.name ?? figureColname(r.val));
@@ -293,10 +306,25 @@ function bindReturning(binder: SelectBinder, scope: Scope, s: PgNode): Returning
   return { exprs, names };
 }
 
+/**
+ * Expressions over rows the statement holds (not a stored table), in row order, run through the
+ * planner like any query so that subqueries in them work.
+ */
+function evalOver(run: RunPlan, rows: Batch, exprs: Expr[]): Batch['columns'] {
+  if (exprs.length === 0) return [];
+  const types = rows.columns.map((v) => v.type);
+  const data = new TableData(types);
+  data.replace([rows]);
+  const held: TableEntry = { kind: 'table', name: 'rows', columns: types.map((type, i) => ({ name: `c${i}`, type, notNull: false, defaultNode: null })), constraints: [], data };
+  const schema = exprs.map((e, i) => ({ name: `e${i}`, type: e.type }));
+  const out = concatBatches(schema.map((f) => f.type), [{ length: 0, columns: schema.map((f) => emptyVector(f.type)) }, ...run({ kind: 'project', input: scanAll(held), exprs, schema })]);
+  return out.columns;
+}
+
 /** RETURNING evaluated over the rows the statement wrote (or deleted), columns as bound. */
-function returning(ret: Returning | null, rows: Batch, ctx: ExecContext, command: string, count: number): StatementResult {
+function returning(ret: Returning | null, rows: Batch, run: RunPlan, command: string, count: number): StatementResult {
   if (!ret) return { command, rowCount: count };
-  const cols = ret.exprs.map((e) => compileExpr(e)(rows, ctx));
+  const cols = evalOver(run, rows, ret.exprs);
   return { command, rowCount: count, schema: ret.exprs.map((e, i) => ({ name: ret.names[i]!, type: e.type })), batches: [{ length: rows.length, columns: cols }] };
 }
 
@@ -334,9 +362,9 @@ function targetScope(t: TableEntry, rv: PgNode): Scope {
  * one level, so a name both have is ambiguous (42702) as in PostgreSQL. The target's columns come
  * first; the items' plan yields the columns after them.
  */
-function withFromItems(binder: SelectBinder, target: Scope, items: PgNode[] | undefined): { plan: LogicalPlan; scope: Scope } | null {
+function withFromItems(binder: SelectBinder, target: Scope, items: PgNode[] | undefined, ctes: Ctes): { plan: LogicalPlan; scope: Scope } | null {
   if (!items || items.length === 0) return null;
-  const from = binder.bindFrom(items, emptyCtx(Scope.empty(), 'FROM'));
+  const from = binder.bindFrom(items, emptyCtx(Scope.empty(), 'FROM', ctes));
   const dup = conflictingTable(target, from.scope);
   if (dup !== null) throw new QuiverError(SqlState.duplicateAlias, `table name "${dup}" specified more than once`);
   const n = target.cols.length;
@@ -393,7 +421,8 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
   const binder = new SelectBinder(catalog, params);
   const n = t.columns.length;
   const target = targetScope(t, s.relation);
-  const from = withFromItems(binder, target, s.fromClause);
+  const ctes = statementCtes(binder, s);
+  const from = withFromItems(binder, target, s.fromClause, ctes);
   const scope = from ? from.scope : target;
   const sets = new Map<number, Expr>();
   for (const rt of s.targetList as PgNode[]) {
@@ -404,11 +433,11 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
     if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${s.relation.relname}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
     if (r.indirection) throw new QuiverError(SqlState.featureNotSupported, 'subscripted assignment is not supported');
     if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${name}"`, r.location !== undefined ? { position: r.location + 1 } : {});
-    const e = nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, emptyCtx(scope, 'UPDATE'), r.val), t, c);
+    const e = nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, emptyCtx(scope, 'UPDATE', ctes), r.val), t, c);
     sets.set(c, e);
   }
-  const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE'), s.whereClause), 'WHERE', s.whereClause) : null;
-  const ret = bindReturning(binder, scope, s);
+  const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause) : null;
+  const ret = bindReturning(binder, scope, s, ctes);
   // With FROM items, each target row is updated from the first row of the items it matches.
   const lookup = from ? new FromLookup(from.plan, n, where) : null;
   const pred = lookup ? lookup.exists() : where;
@@ -438,7 +467,7 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
     const sel: number[] = [];
     for (let i = 0; i < all.length; i++) if (h[i]) sel.push(i);
     const withExtra: Batch = { length: all.length, columns: [...rows.columns, ...all.columns.slice(n + 1)] };
-    result = returning(returningOver(ret, n, extra), takeBatch(withExtra, Int32Array.from(sel), sel.length), ctx, 'UPDATE', count);
+    result = returning(returningOver(ret, n, extra), takeBatch(withExtra, Int32Array.from(sel), sel.length), run, 'UPDATE', count);
   }
   if (count > 0) store(catalog, t, rows, ctx, 'replace');
   return result;
@@ -450,10 +479,11 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
   const n = t.columns.length;
   const before = t.data.rowCount;
   const target = targetScope(t, s.relation);
-  const from = withFromItems(binder, target, s.usingClause);
+  const ctes = statementCtes(binder, s);
+  const from = withFromItems(binder, target, s.usingClause, ctes);
   const scope = from ? from.scope : target;
-  const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE'), s.whereClause), 'WHERE', s.whereClause) : null;
-  const ret = bindReturning(binder, scope, s);
+  const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause) : null;
+  const ret = bindReturning(binder, scope, s, ctes);
   const lookup = from ? new FromLookup(from.plan, n, where) : null;
   const pred = lookup ? lookup.exists() : where;
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
@@ -470,7 +500,7 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
     retOver = returningOver(ret, n, extra);
   }
   if (!pred) {
-    const result = returning(retOver, deleted ?? emptyBatch(t), ctx, 'DELETE', before);
+    const result = returning(retOver, deleted ?? emptyBatch(t), run, 'DELETE', before);
     t.data.replace([]);
     catalog.touch();
     return result;
@@ -479,7 +509,7 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
   const batches = run({ kind: 'filter', input: scanAll(t), predicate: keep, schema });
   let after = 0;
   for (const b of batches) after += b.length;
-  const result = returning(retOver, deleted ?? emptyBatch(t), ctx, 'DELETE', before - after);
+  const result = returning(retOver, deleted ?? emptyBatch(t), run, 'DELETE', before - after);
   if (after !== before) { t.data.replace(batches); catalog.touch(); }
   return result;
 }

@@ -59,7 +59,7 @@ export class SelectBinder implements QueryBinder {
     return this.applySortLimit(s, ctx, q);
   }
 
-  private bindWith(w: PgNode, ctx: BindContext): void {
+  bindWith(w: PgNode, ctx: BindContext): void {
     const seen = new Set<string>();
     for (const c of w.ctes as PgNode[]) {
       const cte = c.CommonTableExpr;
