@@ -1,8 +1,8 @@
 /** INSERT, UPDATE, DELETE: bind to a plan that computes the table's new rows, check, then store. */
 import type { PgNode } from '../sql/parser.js';
 import { TableData, type Catalog, type TableEntry } from '../catalog/catalog.js';
-import type { Expr, SubqueryExpr } from '../logical/expr.js';
-import { columnsUsed, remapColumns, transformExpr } from '../logical/expr.js';
+import type { Expr } from '../logical/expr.js';
+import { columnsUsed, remapColumns } from '../logical/expr.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Batch } from '../common/vector.js';
 import { concatBatches, takeBatch, takeVector, VectorBuilder } from '../common/vector.js';
@@ -373,47 +373,44 @@ function withFromItems(binder: SelectBinder, target: Scope, items: PgNode[] | un
 }
 
 /**
- * Subqueries over the FROM items that run for each target row: expressions bound in the joined
- * scope read the target's columns (positions below n) as outer values and the items' columns
- * (from n on) directly. `matches` keeps the items' rows WHERE pairs with the target row.
+ * UPDATE ... FROM / DELETE ... USING: joins the target's rows (numbered) with the other FROM
+ * items under WHERE, as PostgreSQL does, and evaluates `outs` (bound in the joined scope) on each
+ * joined row. `first[r]` is the first joined row of target row r in `out`, or -1 when it has none;
+ * a row with several matches takes one of them for all its values, which PostgreSQL allows.
  */
-class FromLookup {
-  constructor(private readonly plan: LogicalPlan, private readonly n: number, private readonly where: Expr | null) {}
-
-  private lower(es: (Expr | null)[]): { out: (Expr | null)[]; outerArgs: Expr[] } {
-    const slots = new Map<number, number>();
-    const outerArgs: Expr[] = [];
-    const out = es.map((e) => (e === null ? null : transformExpr(e, (x) => {
-      if (x.kind !== 'col') return x;
-      if (x.index >= this.n) return { ...x, index: x.index - this.n };
-      let slot = slots.get(x.index);
-      if (slot === undefined) { slot = outerArgs.length; slots.set(x.index, slot); outerArgs.push(x); }
-      return { kind: 'outer', slot, type: x.type };
-    })));
-    return { out, outerArgs };
-  }
-
-  private matches(where: Expr | null): LogicalPlan {
-    return where ? { kind: 'filter', input: this.plan, predicate: where, schema: this.plan.schema } : this.plan;
-  }
-
-  /** Whether some row of the items matches. */
-  exists(): SubqueryExpr {
-    const { out, outerArgs } = this.lower([this.where]);
-    return { kind: 'subquery', mode: 'exists', plan: this.matches(out[0]!), outerArgs, test: null, cmp: null, type: T.bool };
-  }
-
-  /** e over the first matching row (PostgreSQL uses one unspecified row when several match). */
-  first(e: Expr): SubqueryExpr {
-    const { out, outerArgs } = this.lower([this.where, e]);
-    const proj: LogicalPlan = { kind: 'project', input: this.matches(out[0]!), exprs: [out[1]!], schema: [{ name: 'v', type: e.type }] };
-    const plan: LogicalPlan = { kind: 'limit', input: proj, limit: { kind: 'const', value: 1n, type: T.int8 }, offset: null, schema: proj.schema };
-    return { kind: 'subquery', mode: 'scalar', plan, outerArgs, test: null, cmp: null, type: e.type };
-  }
+function matchFrom(run: RunPlan, t: TableEntry, from: { plan: LogicalPlan }, where: Expr | null, outs: Expr[]): { base: Batch; first: Int32Array; out: Batch } {
+  const n = t.columns.length;
+  const types = t.columns.map((c) => c.type);
+  const base = concatBatches(types, [emptyBatch(t), ...t.data.snapshot()]);
+  const ids = new Int32Array(base.length);
+  for (let i = 0; i < ids.length; i++) ids[i] = i;
+  const data = new TableData([...types, T.int4]);
+  data.replace([{ length: base.length, columns: [...base.columns, { type: T.int4, length: base.length, data: ids, valid: null }] }]);
+  const held: TableEntry = {
+    kind: 'table', name: t.name, constraints: [], data,
+    columns: [...t.columns, { name: 'row', type: T.int4 }].map((c) => ({ name: c.name, type: c.type, notNull: false, defaultNode: null })),
+  };
+  // Joined-scope positions: the target's columns, then the items'; here the row number sits between.
+  const shift = (e: Expr): Expr => remapColumns(e, (i) => (i < n ? i : i + 1));
+  const left = scanAll(held);
+  const joined: LogicalPlan = { kind: 'join', joinType: 'inner', left, right: from.plan, on: null, nullAware: false, schema: [...left.schema, ...from.plan.schema] };
+  const input: LogicalPlan = where ? { kind: 'filter', input: joined, predicate: shift(where), schema: joined.schema } : joined;
+  const exprs: Expr[] = [{ kind: 'col', index: n, type: T.int4 }, ...outs.map(shift)];
+  const schema = exprs.map((e, i) => ({ name: `o${i}`, type: e.type }));
+  const out = concatBatches(schema.map((f) => f.type), [{ length: 0, columns: schema.map((f) => emptyVector(f.type)) }, ...run({ kind: 'project', input, exprs, schema })]);
+  const first = new Int32Array(base.length).fill(-1);
+  const rid = out.columns[0]!.data as ArrayLike<number>;
+  for (let k = 0; k < out.length; k++) if (first[rid[k]!]! < 0) first[rid[k]!] = k;
+  return { base, first, out: { length: out.length, columns: out.columns.slice(1) } };
 }
 
 function scanAll(t: TableEntry): LogicalPlan {
   return { kind: 'scan', table: t, columns: t.columns.map((_, i) => i), filters: [], schema: t.columns.map((c) => ({ name: c.name, type: c.type })) };
+}
+
+/** A column of the joined scope (target and FROM items) as an expression. */
+function scopeCol(scope: Scope, j: number): Expr {
+  return { kind: 'col', index: j, type: scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === j)!.expr.type };
 }
 
 export function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
@@ -438,22 +435,17 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
   }
   const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause) : null;
   const ret = bindReturning(binder, scope, s, ctes);
-  // With FROM items, each target row is updated from the first row of the items it matches.
-  const lookup = from ? new FromLookup(from.plan, n, where) : null;
-  const pred = lookup ? lookup.exists() : where;
-  const hit: Expr = pred ? { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool } : { kind: 'const', value: true, type: T.bool };
+  const extra = fromColumnsUsed(ret, n);
+  if (from) return updateFrom(catalog, t, run, ctx, from, scope, sets, where, ret, extra);
+  const hit: Expr = where ? { kind: 'isbool', arg: where, test: 'true', negated: false, type: T.bool } : { kind: 'const', value: true, type: T.bool };
   const exprs: Expr[] = t.columns.map((c, i) => {
     const col: Expr = { kind: 'col', index: i, type: c.type };
-    let nv = sets.get(i);
+    const nv = sets.get(i);
     if (!nv) return col;
-    if (lookup) nv = lookup.first(nv);
-    return pred ? { kind: 'case', whens: [{ cond: hit, result: nv }], otherwise: col, type: c.type } : nv;
+    return where ? { kind: 'case', whens: [{ cond: hit, result: nv }], otherwise: col, type: c.type } : nv;
   });
-  // FROM-item columns RETURNING reads, looked up like the new values.
-  const extra = fromColumnsUsed(ret, n);
-  const extraExprs = extra.map((j) => lookup!.first({ kind: 'col', index: j, type: scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === j)!.expr.type }));
-  const schema = [...t.columns.map((c) => ({ name: c.name, type: c.type })), { name: 'hit', type: T.bool }, ...extraExprs.map((e, k) => ({ name: `from${k}`, type: e.type }))];
-  const batches = run({ kind: 'project', input: scanAll(t), exprs: [...exprs, hit, ...extraExprs], schema });
+  const schema = [...t.columns.map((c) => ({ name: c.name, type: c.type })), { name: 'hit', type: T.bool }];
+  const batches = run({ kind: 'project', input: scanAll(t), exprs: [...exprs, hit], schema });
   const all = concatBatches(schema.map((f) => f.type), batches.length ? batches : [emptyBatch(t)]);
   let count = 0;
   if (all.columns.length > n) {
@@ -466,8 +458,38 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
     const h = all.columns[n]!.data as Uint8Array;
     const sel: number[] = [];
     for (let i = 0; i < all.length; i++) if (h[i]) sel.push(i);
-    const withExtra: Batch = { length: all.length, columns: [...rows.columns, ...all.columns.slice(n + 1)] };
-    result = returning(returningOver(ret, n, extra), takeBatch(withExtra, Int32Array.from(sel), sel.length), run, 'UPDATE', count);
+    result = returning(ret, takeBatch(rows, Int32Array.from(sel), sel.length), run, 'UPDATE', count);
+  }
+  if (count > 0) store(catalog, t, rows, ctx, 'replace');
+  return result;
+}
+
+/** UPDATE ... FROM: each target row that joins is updated from (one of) its joined rows. */
+function updateFrom(catalog: Catalog, t: TableEntry, run: RunPlan, ctx: ExecContext, from: { plan: LogicalPlan }, scope: Scope, sets: Map<number, Expr>, where: Expr | null, ret: Returning | null, extra: number[]): StatementResult {
+  const n = t.columns.length;
+  const setCols = [...sets.keys()];
+  const m = matchFrom(run, t, from, where, [...setCols.map((c) => sets.get(c)!), ...extra.map((j) => scopeCol(scope, j))]);
+  const builders = t.columns.map((c) => new VectorBuilder(c.type, m.base.length));
+  const updated: number[] = [], at: number[] = [];
+  for (let r = 0; r < m.base.length; r++) {
+    const k = m.first[r]!;
+    if (k >= 0) { updated.push(r); at.push(k); }
+    for (let c = 0; c < n; c++) {
+      const s = k >= 0 ? setCols.indexOf(c) : -1;
+      if (s >= 0) builders[c]!.pushFrom(m.out.columns[s]!, k);
+      else builders[c]!.pushFrom(m.base.columns[c]!, r);
+    }
+  }
+  const rows: Batch = { length: m.base.length, columns: builders.map((b) => b.finish()) };
+  const count = updated.length;
+  let result: StatementResult = { command: 'UPDATE', rowCount: count };
+  if (ret) {
+    const sel = Int32Array.from(updated), ks = Int32Array.from(at);
+    const withExtra: Batch = {
+      length: count,
+      columns: [...takeBatch(rows, sel, count).columns, ...extra.map((_, e) => takeVector(m.out.columns[setCols.length + e]!, ks, count))],
+    };
+    result = returning(returningOver(ret, n, extra), withExtra, run, 'UPDATE', count);
   }
   if (count > 0) store(catalog, t, rows, ctx, 'replace');
   return result;
@@ -484,32 +506,41 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
   const scope = from ? from.scope : target;
   const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause) : null;
   const ret = bindReturning(binder, scope, s, ctes);
-  const lookup = from ? new FromLookup(from.plan, n, where) : null;
-  const pred = lookup ? lookup.exists() : where;
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
-  let deleted: Batch | null = null;
-  let retOver: Returning | null = null;
-  if (ret) {
+  if (from) {
     const extra = fromColumnsUsed(ret, n);
-    const extraExprs = extra.map((j) => lookup!.first({ kind: 'col', index: j, type: scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === j)!.expr.type }));
-    const gone: LogicalPlan = pred ? { kind: 'filter', input: scanAll(t), predicate: { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool }, schema } : scanAll(t);
-    const outSchema = [...schema, ...extraExprs.map((e, k) => ({ name: `from${k}`, type: e.type }))];
-    const plan: LogicalPlan = extra.length ? { kind: 'project', input: gone, exprs: [...t.columns.map((c, i): Expr => ({ kind: 'col', index: i, type: c.type })), ...extraExprs], schema: outSchema } : gone;
-    const outTypes = outSchema.map((f) => f.type);
-    deleted = concatBatches(outTypes, [{ length: 0, columns: outTypes.map(emptyVector) }, ...run(plan)]);
-    retOver = returningOver(ret, n, extra);
+    const m = matchFrom(run, t, from, where, extra.map((j) => scopeCol(scope, j)));
+    const gone: number[] = [], at: number[] = [], kept: number[] = [];
+    for (let r = 0; r < m.base.length; r++) {
+      const k = m.first[r]!;
+      if (k >= 0) { gone.push(r); at.push(k); } else kept.push(r);
+    }
+    const count = gone.length;
+    let result: StatementResult = { command: 'DELETE', rowCount: count };
+    if (ret) {
+      const ks = Int32Array.from(at);
+      const rows: Batch = { length: count, columns: [...takeBatch(m.base, Int32Array.from(gone), count).columns, ...extra.map((_, e) => takeVector(m.out.columns[e]!, ks, count))] };
+      result = returning(returningOver(ret, n, extra), rows, run, 'DELETE', count);
+    }
+    if (count > 0) { t.data.replace([takeBatch(m.base, Int32Array.from(kept), kept.length)]); catalog.touch(); }
+    return result;
   }
-  if (!pred) {
-    const result = returning(retOver, deleted ?? emptyBatch(t), run, 'DELETE', before);
+  let deleted: Batch | null = null;
+  if (ret) {
+    const gone: LogicalPlan = where ? { kind: 'filter', input: scanAll(t), predicate: { kind: 'isbool', arg: where, test: 'true', negated: false, type: T.bool }, schema } : scanAll(t);
+    deleted = concatBatches(t.columns.map((c) => c.type), [emptyBatch(t), ...run(gone)]);
+  }
+  if (!where) {
+    const result = returning(ret, deleted ?? emptyBatch(t), run, 'DELETE', before);
     t.data.replace([]);
     catalog.touch();
     return result;
   }
-  const keep: Expr = { kind: 'isbool', arg: pred, test: 'true', negated: true, type: T.bool };
+  const keep: Expr = { kind: 'isbool', arg: where, test: 'true', negated: true, type: T.bool };
   const batches = run({ kind: 'filter', input: scanAll(t), predicate: keep, schema });
   let after = 0;
   for (const b of batches) after += b.length;
-  const result = returning(retOver, deleted ?? emptyBatch(t), run, 'DELETE', before - after);
+  const result = returning(ret, deleted ?? emptyBatch(t), run, 'DELETE', before - after);
   if (after !== before) { t.data.replace(batches); catalog.touch(); }
   return result;
 }
