@@ -126,7 +126,12 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     if (!s.cols && q.plan.schema.length < targetCols.length) targetCols.length = q.plan.schema.length;
     if (q.plan.schema.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns', firstPosition(sel.targetList?.[targetCols.length] ?? sel));
     if (q.plan.schema.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions', firstPosition(s.cols?.[q.plan.schema.length] ?? sel));
-    const given = q.plan.schema.map((f, i): Expr => ({ kind: 'col', index: i, type: f.type.id === 'unknown' ? T.text : f.type }));
+    const given = q.plan.schema.map((f, i): Expr => {
+      // A number parameter selected as is goes into its column as PostgreSQL reads its text, as in VALUES.
+      const top = q.plan.kind === 'project' ? q.plan.exprs[i]! : null;
+      if (top && top.kind === 'param' && top.type.id === 'float8') return top;
+      return { kind: 'col', index: i, type: f.type.id === 'unknown' ? T.text : f.type };
+    });
     plan = { kind: 'project', input: q.plan, exprs: fill(given), schema };
   }
   const batches = run(plan);

@@ -8,6 +8,14 @@ import { Decimal } from '../common/decimal.js';
 import { formatDate, formatTimestamp, formatInterval, type Interval } from '../common/datetime.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { formatTime } from '../common/time.js';
+import type { LogicalPlan } from '../logical/plan.js';
+import { planChildren } from '../logical/plan.js';
+import { visitExpr, type Expr } from '../logical/expr.js';
+import { mapNodeExprs } from '../logical/optimizer/rule.js';
+import { isParamConversion } from '../sql/coerce.js';
+import { exprKey } from '../logical/expr_key.js';
+import { compileExpr } from '../physical/compile.js';
+import type { ExecContext } from '../physical/context.js';
 
 /** A function turning row i of a vector into its API value. */
 export function columnReader(v: Vector): (i: number) => unknown {
@@ -108,4 +116,29 @@ function arrayLiteral(a: unknown[]): string {
     return `"${s.replace(/["\\]/g, '\\$&')}"`;
   };
   return `{${a.map(item).join(',')}}`;
+}
+
+/**
+ * Runs each conversion of a parameter to the type its context chose once, before the plan runs:
+ * PostgreSQL converts parameter values when the statement starts, so '40000' for a smallint is an
+ * error even where no row is read (an empty table, a false WHERE).
+ */
+export function convertParamsUpFront(plan: LogicalPlan, ctx: ExecContext): void {
+  if (ctx.params.length === 0) return;
+  const seen = new Set<string>();
+  const visit = (e: Expr): Expr => {
+    visitExpr(e, (x) => {
+      if (x.kind === 'subquery') walk(x.plan);
+      else if (isParamConversion(x)) {
+        const k = exprKey(x);
+        if (!seen.has(k)) { seen.add(k); compileExpr(x)({ length: 1, columns: [] }, ctx); }
+      }
+    });
+    return e;
+  };
+  const walk = (p: LogicalPlan): void => {
+    mapNodeExprs(p, visit);
+    for (const c of planChildren(p)) walk(c);
+  };
+  walk(plan);
 }

@@ -70,6 +70,18 @@ const jsNumberText: ScalarFunction = {
  * NaN and Infinity are not integers, and a numeric keeps every digit. Rounding a double here would
  * store a value the caller never gave.
  */
+/**
+ * Whether e reads a parameter into the type its context chose: an untyped parameter (a string,
+ * an array) cast to a type, or a number read through its text. PostgreSQL performs these once,
+ * when the statement starts, so their errors do not depend on rows.
+ */
+export function isParamConversion(e: Expr): boolean {
+  if (e.kind !== 'cast') return false;
+  const a = e.arg;
+  if (a.kind === 'param') return a.type.id === 'unknown';
+  return a.kind === 'call' && a.fn === jsNumberText && a.args[0]!.kind === 'param';
+}
+
 export function paramNumberTo(e: Expr, t: SqlType): Expr | null {
   if (e.kind !== 'param' || e.type.id !== 'float8') return null;
   if (t.id !== 'int2' && t.id !== 'int4' && t.id !== 'int8' && t.id !== 'numeric') return null;

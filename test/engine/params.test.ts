@@ -72,6 +72,10 @@ test('numbers into integer columns: not a whole number is 22P02, too large is 22
   await rejects(db, 'UPDATE t SET i = $1', [0.5], '22P02');
   assert.equal(await one(db, 'SELECT i FROM t', []), 7);
   await db.query('DELETE FROM t');
+  // PostgreSQL 15 converts a parameter when the statement starts, even if no row reads it.
+  await rejects(db, 'UPDATE t SET i = $1', [0.5], '22P02');
+  await rejects(db, 'INSERT INTO t (i) SELECT $1 WHERE false', [1e20], '22003');
+  await rejects(db, 'INSERT INTO t (i) SELECT $1', [1.5], '22P02', 'invalid input syntax for type integer: "1.5"');
   // An explicit cast reads the text too (PostgreSQL 15: SELECT $1::int with '1.5' is 22P02).
   await rejects(db, 'SELECT $1::int', [1.5], '22P02', 'invalid input syntax for type integer: "1.5"');
   assert.equal((await db.query('SELECT count(*) FROM t')).rows[0]![0], 0n);
@@ -115,6 +119,10 @@ test('strings are read as the type the context asks for, with that type\'s limit
   await rejects(db, 'INSERT INTO t (i) VALUES ($1)', ['99999999999'], '22003', 'value "99999999999" is out of range for type integer');
   await rejects(db, 'INSERT INTO t (s) VALUES ($1)', ['40000'], '22003', 'value "40000" is out of range for type smallint');
   await rejects(db, 'INSERT INTO t (b) VALUES ($1)', ['9223372036854775808'], '22003', 'value "9223372036854775808" is out of range for type bigint');
+  // Also when no row is read (PostgreSQL 15 converts parameters when the statement starts).
+  await rejects(db, 'SELECT * FROM t WHERE s = $1', ['100000'], '22003', 'value "100000" is out of range for type smallint');
+  await rejects(db, 'SELECT CASE WHEN false THEN $1::int END', ['x'], '22P02', 'invalid input syntax for type integer: "x"');
+  await rejects(db, 'DELETE FROM t WHERE i = $1 AND false', ['1.5'], '22P02', 'invalid input syntax for type integer: "1.5"');
   assert.equal(await one(db, 'INSERT INTO t (b) VALUES ($1) RETURNING b', ['9223372036854775807']), 2n ** 63n - 1n);
   await rejects(db, 'SELECT * FROM t WHERE s = $1', ['100000'], '22003', 'value "100000" is out of range for type smallint');
   // A number parameter compared with a smallint column is compared as a number (PostgreSQL 15,
