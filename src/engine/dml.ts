@@ -1,18 +1,18 @@
 /** INSERT, UPDATE, DELETE: bind to a plan that computes the table's new rows, check, then store. */
 import type { PgNode } from '../sql/parser.js';
-import type { Catalog, TableEntry } from '../catalog/catalog.js';
+import { TableData, type Catalog, type TableEntry } from '../catalog/catalog.js';
 import type { Expr } from '../logical/expr.js';
+import { columnsUsed, remapColumns } from '../logical/expr.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Batch } from '../common/vector.js';
 import { concatBatches, takeBatch, takeVector, VectorBuilder } from '../common/vector.js';
 import { GroupTable } from '../physical/group_table.js';
-import { compileExpr } from '../physical/compile.js';
 import { T, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { SelectBinder } from '../sql/bind_select.js';
 import { bindExpr, requireBool, strVal, nodeType, figureColname, firstPosition } from '../sql/bind_expr.js';
 import { canAssign, coerce } from '../sql/coerce.js';
-import { Scope, scopeOf } from '../sql/scope.js';
+import { Scope, scopeOf, conflictingTable, type ScopeColumn } from '../sql/scope.js';
 import type { BindContext } from '../sql/context.js';
 import { checkChecks, checkNotNull, checkUnique } from './constraints.js';
 import type { StatementResult } from './statement.js';
@@ -20,8 +20,17 @@ import type { ExecContext } from '../physical/context.js';
 
 export type RunPlan = (p: LogicalPlan) => Batch[];
 
-function emptyCtx(scope: Scope, clause: string): BindContext {
-  return { scope, outer: null, aggs: null, windows: null, clause, ctes: new Map() };
+function emptyCtx(scope: Scope, clause: string, ctes: Ctes = new Map()): BindContext {
+  return { scope, outer: null, aggs: null, windows: null, clause, ctes };
+}
+
+type Ctes = BindContext['ctes'];
+
+/** The statement's WITH queries, visible to every part of it except the target table's name. */
+function statementCtes(binder: SelectBinder, s: PgNode): Ctes {
+  const ctes: Ctes = new Map();
+  if (s.withClause) binder.bindWith(s.withClause, emptyCtx(Scope.empty(), 'WITH', ctes));
+  return ctes;
 }
 
 /** Cast to a column's type with assignment rules, or PostgreSQL's 42804 error. */
@@ -71,7 +80,7 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     ? (s.cols as PgNode[]).map((c) => {
       const name: string = c.ResTarget.name;
       const i = t.columns.findIndex((x) => x.name === name);
-      if (i < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${t.name}" does not exist`, c.ResTarget.location !== undefined ? { position: c.ResTarget.location + 1 } : {});
+      if (i < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${s.relation.relname}" does not exist`, c.ResTarget.location !== undefined ? { position: c.ResTarget.location + 1 } : {});
       return i;
     })
     : t.columns.map((_, i) => i);
@@ -84,6 +93,9 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   if (new Set(targetCols).size !== targetCols.length) {
     throw new QuiverError(SqlState.duplicateColumn, 'column specified more than once');
   }
+  // RETURNING is bound (and later evaluated) before anything is stored: a failing statement writes nothing.
+  const ctes = statementCtes(binder, s);
+  const ret = bindReturning(binder, targetScope(t, s.relation), s, ctes);
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
   let plan: LogicalPlan;
   const sel = s.selectStmt?.SelectStmt;
@@ -97,23 +109,29 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
       const at = (n: PgNode | undefined): { position?: number } => (n && typeof n[Object.keys(n)[0]!]?.location === 'number' ? { position: n[Object.keys(n)[0]!].location + 1 } : {});
       if (items.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns', at(items[targetCols.length]));
       if (items.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions', at(s.cols?.[items.length]));
-      return fill(items.map((n) => (nodeType(n) === 'SetToDefault' ? null : bindExpr(binder, emptyCtx(Scope.empty(), 'VALUES'), n))));
+      return fill(items.map((n) => (nodeType(n) === 'SetToDefault' ? null : bindExpr(binder, emptyCtx(Scope.empty(), 'VALUES', ctes), n))));
     });
     plan = { kind: 'values', rows, schema };
   } else {
-    const q = binder.bindQuery(sel, null);
+    const q = binder.bindQuery(sel, emptyCtx(Scope.empty(), 'SELECT', ctes));
     if (!s.cols && q.plan.schema.length < targetCols.length) targetCols.length = q.plan.schema.length;
     if (q.plan.schema.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns', firstPosition(sel.targetList?.[targetCols.length] ?? sel));
     if (q.plan.schema.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions', firstPosition(s.cols?.[q.plan.schema.length] ?? sel));
-    const given = q.plan.schema.map((f, i): Expr => ({ kind: 'col', index: i, type: f.type.id === 'unknown' ? T.text : f.type }));
+    const given = q.plan.schema.map((f, i): Expr => {
+      // A number parameter selected as is goes into its column as PostgreSQL reads its text, as in VALUES.
+      const top = q.plan.kind === 'project' ? q.plan.exprs[i]! : null;
+      if (top && top.kind === 'param' && top.type.id === 'float8') return top;
+      return { kind: 'col', index: i, type: f.type.id === 'unknown' ? T.text : f.type };
+    });
     plan = { kind: 'project', input: q.plan, exprs: fill(given), schema };
   }
   const batches = run(plan);
   let rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
-  if (onConflict === 'ONCONFLICT_UPDATE') return upsert(catalog, binder, t, s, rows, ctx);
+  if (onConflict === 'ONCONFLICT_UPDATE') return upsert(catalog, binder, t, s, rows, ctx, run, ret, ctes);
   if (onConflict) rows = withoutConflicts(t, rows);
+  const result = returning(ret, rows, run, 'INSERT', rows.length);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
-  return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), rows, ctx, 'INSERT', rows.length);
+  return result;
 }
 
 /** A whole row of t from the values given for targetCols: assignment casts, and defaults for the other columns. */
@@ -139,7 +157,7 @@ export function insertRows(catalog: Catalog, t: TableEntry, targetCols: number[]
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
   let plan: LogicalPlan = { kind: 'project', input: source, exprs: fillRow(binder, t, targetCols, given), schema };
   if (where) {
-    const pred = requireBool(bindExpr(binder, emptyCtx(tableScope(t, undefined), 'COPY FROM WHERE conditions'), where), 'WHERE', where);
+    const pred = requireBool(bindExpr(binder, emptyCtx(targetScope(t, { relname: t.name }), 'COPY FROM WHERE conditions'), where), 'WHERE', where);
     plan = { kind: 'filter', input: plan, predicate: { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool }, schema };
   }
   const batches = run(plan);
@@ -153,7 +171,7 @@ export function insertRows(catalog: Catalog, t: TableEntry, targetCols: number[]
  * turned into updates of the existing row (EXCLUDED names the proposed row); the rest are
  * inserted. As in PostgreSQL, one command may not touch the same row twice.
  */
-function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode, proposed: Batch, ctx: ExecContext): StatementResult {
+function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode, proposed: Batch, ctx: ExecContext, run: RunPlan, ret: Returning | null, ctes: Ctes): StatementResult {
   const oc = s.onConflictClause;
   const inferCols: string[] = ((oc.infer?.indexElems ?? []) as PgNode[]).map((e) => {
     if (!e.IndexElem?.name) throw new QuiverError(SqlState.featureNotSupported, 'ON CONFLICT with expressions is not supported');
@@ -170,7 +188,7 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
   }));
   const arbiter = t.constraints.find((k) => k.kind !== 'check' && (named ? k.name === named : k.columns.length === want.size && k.columns.every((c) => want.has(c))));
   if (!arbiter) {
-    throw new QuiverError(SqlState.invalidColumnReference, named ? `constraint "${named}" for table "${t.name}" does not exist` : 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+    throw new QuiverError(SqlState.invalidColumnReference, named ? `constraint "${named}" for table "${s.relation.relname}" does not exist` : 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
   }
   const types = t.columns.map((c) => c.type);
   const existing = concatBatches(types, [emptyBatch(t), ...t.data.snapshot()]);
@@ -201,17 +219,16 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
   }
   // SET and WHERE see the table's row and, as "excluded", the proposed one.
   const n = t.columns.length;
-  const alias: string = s.relation.alias?.aliasname ?? t.name;
   const scope = new Scope([
-    ...scopeOf(alias, t.columns.map((c) => c.name), types),
+    ...targetScope(t, s.relation).cols,
     ...scopeOf('excluded', t.columns.map((c) => c.name), types, n),
   ]);
-  const bctx = emptyCtx(scope, 'ON CONFLICT');
+  const bctx = emptyCtx(scope, 'ON CONFLICT', ctes);
   const sets = new Map<number, Expr>();
   for (const rt of (oc.targetList ?? []) as PgNode[]) {
     const r = rt.ResTarget;
     const c = t.columns.findIndex((x) => x.name === r.name);
-    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${r.name}" of relation "${t.name}" does not exist`);
+    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${r.name}" of relation "${s.relation.relname}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
     if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${r.name}"`);
     sets.set(c, nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, bctx, r.val), t, c));
   }
@@ -226,14 +243,18 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
   };
   let chosen = conflicts.map((_, i) => i);
   if (where && pairs > 0) {
-    const w = compileExpr(where)(pairBatch, ctx);
+    const w = evalOver(run, pairBatch, [where])[0]!;
     const d = w.data as Uint8Array;
     chosen = chosen.filter((i) => (!w.valid || w.valid[i] === 1) && d[i] === 1);
   }
-  const newVals = t.columns.map((c, i) => (sets.has(i) ? compileExpr(sets.get(i)!)(pairBatch, ctx) : pairBatch.columns[i]!));
+  // SET is evaluated for the pairs WHERE kept only: a row it skips raises no error.
+  const kept = takeBatch(pairBatch, Int32Array.from(chosen), chosen.length);
+  const setCols = [...sets.keys()];
+  const setVals = evalOver(run, kept, setCols.map((c) => sets.get(c)!));
+  const newVals = t.columns.map((_, i) => (sets.has(i) ? setVals[setCols.indexOf(i)]! : kept.columns[i]!));
   // The table after the command: updated rows in place, new rows at the end.
   const updatedAt = new Map<number, number>();
-  for (const i of chosen) updatedAt.set(conflicts[i]![0], i);
+  chosen.forEach((i, k) => updatedAt.set(conflicts[i]![0], k));
   const builders = types.map((ty) => new VectorBuilder(ty, existing.length + inserts.length));
   for (let r = 0; r < existing.length; r++) {
     const u = updatedAt.get(r);
@@ -241,13 +262,14 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
   }
   for (const k of inserts) for (let c = 0; c < n; c++) builders[c]!.pushFrom(proposed.columns[c]!, k);
   const all: Batch = { length: existing.length + inserts.length, columns: builders.map((b) => b.finish()) };
-  store(catalog, t, all, ctx, 'replace');
   const affected = inserts.length + chosen.length;
   const retRows: Batch = {
     length: affected,
     columns: all.columns.map((v) => takeVector(v, Int32Array.from([...chosen.map((i) => conflicts[i]![0]), ...inserts.map((_, j) => existing.length + j)]), affected)),
   };
-  return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), retRows, ctx, 'INSERT', affected);
+  const result = returning(ret, retRows, run, 'INSERT', affected);
+  store(catalog, t, all, ctx, 'replace');
+  return result;
 }
 
 /** ON CONFLICT DO NOTHING: drops rows whose unique keys exist already or earlier in the batch. */
@@ -277,135 +299,278 @@ function withoutConflicts(t: TableEntry, rows: Batch): Batch {
   return sel.length === rows.length ? rows : takeBatch(rows, Int32Array.from(sel), sel.length);
 }
 
-/** RETURNING: the select list evaluated over the rows the statement wrote (or deleted). */
-function returning(binder: SelectBinder, t: TableEntry, list: PgNode[] | undefined, rows: Batch, ctx: ExecContext, command: string, count: number): StatementResult {
-  if (!list || list.length === 0) return { command, rowCount: count };
-  const scope = tableScope(t, undefined);
+interface Returning { exprs: Expr[]; names: string[] }
+
+/**
+ * RETURNING's select list, bound in the statement's scope: the target table (under its alias, if
+ * any) and, for UPDATE ... FROM and DELETE ... USING, the other FROM items, whose columns follow
+ * the target's. Null when the statement has none.
+ */
+function bindReturning(binder: SelectBinder, scope: Scope, s: PgNode, ctes: Ctes): Returning | null {
+  const list = (s.returningClause?.exprs ?? s.returningList) as PgNode[] | undefined;
+  if (!list || list.length === 0) return null;
   const exprs: Expr[] = [];
   const names: string[] = [];
   for (const rt of list) {
     const r = rt.ResTarget;
     const cref = r.val.ColumnRef;
     if (cref && strVal(cref.fields[cref.fields.length - 1]) === '*') {
-      t.columns.forEach((c, i) => { exprs.push({ kind: 'col', index: i, type: c.type }); names.push(c.name); });
+      const fields = (cref.fields as PgNode[]).map(strVal);
+      let pick: ScopeColumn[];
+      if (fields.length === 1) pick = scope.cols.filter((c) => c.star);
+      else {
+        const table = fields[fields.length - 2]!;
+        pick = scope.cols.filter((c) => c.table === table && c.star);
+        if (pick.length === 0) throw new QuiverError(SqlState.undefinedTable, `missing FROM-clause entry for table "${table}"`, cref.location !== undefined ? { position: cref.location + 1 } : {});
+      }
+      for (const c of pick) { exprs.push(c.expr); names.push(c.name); }
       continue;
     }
-    let e = bindExpr(binder, emptyCtx(scope, 'RETURNING'), r.val);
+    let e = bindExpr(binder, emptyCtx(scope, 'RETURNING', ctes), r.val);
     if (e.type.id === 'unknown') e = coerce(e, T.text);
     exprs.push(e);
     names.push(r.name ?? figureColname(r.val));
   }
-  const cols = exprs.map((e) => compileExpr(e)(rows, ctx));
-  return { command, rowCount: count, schema: exprs.map((e, i) => ({ name: names[i]!, type: e.type })), batches: [{ length: rows.length, columns: cols }] };
+  return { exprs, names };
+}
+
+/**
+ * Expressions over rows the statement holds (not a stored table), in row order, run through the
+ * planner like any query so that subqueries in them work.
+ */
+function evalOver(run: RunPlan, rows: Batch, exprs: Expr[]): Batch['columns'] {
+  if (exprs.length === 0) return [];
+  const types = rows.columns.map((v) => v.type);
+  const data = new TableData(types);
+  data.replace([rows]);
+  const held: TableEntry = { kind: 'table', name: 'rows', columns: types.map((type, i) => ({ name: `c${i}`, type, notNull: false, defaultNode: null })), constraints: [], data };
+  const schema = exprs.map((e, i) => ({ name: `e${i}`, type: e.type }));
+  const out = concatBatches(schema.map((f) => f.type), [{ length: 0, columns: schema.map((f) => emptyVector(f.type)) }, ...run({ kind: 'project', input: scanAll(held), exprs, schema })]);
+  return out.columns;
+}
+
+/** RETURNING evaluated over the rows the statement wrote (or deleted), columns as bound. */
+function returning(ret: Returning | null, rows: Batch, run: RunPlan, command: string, count: number): StatementResult {
+  if (!ret) return { command, rowCount: count };
+  const cols = evalOver(run, rows, ret.exprs);
+  return { command, rowCount: count, schema: ret.exprs.map((e, i) => ({ name: ret.names[i]!, type: e.type })), batches: [{ length: rows.length, columns: cols }] };
+}
+
+/** FROM-item columns (positions from `n` on) that RETURNING reads, in order. */
+function fromColumnsUsed(ret: Returning | null, n: number): number[] {
+  if (!ret) return [];
+  const used = new Set<number>();
+  for (const e of ret.exprs) columnsUsed(e, used);
+  return [...used].filter((i) => i >= n).sort((a, b) => a - b);
+}
+
+/** RETURNING's expressions over a batch of the target's columns followed by `extra` (FROM columns it reads). */
+function returningOver(ret: Returning, n: number, extra: number[]): Returning {
+  return { names: ret.names, exprs: ret.exprs.map((e) => remapColumns(e, (i) => (i < n ? i : n + extra.indexOf(i)))) };
+}
+
+function emptyVector(t: import('../common/types.js').SqlType): Batch['columns'][number] {
+  return new VectorBuilder(t, 0).finish();
 }
 
 function emptyBatch(t: TableEntry): Batch {
   return { length: 0, columns: t.columns.map((c) => ({ type: c.type, length: 0, data: c.type.id === 'int8' ? new BigInt64Array(0) : [], valid: null })) as Batch['columns'] };
 }
 
-function tableScope(t: TableEntry, alias: string | undefined): Scope {
-  return new Scope(scopeOf(alias ?? t.name, t.columns.map((c) => c.name), t.columns.map((c) => c.type)));
+/** The target table as a FROM item: under its alias, or its name (and schema) when it has none. */
+function targetScope(t: TableEntry, rv: PgNode): Scope {
+  const alias: string | undefined = rv.alias?.aliasname;
+  const schema = alias ? undefined : rv.schemaname && rv.schemaname !== 'main' ? rv.schemaname as string : 'public';
+  return new Scope(scopeOf(alias ?? (rv.relname as string), t.columns.map((c) => c.name), t.columns.map((c) => c.type))
+    .map((c, i) => ({ ...c, schema, source: { table: t, column: i } })));
+}
+
+/**
+ * The scope of UPDATE ... FROM / DELETE ... USING: the target and the other items side by side,
+ * one level, so a name both have is ambiguous (42702) as in PostgreSQL. The target's columns come
+ * first; the items' plan yields the columns after them.
+ */
+function withFromItems(binder: SelectBinder, target: Scope, items: PgNode[] | undefined, ctes: Ctes): { plan: LogicalPlan; scope: Scope } | null {
+  if (!items || items.length === 0) return null;
+  const from = binder.bindFrom(items, emptyCtx(Scope.empty(), 'FROM', ctes));
+  const dup = conflictingTable(target, from.scope);
+  if (dup !== null) throw new QuiverError(SqlState.duplicateAlias, `table name "${dup}" specified more than once`);
+  const n = target.cols.length;
+  const shifted = from.scope.cols.map((c) => ({ ...c, expr: remapColumns(c.expr, (i) => i + n) }));
+  return { plan: from.plan, scope: new Scope([...target.cols, ...shifted]) };
+}
+
+/**
+ * UPDATE ... FROM / DELETE ... USING: joins the target's rows (numbered) with the other FROM
+ * items under WHERE, as PostgreSQL does, and evaluates `outs` (bound in the joined scope) on each
+ * joined row. `first[r]` is the first joined row of target row r in `out`, or -1 when it has none;
+ * a row with several matches takes one of them for all its values, which PostgreSQL allows.
+ */
+function matchFrom(run: RunPlan, t: TableEntry, from: { plan: LogicalPlan }, where: Expr | null, outs: Expr[]): { base: Batch; first: Int32Array; out: Batch } {
+  const n = t.columns.length;
+  const types = t.columns.map((c) => c.type);
+  const base = concatBatches(types, [emptyBatch(t), ...t.data.snapshot()]);
+  const ids = new Int32Array(base.length);
+  for (let i = 0; i < ids.length; i++) ids[i] = i;
+  const data = new TableData([...types, T.int4]);
+  data.replace([{ length: base.length, columns: [...base.columns, { type: T.int4, length: base.length, data: ids, valid: null }] }]);
+  const held: TableEntry = {
+    kind: 'table', name: t.name, constraints: [], data,
+    columns: [...t.columns, { name: 'row', type: T.int4 }].map((c) => ({ name: c.name, type: c.type, notNull: false, defaultNode: null })),
+  };
+  // Joined-scope positions: the target's columns, then the items'; here the row number sits between.
+  const shift = (e: Expr): Expr => remapColumns(e, (i) => (i < n ? i : i + 1));
+  const left = scanAll(held);
+  const joined: LogicalPlan = { kind: 'join', joinType: 'inner', left, right: from.plan, on: null, nullAware: false, schema: [...left.schema, ...from.plan.schema] };
+  const input: LogicalPlan = where ? { kind: 'filter', input: joined, predicate: shift(where), schema: joined.schema } : joined;
+  const exprs: Expr[] = [{ kind: 'col', index: n, type: T.int4 }, ...outs.map(shift)];
+  const schema = exprs.map((e, i) => ({ name: `o${i}`, type: e.type }));
+  const out = concatBatches(schema.map((f) => f.type), [{ length: 0, columns: schema.map((f) => emptyVector(f.type)) }, ...run({ kind: 'project', input, exprs, schema })]);
+  const first = new Int32Array(base.length).fill(-1);
+  const rid = out.columns[0]!.data as ArrayLike<number>;
+  for (let k = 0; k < out.length; k++) if (first[rid[k]!]! < 0) first[rid[k]!] = k;
+  return { base, first, out: { length: out.length, columns: out.columns.slice(1) } };
 }
 
 function scanAll(t: TableEntry): LogicalPlan {
   return { kind: 'scan', table: t, columns: t.columns.map((_, i) => i), filters: [], schema: t.columns.map((c) => ({ name: c.name, type: c.type })) };
 }
 
-/** WHERE with an optional USING/FROM list: the extra tables become an EXISTS subquery. */
-function bindWhere(binder: SelectBinder, t: TableEntry, alias: string | undefined, where: PgNode | undefined, from: PgNode[] | undefined): Expr | null {
-  const ctx = emptyCtx(tableScope(t, alias), 'WHERE');
-  if (from && from.length) {
-    const sub = { SubLink: { subLinkType: 'EXISTS_SUBLINK', subselect: { SelectStmt: { targetList: [{ ResTarget: { val: { A_Const: { ival: { ival: 1 } } } } }], fromClause: from, whereClause: where, op: 'SETOP_NONE' } } } };
-    return bindExpr(binder, ctx, sub);
-  }
-  return where ? requireBool(bindExpr(binder, ctx, where), 'WHERE', where) : null;
+/** A column of the joined scope (target and FROM items) as an expression. */
+function scopeCol(scope: Scope, j: number): Expr {
+  return { kind: 'col', index: j, type: scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === j)!.expr.type };
 }
 
 export function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
   const t = targetTable(catalog, s.relation);
-  if (s.fromClause && s.fromClause.length) rewriteUpdateFrom(s);
   const binder = new SelectBinder(catalog, params);
-  const alias: string | undefined = s.relation.alias?.aliasname;
-  const scope = tableScope(t, alias);
+  const n = t.columns.length;
+  const target = targetScope(t, s.relation);
+  const ctes = statementCtes(binder, s);
+  const from = withFromItems(binder, target, s.fromClause, ctes);
+  const scope = from ? from.scope : target;
   const sets = new Map<number, Expr>();
   for (const rt of s.targetList as PgNode[]) {
     const r = rt.ResTarget;
     const name: string = r.name;
-    if (r.indirection) throw new QuiverError(SqlState.featureNotSupported, 'subscripted assignment is not supported');
+    // SET names a column of the target alone, never a qualified or FROM-item column.
     const c = t.columns.findIndex((x) => x.name === name);
-    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${t.name}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
+    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${name}" of relation "${s.relation.relname}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
+    if (r.indirection) throw new QuiverError(SqlState.featureNotSupported, 'subscripted assignment is not supported');
     if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${name}"`, r.location !== undefined ? { position: r.location + 1 } : {});
-    const e = nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, emptyCtx(scope, 'UPDATE'), r.val), t, c);
+    const e = nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, emptyCtx(scope, 'UPDATE', ctes), r.val), t, c);
     sets.set(c, e);
   }
-  const pred = bindWhere(binder, t, alias, s.whereClause, undefined);
-  const hit: Expr = pred ? { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool } : { kind: 'const', value: true, type: T.bool };
+  const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause) : null;
+  const ret = bindReturning(binder, scope, s, ctes);
+  const extra = fromColumnsUsed(ret, n);
+  if (from) return updateFrom(catalog, t, run, ctx, from, scope, sets, where, ret, extra);
+  const hit: Expr = where ? { kind: 'isbool', arg: where, test: 'true', negated: false, type: T.bool } : { kind: 'const', value: true, type: T.bool };
   const exprs: Expr[] = t.columns.map((c, i) => {
     const col: Expr = { kind: 'col', index: i, type: c.type };
     const nv = sets.get(i);
     if (!nv) return col;
-    return pred ? { kind: 'case', whens: [{ cond: hit, result: nv }], otherwise: col, type: c.type } : nv;
+    return where ? { kind: 'case', whens: [{ cond: hit, result: nv }], otherwise: col, type: c.type } : nv;
   });
   const schema = [...t.columns.map((c) => ({ name: c.name, type: c.type })), { name: 'hit', type: T.bool }];
   const batches = run({ kind: 'project', input: scanAll(t), exprs: [...exprs, hit], schema });
   const all = concatBatches(schema.map((f) => f.type), batches.length ? batches : [emptyBatch(t)]);
   let count = 0;
-  if (all.columns.length > t.columns.length) {
-    const h = all.columns[t.columns.length]!.data as Uint8Array;
+  if (all.columns.length > n) {
+    const h = all.columns[n]!.data as Uint8Array;
     for (let i = 0; i < all.length; i++) count += h[i]!;
   }
-  const rows: Batch = { length: all.length, columns: all.columns.slice(0, t.columns.length) };
-  if (count > 0) store(catalog, t, rows, ctx, 'replace');
-  if ((s.returningClause?.exprs ?? s.returningList) && count > 0) {
-    const h = all.columns[t.columns.length]!.data as Uint8Array;
+  const rows: Batch = { length: all.length, columns: all.columns.slice(0, n) };
+  let result: StatementResult = { command: 'UPDATE', rowCount: count };
+  if (ret) {
+    const h = all.columns[n]!.data as Uint8Array;
     const sel: number[] = [];
     for (let i = 0; i < all.length; i++) if (h[i]) sel.push(i);
-    return returning(binder, t, (s.returningClause?.exprs ?? s.returningList), takeBatch(rows, Int32Array.from(sel), sel.length), ctx, 'UPDATE', count);
+    result = returning(ret, takeBatch(rows, Int32Array.from(sel), sel.length), run, 'UPDATE', count);
   }
-  return { command: 'UPDATE', rowCount: count };
+  if (count > 0) store(catalog, t, rows, ctx, 'replace');
+  return result;
+}
+
+/** UPDATE ... FROM: each target row that joins is updated from (one of) its joined rows. */
+function updateFrom(catalog: Catalog, t: TableEntry, run: RunPlan, ctx: ExecContext, from: { plan: LogicalPlan }, scope: Scope, sets: Map<number, Expr>, where: Expr | null, ret: Returning | null, extra: number[]): StatementResult {
+  const n = t.columns.length;
+  const setCols = [...sets.keys()];
+  const m = matchFrom(run, t, from, where, [...setCols.map((c) => sets.get(c)!), ...extra.map((j) => scopeCol(scope, j))]);
+  const builders = t.columns.map((c) => new VectorBuilder(c.type, m.base.length));
+  const updated: number[] = [], at: number[] = [];
+  for (let r = 0; r < m.base.length; r++) {
+    const k = m.first[r]!;
+    if (k >= 0) { updated.push(r); at.push(k); }
+    for (let c = 0; c < n; c++) {
+      const s = k >= 0 ? setCols.indexOf(c) : -1;
+      if (s >= 0) builders[c]!.pushFrom(m.out.columns[s]!, k);
+      else builders[c]!.pushFrom(m.base.columns[c]!, r);
+    }
+  }
+  const rows: Batch = { length: m.base.length, columns: builders.map((b) => b.finish()) };
+  const count = updated.length;
+  let result: StatementResult = { command: 'UPDATE', rowCount: count };
+  if (ret) {
+    const sel = Int32Array.from(updated), ks = Int32Array.from(at);
+    const withExtra: Batch = {
+      length: count,
+      columns: [...takeBatch(rows, sel, count).columns, ...extra.map((_, e) => takeVector(m.out.columns[setCols.length + e]!, ks, count))],
+    };
+    result = returning(returningOver(ret, n, extra), withExtra, run, 'UPDATE', count);
+  }
+  if (count > 0) store(catalog, t, rows, ctx, 'replace');
+  return result;
 }
 
 export function del(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
   const t = targetTable(catalog, s.relation);
   const binder = new SelectBinder(catalog, params);
+  const n = t.columns.length;
   const before = t.data.rowCount;
-  const pred = bindWhere(binder, t, s.relation.alias?.aliasname, s.whereClause, s.usingClause);
+  const target = targetScope(t, s.relation);
+  const ctes = statementCtes(binder, s);
+  const from = withFromItems(binder, target, s.usingClause, ctes);
+  const scope = from ? from.scope : target;
+  const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause) : null;
+  const ret = bindReturning(binder, scope, s, ctes);
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
-  const types = t.columns.map((c) => c.type);
-  const gone = (): Batch => concatBatches(types, [emptyBatch(t), ...(pred ? run({ kind: 'filter', input: scanAll(t), predicate: { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool }, schema }) : t.data.snapshot())]);
-  const deleted = (s.returningClause?.exprs ?? s.returningList) ? gone() : null;
-  if (!pred) {
+  if (from) {
+    const extra = fromColumnsUsed(ret, n);
+    const m = matchFrom(run, t, from, where, extra.map((j) => scopeCol(scope, j)));
+    const gone: number[] = [], at: number[] = [], kept: number[] = [];
+    for (let r = 0; r < m.base.length; r++) {
+      const k = m.first[r]!;
+      if (k >= 0) { gone.push(r); at.push(k); } else kept.push(r);
+    }
+    const count = gone.length;
+    let result: StatementResult = { command: 'DELETE', rowCount: count };
+    if (ret) {
+      const ks = Int32Array.from(at);
+      const rows: Batch = { length: count, columns: [...takeBatch(m.base, Int32Array.from(gone), count).columns, ...extra.map((_, e) => takeVector(m.out.columns[e]!, ks, count))] };
+      result = returning(returningOver(ret, n, extra), rows, run, 'DELETE', count);
+    }
+    if (count > 0) { t.data.replace([takeBatch(m.base, Int32Array.from(kept), kept.length)]); catalog.touch(); }
+    return result;
+  }
+  let deleted: Batch | null = null;
+  if (ret) {
+    const gone: LogicalPlan = where ? { kind: 'filter', input: scanAll(t), predicate: { kind: 'isbool', arg: where, test: 'true', negated: false, type: T.bool }, schema } : scanAll(t);
+    deleted = concatBatches(t.columns.map((c) => c.type), [emptyBatch(t), ...run(gone)]);
+  }
+  if (!where) {
+    const result = returning(ret, deleted ?? emptyBatch(t), run, 'DELETE', before);
     t.data.replace([]);
     catalog.touch();
-    return deleted ? returning(binder, t, (s.returningClause?.exprs ?? s.returningList), deleted, ctx, 'DELETE', before) : { command: 'DELETE', rowCount: before };
+    return result;
   }
-  const keep: Expr = { kind: 'isbool', arg: pred, test: 'true', negated: true, type: T.bool };
+  const keep: Expr = { kind: 'isbool', arg: where, test: 'true', negated: true, type: T.bool };
   const batches = run({ kind: 'filter', input: scanAll(t), predicate: keep, schema });
   let after = 0;
   for (const b of batches) after += b.length;
+  const result = returning(ret, deleted ?? emptyBatch(t), run, 'DELETE', before - after);
   if (after !== before) { t.data.replace(batches); catalog.touch(); }
-  return deleted ? returning(binder, t, (s.returningClause?.exprs ?? s.returningList), deleted, ctx, 'DELETE', before - after) : { command: 'DELETE', rowCount: before - after };
+  return result;
 }
 
 export { strVal };
-
-/**
- * UPDATE t SET c = e FROM f WHERE p becomes
- *   UPDATE t SET c = (SELECT e FROM f WHERE p LIMIT 1) WHERE EXISTS (SELECT 1 FROM f WHERE p):
- * the EXISTS is decorrelated into a semi join; each new value comes from the first matching row,
- * which is what PostgreSQL promises when several rows match.
- */
-function rewriteUpdateFrom(s: PgNode): void {
-  const from = s.fromClause as PgNode[];
-  const where = s.whereClause;
-  const sub = (targetList: PgNode[], limit: boolean): PgNode => ({
-    SelectStmt: { targetList, fromClause: from, whereClause: where, op: 'SETOP_NONE', limitOption: 'LIMIT_OPTION_DEFAULT', ...(limit ? { limitCount: { A_Const: { ival: { ival: 1 } } }, limitOption: 'LIMIT_OPTION_COUNT' } : {}) },
-  });
-  for (const rt of s.targetList as PgNode[]) {
-    const r = rt.ResTarget;
-    if (nodeType(r.val) === 'SetToDefault') continue;
-    r.val = { SubLink: { subLinkType: 'EXPR_SUBLINK', subselect: sub([{ ResTarget: { val: r.val } }], true) } };
-  }
-  s.whereClause = { SubLink: { subLinkType: 'EXISTS_SUBLINK', subselect: sub([{ ResTarget: { val: { A_Const: { ival: { ival: 1 } } } } }], false) } };
-  s.fromClause = [];
-}

@@ -21,6 +21,7 @@ import { truncate, alterTable, rename } from './alter.js';
 import type { StatementResult } from './statement.js';
 import { setStatementTime } from '../udf/functions/datetime.js';
 import { strVal } from '../sql/bind_expr.js';
+import { convertParamsUpFront } from './values.js';
 
 const SETTINGS_DEFAULTS: Record<string, string> = {
   server_version: '15.0', server_encoding: 'UTF8', client_encoding: 'UTF8', datestyle: 'ISO, MDY',
@@ -83,13 +84,16 @@ export class Session {
   }
 
   /** Binds, optimizes and plans a query; returns the physical operator and output names. */
-  planQuery(node: PgNode, paramTypes: SqlType[]): { plan: LogicalPlan; names: string[] } {
+  planQuery(node: PgNode, paramTypes: SqlType[], ctx?: ExecContext): { plan: LogicalPlan; names: string[] } {
     const binder = new SelectBinder(this.catalog, paramTypes);
     const q = binder.bindQuery(node, null);
+    // Before the optimizer folds away a branch that converts a parameter.
+    if (ctx) convertParamsUpFront(q.plan, ctx);
     return { plan: optimize(q.plan), names: q.names };
   }
 
   run(plan: LogicalPlan, ctx: ExecContext): Batch[] {
+    convertParamsUpFront(plan, ctx);
     const op = planPhysical(optimize(plan));
     return [...executeAll(op, ctx)];
   }
@@ -140,7 +144,7 @@ export class Session {
     const ctx = this.context(params);
     switch (st.type) {
       case 'SelectStmt': {
-        const { plan, names } = this.planQuery(s, paramTypes);
+        const { plan, names } = this.planQuery(s, paramTypes, ctx);
         const op = planPhysical(plan);
         const batches = [...executeAll(op, ctx)];
         let n = 0;
@@ -236,7 +240,7 @@ export class Session {
       throw new QuiverError(SqlState.duplicateTable, `relation "${name}" already exists`);
     }
     const q = s.query.SelectStmt;
-    const { plan, names } = this.planQuery(q, paramTypes);
+    const { plan, names } = this.planQuery(q, paramTypes, into.skipData ? undefined : ctx);
     const colNames: string[] = into.colNames ? (into.colNames as PgNode[]).map(strVal) : [];
     const cols = plan.schema.map((f, i) => ({ name: colNames[i] ?? names[i]!, type: f.type.id === 'unknown' ? T.text : f.type, notNull: false, defaultNode: null }));
     const seen = new Set<string>();

@@ -8,6 +8,14 @@ import { Decimal } from '../common/decimal.js';
 import { formatDate, formatTimestamp, formatTimestampTz, formatInterval, type Interval } from '../common/datetime.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { formatTime } from '../common/time.js';
+import type { LogicalPlan } from '../logical/plan.js';
+import { planChildren } from '../logical/plan.js';
+import { visitExpr, type Expr } from '../logical/expr.js';
+import { mapNodeExprs } from '../logical/optimizer/rule.js';
+import { isParamConversion } from '../sql/coerce.js';
+import { exprKey } from '../logical/expr_key.js';
+import { compileExpr } from '../physical/compile.js';
+import type { ExecContext } from '../physical/context.js';
 
 /** A function turning row i of a vector into its API value. */
 export function columnReader(v: Vector): (i: number) => unknown {
@@ -35,24 +43,102 @@ function apiArray(a: unknown[], t: SqlType): unknown[] {
   return a.map((_, i) => read(i));
 }
 
-/** The type a parameter value gets: strings stay untyped so context decides, as in PostgreSQL. */
+/**
+ * The type a parameter value gets: strings stay untyped so context decides, as in PostgreSQL; a
+ * number is an integer or bigint when it is a whole number in their range, else double precision
+ * (which becomes an integer or numeric only as its text would: see paramNumberTo in sql/coerce);
+ * an array is untyped text in PostgreSQL's array syntax, read by the type context asks for.
+ */
 export function paramType(v: unknown): SqlType {
   if (v === null || v === undefined) return T.unknown;
   switch (typeof v) {
-    case 'number': return Number.isInteger(v) ? (v >= -2147483648 && v <= 2147483647 ? T.int4 : T.int8) : T.float8;
+    case 'number':
+      if (!Number.isInteger(v)) return T.float8;
+      if (v >= -2147483648 && v <= 2147483647) return T.int4;
+      return v >= -(2 ** 63) && v < 2 ** 63 ? T.int8 : T.float8;
     case 'bigint': return T.int8;
     case 'boolean': return T.bool;
     case 'string': return T.unknown;
     default:
       if (v instanceof Date) return T.timestamp;
       if (v instanceof Decimal) return T.numeric;
-      throw new QuiverError(SqlState.invalidParameterValue, `unsupported parameter value of type ${typeof v}`);
+      if (Array.isArray(v)) return T.unknown;
+      throw unsupported(v);
   }
 }
 
+function unsupported(v: unknown): QuiverError {
+  // Only typeof: reading a property of a caller's object may run (and throw from) its getters.
+  return new QuiverError(SqlState.invalidParameterValue, `unsupported parameter value of type ${typeof v}`, {
+    hint: 'Parameters may be null, numbers, bigints, strings, booleans, Dates, Decimals, or arrays of these.',
+  });
+}
+
+/** Timestamp range of PostgreSQL (4714-11-24 BC to 294276 AD), in microseconds from 1970. */
+const MIN_TIMESTAMP = -211813488000000000 + 946684800000000;
+const END_TIMESTAMP = 9223371331200000000 + 946684800000000;
+
 export function paramValue(v: unknown, t: SqlType): unknown {
   if (v === null || v === undefined) return null;
-  if (t.id === 'int8' && typeof v === 'number') return BigInt(v);
-  if (t.id === 'timestamp' && v instanceof Date) return v.getTime() * 1000;
+  if (t.id === 'int8') {
+    const b = typeof v === 'number' ? BigInt(v) : v as bigint;
+    if (b < -(2n ** 63n) || b >= 2n ** 63n) {
+      throw new QuiverError(SqlState.numericOutOfRange, `value "${b}" is out of range for type bigint`, { hint: 'Pass a larger integer as a string or a Decimal.' });
+    }
+    return b;
+  }
+  if (t.id === 'timestamp' && v instanceof Date) {
+    const ms = v.getTime();
+    if (Number.isNaN(ms)) throw new QuiverError(SqlState.invalidDatetimeFormat, 'invalid input syntax for type timestamp: "Invalid Date"');
+    const us = ms * 1000;
+    if (us < MIN_TIMESTAMP || us >= END_TIMESTAMP) throw new QuiverError(SqlState.datetimeFieldOverflow, 'timestamp out of range');
+    return us;
+  }
+  if (Array.isArray(v)) return arrayLiteral(v);
   return v;
+}
+
+/** A JavaScript array as PostgreSQL array text ('{1,"a b",NULL}'), as client libraries send it. */
+function arrayLiteral(a: unknown[]): string {
+  const item = (x: unknown): string => {
+    if (x === null || x === undefined) return 'NULL';
+    if (Array.isArray(x)) return arrayLiteral(x);
+    let s: string;
+    switch (typeof x) {
+      case 'number': case 'bigint': s = String(x); break;
+      case 'boolean': s = x ? 't' : 'f'; break;
+      case 'string': s = x; break;
+      default:
+        if (x instanceof Date) s = formatTimestamp(paramValue(x, T.timestamp) as number);
+        else if (x instanceof Decimal) s = x.toString();
+        else throw unsupported(x);
+    }
+    return `"${s.replace(/["\\]/g, '\\$&')}"`;
+  };
+  return `{${a.map(item).join(',')}}`;
+}
+
+/**
+ * Runs each conversion of a parameter to the type its context chose once, before the plan runs:
+ * PostgreSQL converts parameter values when the statement starts, so '40000' for a smallint is an
+ * error even where no row is read (an empty table, a false WHERE).
+ */
+export function convertParamsUpFront(plan: LogicalPlan, ctx: ExecContext): void {
+  if (ctx.params.length === 0) return;
+  const seen = new Set<string>();
+  const visit = (e: Expr): Expr => {
+    visitExpr(e, (x) => {
+      if (x.kind === 'subquery') walk(x.plan);
+      else if (isParamConversion(x)) {
+        const k = exprKey(x);
+        if (!seen.has(k)) { seen.add(k); compileExpr(x)({ length: 1, columns: [] }, ctx); }
+      }
+    });
+    return e;
+  };
+  const walk = (p: LogicalPlan): void => {
+    mapNodeExprs(p, visit);
+    for (const c of planChildren(p)) walk(c);
+  };
+  walk(plan);
 }

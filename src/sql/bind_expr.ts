@@ -10,7 +10,7 @@ import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar, AmbiguousError, resolveVariadicScalar } from '../udf/registry.js';
-import { commonType, coerce } from './coerce.js';
+import { commonType, coerce, paramNumberTo } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
 import { Scope } from './scope.js';
@@ -189,6 +189,8 @@ export function requireBool(e: Expr, what: string, node?: PgNode): Expr {
 
 export function castTo(arg: Expr, target: SqlType, explicit: boolean, node?: PgNode): Expr {
   if (arg.kind === 'const' && arg.value === null) return { kind: 'const', value: null, type: target };
+  const viaText = paramNumberTo(arg, target);
+  if (viaText) return viaText;
   const from = arg.type;
   if (!explicit && from.id !== 'unknown') {
     // Implicit contexts allow only implicit casts.
@@ -235,7 +237,12 @@ export function resolveColumn(ctx: BindContext, table: string | null, name: stri
     if (inParent) return { kind: 'outer', slot: ctx.outer.slot(inParent), type: inParent.type };
   }
   if (table !== null && (schema !== null || (!ctx.scope.hasTable(table) && !outerHasTable(ctx, table)))) {
-    throw err(SqlState.undefinedTable, `missing FROM-clause entry for table "${schema ? schema + '.' : ''}${table}"`, node);
+    const sch = schema === 'main' ? 'public' : schema;
+    for (let c: BindContext | null = ctx; c; c = c.outer?.parent ?? null) {
+      const hidden = c.scope.hiddenTable(table, sch);
+      if (hidden) throw new QuiverError(SqlState.undefinedTable, `invalid reference to FROM-clause entry for table "${table}"`, { ...pos(node), ...hidden });
+    }
+    throw err(SqlState.undefinedTable, `missing FROM-clause entry for table "${table}"`, node);
   }
   const q = table ? `${table}.${name}` : name;
   throw err(SqlState.undefinedColumn, `column ${table ? q : `"${name}"`} does not exist`, node);

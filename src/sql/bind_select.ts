@@ -9,7 +9,7 @@ import { exprKey } from '../logical/expr_key.js';
 import type { LogicalPlan, Field, JoinType } from '../logical/plan.js';
 import { T, type SqlType, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
-import { Scope, scopeOf, type ScopeColumn } from './scope.js';
+import { Scope, scopeOf, conflictingTable, type ScopeColumn } from './scope.js';
 import { OuterLink, AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, type BindContext, type CteDef } from './context.js';
 import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, groupingFn, bindSetFunctionCall, firstPosition, type QueryBinder } from './bind_expr.js';
 import { commonType, coerce } from './coerce.js';
@@ -59,7 +59,7 @@ export class SelectBinder implements QueryBinder {
     return this.applySortLimit(s, ctx, q);
   }
 
-  private bindWith(w: PgNode, ctx: BindContext): void {
+  bindWith(w: PgNode, ctx: BindContext): void {
     const seen = new Set<string>();
     for (const c of w.ctes as PgNode[]) {
       const cte = c.CommonTableExpr;
@@ -239,10 +239,8 @@ export class SelectBinder implements QueryBinder {
   }
 
   private checkDuplicateAliases(a: Scope, b: Scope, node: PgNode): void {
-    const at = a.tables();
-    for (const t of b.tables()) {
-      if (at.has(t)) throw err(SqlState.duplicateAlias, `table name "${t}" specified more than once`, node);
-    }
+    const t = conflictingTable(a, b);
+    if (t !== null) throw err(SqlState.duplicateAlias, `table name "${t}" specified more than once`, node);
   }
 
   private joinPlans(l: { plan: LogicalPlan; scope: Scope }, r: { plan: LogicalPlan; scope: Scope }, type: JoinType, on: Expr | null, lateral?: Expr[]): { plan: LogicalPlan; scope: Scope } {
