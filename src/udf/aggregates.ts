@@ -1153,7 +1153,7 @@ function register(): void {
   agg('avg', ['interval'], T.interval, () => new IntervalSum(true));
 
   // Every ordered type; varchar uses the text overload (and returns text) as in PostgreSQL.
-  const ordered = (Object.keys(T) as TypeId[]).filter((t) => t !== 'bool' && t !== 'unknown' && t !== 'varchar' && t !== 'array');
+  const ordered = (Object.keys(T) as TypeId[]).filter((t) => t !== 'bool' && t !== 'unknown' && t !== 'varchar' && t !== 'array' && t !== 'record');
   for (const t of ordered) {
     agg('min', [t], T[t], (_a, ret) => minMax(false, ret));
     agg('max', [t], T[t], (_a, ret) => minMax(true, ret));
