@@ -5,6 +5,7 @@
  */
 import type { SqlType } from '../common/types.js';
 import { intervalCmp, type Interval } from '../common/datetime.js';
+import { timeTzCmp, type TimeTz } from '../common/time.js';
 import { toText } from './runtime.js';
 
 export class RowValue {
@@ -58,5 +59,6 @@ export function compareValues(x: unknown, y: unknown, t: SqlType): number {
     return x.length - b.length;
   }
   if (t.id === 'interval') return intervalCmp(x as Interval, y as Interval);
+  if (t.id === 'timetz') return timeTzCmp(x as TimeTz, y as TimeTz);
   return (x as { cmp(o: unknown): number }).cmp(y);
 }
