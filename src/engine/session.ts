@@ -21,6 +21,7 @@ import { truncate, alterTable, rename } from './alter.js';
 import type { StatementResult } from './statement.js';
 import { setStatementTime } from '../udf/functions/datetime.js';
 import { strVal } from '../sql/bind_expr.js';
+import { hoistDmlWith } from '../sql/bind_cte.js';
 
 const SETTINGS_DEFAULTS: Record<string, string> = {
   server_version: '15.0', server_encoding: 'UTF8', client_encoding: 'UTF8', datestyle: 'ISO, MDY',
@@ -81,9 +82,9 @@ export class Session {
       case 'CreateTableAsStmt': return this.createTableAs(s, paramTypes, ctx);
       case 'ViewStmt': return createView(this.catalog, s, (q) => this.planQuery(q, []).names);
       case 'DropStmt': return drop(this.catalog, s);
-      case 'InsertStmt': return insert(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
-      case 'UpdateStmt': return update(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
-      case 'DeleteStmt': return del(this.catalog, s, paramTypes, (p) => this.run(p, ctx), ctx);
+      case 'InsertStmt': return insert(this.catalog, hoistDmlWith(s, 'InsertStmt'), paramTypes, (p) => this.run(p, ctx), ctx);
+      case 'UpdateStmt': return update(this.catalog, hoistDmlWith(s, 'UpdateStmt'), paramTypes, (p) => this.run(p, ctx), ctx);
+      case 'DeleteStmt': return del(this.catalog, hoistDmlWith(s, 'DeleteStmt'), paramTypes, (p) => this.run(p, ctx), ctx);
       case 'CopyStmt': return copy(this.catalog, s, st.text);
       case 'TransactionStmt': return this.transaction(s);
       case 'VariableSetStmt': {

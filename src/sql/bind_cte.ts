@@ -14,6 +14,7 @@ import type { LogicalPlan } from '../logical/plan.js';
 import { planChildren, withChildren } from '../logical/plan.js';
 import { mapNodeExprs } from '../logical/optimizer/rule.js';
 import type { BindContext, OuterLink } from './context.js';
+import { QuiverError, SqlState } from '../common/errors.js';
 
 export interface BoundCte { plan: LogicalPlan; names: string[] }
 
@@ -150,4 +151,26 @@ function mapLevel(p: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan {
   if (kids.length === 0) return q;
   const lateral = q.kind === 'join' && q.lateral !== undefined;
   return withChildren(q, kids.map((k, i) => (lateral && i === 1 ? k : mapLevel(k, f))));
+}
+
+/**
+ * WITH on INSERT / UPDATE / DELETE. The statement binders see no CTEs, so a WITH there must not
+ * be dropped silently (a table of the same name would be read instead). INSERT ... SELECT takes
+ * the WITH into its SELECT, which is the same scope when nothing else in the statement reads the
+ * CTEs; a WITH that nothing reads is dropped (PostgreSQL does not run it either); anything else
+ * is refused.
+ */
+export function hoistDmlWith(stmt: PgNode, kind: 'InsertStmt' | 'UpdateStmt' | 'DeleteStmt'): PgNode {
+  const w = stmt.withClause;
+  if (!w) return stmt;
+  const names = (w.ctes as PgNode[]).map((c) => c.CommonTableExpr.ctename as string);
+  const rest = { ...stmt, withClause: undefined };
+  if (names.every((n) => countRefs(rest, n) === 0)) return rest;
+  const sel = stmt.selectStmt?.SelectStmt;
+  const outsideSelect = { ...rest, selectStmt: undefined };
+  if (kind === 'InsertStmt' && sel && !sel.withClause && !sel.valuesLists && names.every((n) => countRefs(outsideSelect, n) === 0)) {
+    return { ...rest, selectStmt: { SelectStmt: { ...sel, withClause: w } } };
+  }
+  const verb = kind === 'InsertStmt' ? 'INSERT' : kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
+  throw new QuiverError(SqlState.featureNotSupported, `WITH queries read by ${verb} are only supported in INSERT ... SELECT`);
 }
