@@ -5,6 +5,7 @@ export type TypeId =
   | 'bool' | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric'
   | 'text' | 'varchar' | 'bpchar' | 'date' | 'time' | 'timetz' | 'timestamp' | 'interval'
   | 'array' // one-dimensional arrays; `elem` gives the element type
+  | 'record' // a row value (ROW(...)); `fields` gives the field types
   | 'unknown' // an untyped string literal or NULL, resolved by context as PostgreSQL does
   ;
 
@@ -15,10 +16,16 @@ export interface SqlType {
   readonly scale: number;
   /** For arrays: the element type. */
   readonly elem?: SqlType;
+  /** For records: the field types. */
+  readonly fields?: readonly SqlType[];
 }
 
 export function arrayOf(elem: SqlType): SqlType {
   return Object.freeze({ id: 'array' as const, precision: -1, scale: -1, elem });
+}
+
+export function recordOf(fields: SqlType[]): SqlType {
+  return Object.freeze({ id: 'record' as const, precision: -1, scale: -1, fields: Object.freeze([...fields]) });
 }
 
 const cache = new Map<TypeId, SqlType>();
@@ -50,6 +57,7 @@ export const T = {
   timestamptz: type('timestamp', -1, TIMESTAMPTZ_SCALE),
   unknown: type('unknown'),
   array: arrayOf(type('text')),
+  record: type('record'),
 } as const;
 
 /** How values of a type are stored in a vector. */
@@ -62,7 +70,7 @@ export function physicalKind(id: TypeId): PhysicalKind {
     case 'int8': return 'i64';
     case 'float4': case 'float8': case 'timestamp': case 'time': return 'f64';
     case 'numeric': return 'decimal';
-    case 'interval': case 'timetz': case 'array': return 'interval';
+    case 'interval': case 'timetz': case 'array': case 'record': return 'interval';
     default: return 'string';
   }
 }
@@ -93,11 +101,12 @@ export function typeName(t: SqlType): string {
     case 'interval': return 'interval';
     case 'unknown': return 'unknown';
     case 'array': return `${typeName(t.elem ?? T.text)}[]`;
+    case 'record': return 'record';
   }
 }
 
 /** Type category letters as pg_type.typcategory, used by implicit-cast resolution. */
-export function category(id: TypeId): 'A' | 'B' | 'N' | 'S' | 'D' | 'T' | 'X' {
+export function category(id: TypeId): 'A' | 'B' | 'N' | 'S' | 'D' | 'T' | 'X' | 'P' {
   switch (id) {
     case 'bool': return 'B';
     case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'numeric': return 'N';
@@ -106,6 +115,7 @@ export function category(id: TypeId): 'A' | 'B' | 'N' | 'S' | 'D' | 'T' | 'X' {
     case 'interval': return 'T';
     case 'unknown': return 'X';
     case 'array': return 'A';
+    case 'record': return 'P';
   }
 }
 

@@ -10,6 +10,7 @@ import { GroupTable } from '../physical/group_table.js';
 import { T, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { SelectBinder } from '../sql/bind_select.js';
+import { anchorCtes } from '../sql/bind_cte.js';
 import { bindExpr, requireBool, strVal, nodeType, figureColname, firstPosition } from '../sql/bind_expr.js';
 import { canAssign, coerce } from '../sql/coerce.js';
 import { Scope, scopeOf, conflictingTable, type ScopeColumn } from '../sql/scope.js';
@@ -27,10 +28,13 @@ function emptyCtx(scope: Scope, clause: string, ctes: Ctes = new Map()): BindCon
 type Ctes = BindContext['ctes'];
 
 /** The statement's WITH queries, visible to every part of it except the target table's name. */
-function statementCtes(binder: SelectBinder, s: PgNode): Ctes {
+function statementCtes(binder: SelectBinder, s: PgNode, run: RunPlan): { ctes: Ctes; run: RunPlan } {
   const ctes: Ctes = new Map();
-  if (s.withClause) binder.bindWith(s.withClause, emptyCtx(Scope.empty(), 'WITH', ctes));
-  return ctes;
+  if (!s.withClause) return { ctes, run };
+  const states = binder.bindWith(s, emptyCtx(Scope.empty(), 'WITH', ctes));
+  // A CTE computed once (read twice, volatile, MATERIALIZED) is defined above each plan the
+  // statement runs that reads it.
+  return { ctes, run: (p) => run(anchorCtes(p, states)) };
 }
 
 /** Cast to a column's type with assignment rules, or PostgreSQL's 42804 error. */
@@ -94,7 +98,8 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     throw new QuiverError(SqlState.duplicateColumn, 'column specified more than once');
   }
   // RETURNING is bound (and later evaluated) before anything is stored: a failing statement writes nothing.
-  const ctes = statementCtes(binder, s);
+  const { ctes, run: runWith } = statementCtes(binder, s, run);
+  run = runWith;
   const ret = bindReturning(binder, targetScope(t, s.relation), s, ctes);
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
   let plan: LogicalPlan;
@@ -446,7 +451,8 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
   const binder = new SelectBinder(catalog, params);
   const n = t.columns.length;
   const target = targetScope(t, s.relation);
-  const ctes = statementCtes(binder, s);
+  const { ctes, run: runWith } = statementCtes(binder, s, run);
+  run = runWith;
   const from = withFromItems(binder, target, s.fromClause, ctes);
   const scope = from ? from.scope : target;
   const sets = new Map<number, Expr>();
@@ -529,7 +535,8 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
   const n = t.columns.length;
   const before = t.data.rowCount;
   const target = targetScope(t, s.relation);
-  const ctes = statementCtes(binder, s);
+  const { ctes, run: runWith } = statementCtes(binder, s, run);
+  run = runWith;
   const from = withFromItems(binder, target, s.usingClause, ctes);
   const scope = from ? from.scope : target;
   const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause) : null;

@@ -5,7 +5,7 @@ import type { PgNode, ParsedStatement } from '../sql/parser.js';
 import type { Catalog, CatalogEntry } from '../catalog/catalog.js';
 import { newTable } from '../catalog/catalog.js';
 import type { Batch } from '../common/vector.js';
-import { T, type SqlType } from '../common/types.js';
+import { T, typeName, type SqlType } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { SelectBinder } from '../sql/bind_select.js';
 import type { LogicalPlan } from '../logical/plan.js';
@@ -247,6 +247,8 @@ export class Session {
     for (const c of cols) {
       if (seen.has(c.name)) throw new QuiverError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
       seen.add(c.name);
+      // Row values (SEARCH / CYCLE columns) exist only inside queries, as in PostgreSQL.
+      if (c.type.id === 'record' || c.type.elem?.id === 'record') throw new QuiverError('42P16', `column "${c.name}" has pseudo-type ${typeName(c.type)}`);
     }
     const batches = into.skipData ? [] : [...executeAll(planPhysical(plan), ctx)];
     const t = newTable(name, cols);

@@ -31,6 +31,7 @@ export function columnReader(v: Vector): (i: number) => unknown {
     case 'timetz': f = (i) => String(d[i]); break;
     case 'array': f = (i) => apiArray(d[i] as unknown[], v.type.elem!); break;
     case 'interval': f = (i) => formatInterval(d[i] as Interval); break;
+    case 'record': f = (i) => String(d[i]); break;
     default: f = (i) => d[i];
   }
   return valid ? (i) => (valid[i] === 0 ? null : f(i)) : f;

@@ -47,6 +47,8 @@ function describe(p: LogicalPlan): string {
     case 'project_set': return `ProjectSet: ${p.calls.map((c) => `${c.name}(${c.args.map((a) => exprToString(a, inSchema(p))).join(', ')})`).join(', ')}`;
     case 'recursive_cte': return `RecursiveCte: ${p.all ? 'UNION ALL' : 'UNION'}`;
     case 'worktable': return 'WorkTable';
+    case 'cte': return `Materialize CTEs: ${p.ctes.map((c) => c.name).join(', ')}`;
+    case 'cte_scan': return `CteScan: ${p.name}`;
   }
 }
 

@@ -13,7 +13,7 @@ export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
 export type LogicalPlan =
   | ScanNode | ValuesNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SortNode
   | LimitNode | DistinctNode | SetOpNode | WindowNode | TableFunctionNode | RecursiveCteNode
-  | WorkTableNode | ProjectSetNode;
+  | WorkTableNode | ProjectSetNode | CteNode | CteScanNode;
 
 export interface ScanNode {
   kind: 'scan'; schema: Field[];
@@ -64,21 +64,35 @@ export interface TableFunctionNode { kind: 'tablefunc'; schema: Field[]; name: s
 /** WITH RECURSIVE: anchor, then the recursive term run against the rows of the previous round. */
 export interface RecursiveCteNode { kind: 'recursive_cte'; schema: Field[]; id: number; anchor: LogicalPlan; recursive: LogicalPlan; all: boolean }
 export interface WorkTableNode { kind: 'worktable'; schema: Field[]; id: number }
+/**
+ * The materialized CTEs of a WITH clause: each definition is computed at most once per run of
+ * this node (lazily, as far as its CTE scans read it), and `input` reads them through CteScan
+ * leaves. Output: the input's columns.
+ */
+export interface CteNode { kind: 'cte'; schema: Field[]; ctes: { id: number; name: string; plan: LogicalPlan }[]; input: LogicalPlan }
+/** Reads the rows of a materialized CTE (a CteNode above it computes them). */
+export interface CteScanNode {
+  kind: 'cte_scan'; schema: Field[]; id: number; name: string;
+  /** The definition's estimated row count, for join ordering (set by the optimizer). */
+  rows?: number;
+}
 
 export function planChildren(p: LogicalPlan): LogicalPlan[] {
   switch (p.kind) {
-    case 'scan': case 'values': case 'tablefunc': case 'worktable': return [];
+    case 'scan': case 'values': case 'tablefunc': case 'worktable': case 'cte_scan': return [];
     case 'join': case 'setop': return [p.left, p.right];
     case 'recursive_cte': return [p.anchor, p.recursive];
+    case 'cte': return [...p.ctes.map((c) => c.plan), p.input];
     default: return [p.input];
   }
 }
 
 export function withChildren(p: LogicalPlan, c: LogicalPlan[]): LogicalPlan {
   switch (p.kind) {
-    case 'scan': case 'values': case 'tablefunc': case 'worktable': return p;
+    case 'scan': case 'values': case 'tablefunc': case 'worktable': case 'cte_scan': return p;
     case 'join': case 'setop': return { ...p, left: c[0]!, right: c[1]! };
     case 'recursive_cte': return { ...p, anchor: c[0]!, recursive: c[1]! };
+    case 'cte': return { ...p, ctes: p.ctes.map((d, i) => ({ ...d, plan: c[i]! })), input: c[p.ctes.length]! };
     default: return { ...p, input: c[0]! } as LogicalPlan;
   }
 }

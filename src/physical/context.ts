@@ -3,6 +3,7 @@
  * enclosing row for correlated subqueries, the random source and the statement's clock.
  */
 import type { Batch } from '../common/vector.js';
+import type { CteBuffer } from './operators/cte_scan.js';
 
 export interface ExecContext {
   params: unknown[];
@@ -13,4 +14,6 @@ export interface ExecContext {
   random: () => number;
   /** Work tables of running recursive CTEs, by id. */
   workTables: Map<number, Batch[]>;
+  /** Rows of the materialized CTEs in scope, by id (set by the CteExec above their scans). */
+  ctes?: Map<number, CteBuffer>;
 }

@@ -285,6 +285,7 @@ export function keyOf(v: Vector, i: number): unknown {
     case 'interval': return 'v' + intervalHashKey(d as Interval);
     case 'timetz': return 'z' + String(d);
     case 'array': return 'a' + toText(d, v.type);
+    case 'record': return 'r' + toText(d, v.type);
     case 'float4': case 'float8': return Object.is(d, -0) ? 0 : d;
     case 'bpchar': { const s = d as string; let e = s.length; while (e > 0 && s.charCodeAt(e - 1) === 32) e--; return s.slice(0, e); }
     default: return d;

@@ -17,6 +17,8 @@ import { LimitExec } from './operators/limit.js';
 import { HashAggregateExec } from './operators/hash_aggregate.js';
 import { TableFunctionExec } from './operators/table_function.js';
 import { RecursiveCteExec, WorkTableScanExec } from './operators/recursive_cte.js';
+import { CteExec } from './operators/cte.js';
+import { CteScanExec } from './operators/cte_scan.js';
 import { HashJoinExec } from './operators/hash_join.js';
 import { NestedLoopJoinExec } from './operators/nested_loop_join.js';
 import { SortExec } from './operators/sort.js';
@@ -108,6 +110,8 @@ export class PhysicalPlanner implements CompileEnv {
       case 'tablefunc': return new TableFunctionExec(p.name, p.args, p.withOrdinality, p.schema, this);
       case 'recursive_cte': return new RecursiveCteExec(p.id, this.plan(p.anchor), this.plan(p.recursive), p.all, p.schema);
       case 'worktable': return new WorkTableScanExec(p.id, p.schema);
+      case 'cte': return new CteExec(p.ctes.map((c) => ({ id: c.id, name: c.name, op: this.plan(c.plan) })), this.plan(p.input), p.schema);
+      case 'cte_scan': return new CteScanExec(p.id, p.name, p.schema);
       case 'project_set': return new ProjectSetExec(this.plan(p.input), p.calls, p.schema, this);
     }
   }

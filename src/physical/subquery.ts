@@ -4,6 +4,10 @@
  * a correlated one once per distinct outer key.
  */
 import type { SubqueryExpr } from '../logical/expr.js';
+import { visitExpr } from '../logical/expr.js';
+import type { LogicalPlan } from '../logical/plan.js';
+import { planChildren } from '../logical/plan.js';
+import { mapNodeExprs } from '../logical/optimizer/rule.js';
 import type { Batch, Vector } from '../common/vector.js';
 import { constantVector, concatVectors } from '../common/vector.js';
 import { QuiverError, SqlState } from '../common/errors.js';
@@ -15,7 +19,10 @@ import { compileExpr } from './compile.js';
 export class SubqueryRunnerImpl implements SubqueryRunner {
   private cache = new Map<string, unknown>();
   private cmp: VectorFn | null = null;
+  /** Materialized CTEs the subquery reads from outside it: their rows are part of the cache key. */
+  private cteIds: number[];
   constructor(private sq: SubqueryExpr, private op: PhysicalOperator) {
+    this.cteIds = [...cteScans(sq.plan)];
     if (sq.cmp) {
       const t = sq.test!.type, c = sq.plan.schema[0]!.type;
       this.cmp = compileExpr({ kind: 'call', fn: sq.cmp, args: [{ kind: 'col', index: 1, type: t }, { kind: 'col', index: 0, type: c }], type: sq.type });
@@ -23,7 +30,10 @@ export class SubqueryRunnerImpl implements SubqueryRunner {
   }
 
   eval(ctx: ExecContext, outerVals: unknown[], testVal: unknown): unknown {
-    const key = outerVals.length === 0 ? '' : keyOf(outerVals);
+    let key = outerVals.length === 0 ? '' : keyOf(outerVals);
+    // A WITH around the subquery that runs again (inside a correlated subquery, a LATERAL item or
+    // a recursive term) gives its CTEs new rows: results computed from the old ones do not apply.
+    for (const id of this.cteIds) key += '\u0002' + (ctx.ctes?.get(id)?.serial ?? 0);
     const inner: ExecContext = { ...ctx, outer: outerVals };
     switch (this.sq.mode) {
       case 'exists': {
@@ -86,6 +96,14 @@ export class SubqueryRunnerImpl implements SubqueryRunner {
     }
     return sawNull ? null : !any;
   }
+}
+
+/** Ids of the CTE scans in a plan, its subqueries included. */
+function cteScans(p: LogicalPlan, into = new Set<number>()): Set<number> {
+  if (p.kind === 'cte_scan') into.add(p.id);
+  mapNodeExprs(p, (e) => { visitExpr(e, (x) => { if (x.kind === 'subquery') cteScans(x.plan, into); }); return e; });
+  for (const c of planChildren(p)) cteScans(c, into);
+  return into;
 }
 
 function keyOf(vals: unknown[]): string {

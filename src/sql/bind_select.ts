@@ -16,6 +16,8 @@ import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
 import { fileTableReader } from '../catalog/catalog.js';
 import { informationSchema } from './information_schema.js';
+import { CteState, anchorCtes, countCteRefs, materializeMode } from './bind_cte.js';
+import { SearchCycle, checkSearchCycleShape } from './search_cycle.js';
 
 export interface BoundQuery { plan: LogicalPlan; names: string[] }
 
@@ -51,17 +53,20 @@ export class SelectBinder implements QueryBinder {
     const ctes = new Map(outer?.ctes ?? []);
     const base: BindContext = outer ?? { scope: Scope.empty(), outer: null, aggs: null, windows: null, clause: 'SELECT', ctes };
     const ctx: BindContext = { ...base, ctes };
-    if (s.withClause) this.bindWith(s.withClause, ctx);
+    const withCtes = s.withClause ? this.bindWith(s, ctx) : [];
     let q: BoundQuery;
-    if (s.op && s.op !== 'SETOP_NONE') q = this.bindSetOp(s, ctx);
-    else if (s.valuesLists) q = this.bindValues(s, ctx);
-    else return this.bindSimpleSelect(s, ctx);
-    return this.applySortLimit(s, ctx, q);
+    if (s.op && s.op !== 'SETOP_NONE') q = this.applySortLimit(s, ctx, this.bindSetOp(s, ctx));
+    else if (s.valuesLists) q = this.applySortLimit(s, ctx, this.bindValues(s, ctx));
+    else q = this.bindSimpleSelect(s, ctx);
+    return withCtes.length ? { plan: anchorCtes(q.plan, withCtes), names: q.names } : q;
   }
 
-  bindWith(w: PgNode, ctx: BindContext): void {
+  /** Defines the CTEs of s's WITH clause in ctx; returns them, to anchor the materialized ones. */
+  bindWith(s: PgNode, ctx: BindContext): CteState[] {
+    const w = s.withClause;
     const seen = new Set<string>();
-    for (const c of w.ctes as PgNode[]) {
+    const states: CteState[] = [];
+    (w.ctes as PgNode[]).forEach((c, index) => {
       const cte = c.CommonTableExpr;
       const name: string = cte.ctename;
       if (seen.has(name)) throw err(SqlState.duplicateAlias, `WITH query name "${name}" specified more than once`, cte);
@@ -76,18 +81,20 @@ export class SelectBinder implements QueryBinder {
         return { plan: q.plan, names: q.names.map((n, i) => aliases[i] ?? n) };
       };
       const recursive = w.recursive && this.refersTo(query, name);
-      let def: CteDef;
+      if ((cte.search_clause || cte.cycle_clause) && !recursive) checkSearchCycleShape(query, false, cte);
+      let bind: () => BoundQuery;
       if (recursive) {
         const bound = rename(this.bindRecursiveCte(name, query, { ...ctx, ctes: snapshot }, aliases, cte));
-        def = { name, bind: () => bound };
+        bind = () => bound;
       } else {
-        let cached: BoundQuery | null = null;
-        // Bound once: the same plan object is referenced wherever the CTE is used.
-        def = { name, bind: () => (cached ??= rename(this.bindQuery(query, { ...ctx, ctes: snapshot, scope: Scope.empty(), aggs: null, windows: null }))) };
-        if (!ctx.outer) def = { name, bind: () => (cached ??= rename(this.bindQuery(query, { scope: Scope.empty(), outer: null, aggs: null, windows: null, clause: 'SELECT', ctes: snapshot }))) };
+        // The CTE's query sees the enclosing query's columns through the enclosing query's link.
+        bind = () => rename(this.bindQuery(query, { ...ctx, ctes: snapshot, scope: Scope.empty(), aggs: null, windows: null, srfs: null }));
       }
-      ctx.ctes.set(name, def);
-    }
+      const state = new CteState(++cteIds, name, materializeMode(cte), countCteRefs(s, index), ctx.outer, bind);
+      states.push(state);
+      ctx.ctes.set(name, { name, bind: (at: BindContext) => state.reference(at) });
+    });
+    return states;
   }
 
   private refersTo(node: unknown, name: string): boolean {
@@ -105,22 +112,38 @@ export class SelectBinder implements QueryBinder {
     if (this.refersTo(q.larg, name)) {
       throw err(SqlState.invalidRecursion, `recursive reference to query "${name}" must not appear within its non-recursive term`, node);
     }
+    const searchCycle = !!(node.search_clause || node.cycle_clause);
+    if (searchCycle) checkSearchCycleShape(q, true, node);
     const anchor = this.bindQuery(q.larg, { ...ctx, scope: Scope.empty(), aggs: null, windows: null });
-    const names = anchor.names.map((n, i) => aliases?.[i] ?? n);
+    if (aliases && aliases.length > anchor.names.length) throw err(SqlState.invalidColumnReference, `WITH query "${name}" has ${anchor.names.length} columns available but ${aliases.length} columns specified`, node);
+    let names = anchor.names.map((n, i) => aliases?.[i] ?? n);
     const id = ++cteIds;
-    const fields: Field[] = anchor.plan.schema.map((f, i) => ({ name: names[i]!, type: f.type.id === 'unknown' ? T.text : f.type }));
-    const anchorPlan = this.castPlan(anchor.plan, fields.map((f) => f.type));
+    let fields: Field[] = anchor.plan.schema.map((f, i) => ({ name: names[i]!, type: f.type.id === 'unknown' ? T.text : f.type }));
+    let anchorPlan = this.castPlan(anchor.plan, fields.map((f) => f.type));
+    let rarg = q.rarg;
+    // SEARCH / CYCLE add columns to both terms (and so to the work table the recursive term reads).
+    const sc = searchCycle ? new SearchCycle(name, node, names, fields.map((f) => f.type), (n) => bindExpr(this, { ...ctx, scope: Scope.empty(), aggs: null, windows: null, clause: 'CYCLE' }, n)) : null;
+    if (sc) {
+      anchorPlan = sc.anchor(anchorPlan);
+      rarg = sc.recursiveTerm(rarg);
+    }
+    const userFields = fields;
+    if (sc) {
+      fields = [...fields, ...sc.extras];
+      names = [...names, ...sc.extras.map((f) => f.name)];
+    }
     const work: CteDef = { name, bind: () => ({ plan: { kind: 'worktable', id, schema: fields }, names }) };
     const rctx: BindContext = { ...ctx, scope: Scope.empty(), aggs: null, windows: null, ctes: new Map(ctx.ctes).set(name, work) };
-    const rec = this.bindQuery(q.rarg, rctx);
+    const rec = this.bindQuery(rarg, rctx);
     if (rec.plan.schema.length !== fields.length) throw err(SqlState.syntaxError, 'each UNION query must have the same number of columns', node);
-    fields.forEach((f, i) => {
+    userFields.forEach((f, i) => {
       const overall = commonType([f.type, rec.plan.schema[i]!.type], 'UNION');
       if (overall.id !== f.type.id) {
         throw new QuiverError(SqlState.datatypeMismatch, `recursive query "${name}" column ${i + 1} has type ${typeName(f.type)} in non-recursive term but type ${typeName(overall)} overall`, { hint: 'Cast the output of the non-recursive term to the correct type.' });
       }
     });
-    const recPlan = this.castPlan(rec.plan, fields.map((f) => f.type));
+    let recPlan = this.castPlan(rec.plan, fields.map((f) => f.type));
+    if (sc) recPlan = sc.recursive(recPlan);
     const plan: LogicalPlan = { kind: 'recursive_cte', id, anchor: anchorPlan, recursive: recPlan, all: !!q.all, schema: fields };
     return { plan, names };
   }
@@ -293,7 +316,7 @@ export class SelectBinder implements QueryBinder {
     if (!schema) {
       const cte = ctx.ctes.get(name);
       if (cte) {
-        const q = cte.bind();
+        const q = cte.bind(ctx);
         const names = this.aliasNames(q.names, v.alias);
         return { plan: q.plan, scope: new Scope(scopeOf(alias, names, q.plan.schema.map((f) => f.type))) };
       }

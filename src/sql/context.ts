@@ -38,8 +38,8 @@ export class WindowCollector {
 
 export interface CteDef {
   name: string;
-  /** Bound lazily: a non-recursive CTE is bound at each reference (it is inlined). */
-  bind: () => { plan: LogicalPlan; names: string[] };
+  /** The plan a reference in context `at` reads: the CTE inlined, or a scan of its materialized rows. */
+  bind: (at: BindContext) => { plan: LogicalPlan; names: string[] };
 }
 
 export class OuterLink {

@@ -1153,7 +1153,7 @@ function register(): void {
   agg('avg', ['interval'], T.interval, () => new IntervalSum(true));
 
   // Every ordered type; varchar uses the text overload (and returns text) as in PostgreSQL.
-  const ordered = (Object.keys(T) as TypeId[]).filter((t) => t !== 'bool' && t !== 'unknown' && t !== 'varchar' && t !== 'array' && (t as string) !== 'timestamptz');
+  const ordered = (Object.keys(T) as TypeId[]).filter((t) => t !== 'bool' && t !== 'unknown' && t !== 'varchar' && t !== 'array' && t !== 'record' && (t as string) !== 'timestamptz');
   for (const t of ordered) {
     // min/max of a timestamp with time zone is one (T.timestamptz is timestamp marked by scale).
     const ret = t === 'timestamp' ? (a: SqlType[]): SqlType => (isTimestampTz(a[0]!) ? T.timestamptz : T.timestamp) : T[t];

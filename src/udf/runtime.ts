@@ -199,6 +199,8 @@ export function toText(v: unknown, t: SqlType): string {
     case 'array': return formatArrayText((v as unknown[]).map((x) => (x === null ? null : t.elem!.id === 'bool' ? (x ? 't' : 'f') : toText(x, t.elem!))));
     case 'timestamp': return isTimestampTz(t) ? dt.formatTimestampTz(v as number) : dt.formatTimestamp(v as number);
     case 'interval': return dt.formatInterval(v as dt.Interval);
+    // Row values carry their own output function (record_out).
+    case 'record': return String(v);
     default: return v as string;
   }
 }

@@ -445,6 +445,64 @@ class QueryGen {
     return this.finish(`SELECT ${outer.join(', ')} FROM (${inner}) sub${r.chance(0.6) ? ` WHERE ${this.cond(dScope, 1, false)}` : ''}`, outTypes);
   }
 
+  /**
+   * CTE shapes that inlining gets wrong: a CTE read twice (its rows must be the same rows each
+   * time), correlated subqueries inside a CTE, and CTEs inside correlated subqueries that read
+   * the outer row from a deeper level.
+   */
+  cteReadTwiceQuery(): Query {
+    this.aliasNo = 0;
+    const r = this.r;
+    const t = r.pick(TABLES);
+    const al = this.alias();
+    const scope = this.scopeOf(t, al);
+    const mat = r.pick(['', '', 'MATERIALIZED ', 'NOT MATERIALIZED ']);
+    return r.weighted<Query>([
+      [2, () => {
+        const { items, types } = this.projection(scope, r.int(1, 3));
+        const cte = `SELECT ${items.join(', ')} FROM ${t.name} ${al}${r.chance(0.5) ? ` WHERE ${this.cond(scope, 1, false)}` : ''}`;
+        const cols = types.map((_, i) => `c${i + 1}`);
+        return this.finish(`WITH w AS ${mat}(${cte}) SELECT ${cols.join(', ')} FROM w ${r.pick(['UNION', 'UNION ALL', 'EXCEPT', 'INTERSECT'])} SELECT ${cols.join(', ')} FROM w`, types);
+      }],
+      [2, () => {
+        const { items, types } = this.projection(scope, r.int(1, 2));
+        const cte = `SELECT ${items.join(', ')} FROM ${t.name} ${al}`;
+        const keys = types.map((ty, i) => ({ ty, i })).filter((k) => k.ty !== 'float');
+        if (!keys.length) return this.finish(`WITH w AS ${mat}(${cte}) SELECT count(*) AS c1 FROM w x, w y`, ['bigint']);
+        const k = r.pick(keys);
+        return this.finish(`WITH w AS ${mat}(${cte}) SELECT x.c${k.i + 1} AS c1, count(*) AS c2 FROM w x JOIN w y ON x.c${k.i + 1} = y.c${k.i + 1} GROUP BY x.c${k.i + 1}`, [k.ty, 'bigint']);
+      }],
+      [2, () => {
+        // A correlated subquery inside the CTE.
+        const it = r.pick(TABLES);
+        const ial = this.alias();
+        const inner = this.scopeOf(it, ial);
+        const corr = `${this.colOf(inner, 'int')!.ref} ${r.pick(['=', '<', '<>'])} ${this.colOf(scope, 'int')!.ref}`;
+        const id = scope.find((c) => c.type === 'int')!;
+        const cte = `SELECT ${id.ref} AS c1, (SELECT count(*) FROM ${it.name} ${ial} WHERE ${corr}) AS c2 FROM ${t.name} ${al}`;
+        return this.finish(`WITH w AS ${mat}(${cte}) SELECT c1, c2 FROM w${r.chance(0.5) ? ` WHERE c2 ${r.pick(CMP)} ${r.int(0, 5)}` : ''}`, ['int', 'bigint']);
+      }],
+      [3, () => {
+        // A CTE inside a correlated subquery, reading the outer row, read once or twice below.
+        const it = r.pick(TABLES);
+        const ial = this.alias();
+        const inner = this.scopeOf(it, ial);
+        const outerInt = this.colOf(scope, 'int')!;
+        const id = scope.find((c) => c.type === 'int')!;
+        const cte = r.chance(0.4)
+          ? `c(foo) AS ${mat}(VALUES (${outerInt.ref}))`
+          : `c(foo) AS ${mat}(SELECT ${this.colOf(inner, 'int')!.ref} FROM ${it.name} ${ial} WHERE ${this.colOf(inner, 'int')!.ref} ${r.pick(['=', '<', '>'])} ${outerInt.ref})`;
+        const body = r.pick([
+          'SELECT (SELECT count(foo) FROM c)',
+          'SELECT (SELECT max(foo) FROM c)',
+          'SELECT (SELECT count(*) FROM c) + (SELECT count(foo) FROM c)',
+          'SELECT (SELECT (SELECT min(foo) FROM c))',
+        ]);
+        return this.finish(`SELECT ${id.ref} AS c1, (WITH ${cte} ${body}) AS c2 FROM ${t.name} ${al}`, ['int', body.includes('count') ? 'bigint' : 'int']);
+      }],
+    ]);
+  }
+
   /** Statements PostgreSQL rejects; the engine must reject them with the same SQLSTATE. */
   protected invalid(): Query {
     const r = this.r;
@@ -941,5 +999,11 @@ describe('differential: Quiver agrees with PostgreSQL', () => {
   test('expressions that can fail, under WHERE, FILTER, CASE and join conditions', async (t) => {
     const gen = new FeatureGen(new Rng(SEED ^ 0xfa11));
     await family(t, 'failing expressions', statementCount(400), () => gen.hazardQuery());
+  });
+
+  // Its own random stream: the shapes above keep generating the same queries for a seed.
+  test('CTEs read twice and correlated CTEs over the base tables return the same answers', async (t) => {
+    const gen = new QueryGen(new Rng(SEED ^ 0x2c7e));
+    await family(t, 'CTEs over the base tables', statementCount(150), () => gen.cteReadTwiceQuery());
   });
 });

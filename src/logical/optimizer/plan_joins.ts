@@ -8,6 +8,7 @@
  * really has one. A projection restores the original column order.
  */
 import type { LogicalPlan, Field } from '../plan.js';
+import { transformPlan } from '../plan.js';
 import type { Expr } from '../expr.js';
 import { conjuncts, columnsUsed, remapColumns, isVolatile } from '../expr.js';
 import { T } from '../../common/types.js';
@@ -31,6 +32,7 @@ export function estimateRows(p: LogicalPlan): number {
     case 'setop': return estimateRows(p.left) + estimateRows(p.right);
     case 'tablefunc': return 1000;
     case 'recursive_cte': case 'worktable': return 1000;
+    case 'cte_scan': return p.rows ?? 1000;
     default: return estimateRows(p.input);
   }
 }
@@ -149,6 +151,13 @@ function reorder(p: LogicalPlan): LogicalPlan {
     case 'join': return { ...p, left: reorder(p.left), right: reorder(p.right) };
     case 'setop': return { ...p, left: reorder(p.left), right: reorder(p.right) };
     case 'recursive_cte': return { ...p, anchor: reorder(p.anchor), recursive: reorder(p.recursive) };
+    case 'cte_scan': return p;
+    case 'cte': {
+      // The scans of a materialized CTE are as large as its definition.
+      const rows = new Map(p.ctes.map((c) => [c.id, estimateRows(c.plan)]));
+      const sized = transformPlan(p.input, (q) => (q.kind === 'cte_scan' && rows.has(q.id) ? { ...q, rows: rows.get(q.id)! } : q));
+      return { ...p, ctes: p.ctes.map((c) => ({ ...c, plan: reorder(c.plan) })), input: reorder(sized) };
+    }
     default: return { ...p, input: reorder(p.input) } as LogicalPlan;
   }
 }

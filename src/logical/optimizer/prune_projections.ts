@@ -100,6 +100,11 @@ function prune(p: LogicalPlan, req: Set<number>): Pruned {
       return { plan: mapNodeExprs({ ...p, input: child.plan }, (e) => remap(e, child.map)), map: child.map };
     }
     case 'setop': return { plan: { ...p, left: prune(p.left, all(p.left.schema.length)).plan, right: prune(p.right, all(p.right.schema.length)).plan }, map: identity(p.schema.length) };
+    case 'cte': {
+      // A definition keeps every column: its scans may read any of them.
+      const input = prune(p.input, req);
+      return { plan: { ...p, ctes: p.ctes.map((c) => ({ ...c, plan: prune(c.plan, all(c.plan.schema.length)).plan })), input: input.plan, schema: input.plan.schema }, map: input.map };
+    }
     case 'recursive_cte': return { plan: { ...p, anchor: prune(p.anchor, all(p.schema.length)).plan, recursive: prune(p.recursive, all(p.schema.length)).plan }, map: identity(p.schema.length) };
     default: return { plan: p, map: identity(p.schema.length) };
   }

@@ -49,6 +49,9 @@ function push(p: LogicalPlan, preds: Expr[]): LogicalPlan {
       if (p.onKeys) return filterOver({ ...p, input: push(p.input, []) }, preds);
       return { ...p, input: push(p.input, preds) };
     case 'join': return pushJoin(p, preds);
+    case 'cte':
+      // Into the query that reads the CTEs; a CTE scan itself is a fence (its rows are shared).
+      return { ...p, ctes: p.ctes.map((c) => ({ ...c, plan: push(c.plan, []) })), input: push(p.input, preds) };
     case 'aggregate': {
       const nk = p.groupBy.length;
       const down: Expr[] = [], stay: Expr[] = [];
@@ -82,7 +85,7 @@ function hasSubquery(e: Expr): boolean {
 
 function pushChildren(p: LogicalPlan): LogicalPlan {
   switch (p.kind) {
-    case 'scan': case 'values': case 'tablefunc': case 'worktable': return p;
+    case 'scan': case 'values': case 'tablefunc': case 'worktable': case 'cte_scan': return p;
     case 'join': return pushJoin(p, []);
     case 'setop': return { ...p, left: push(p.left, []), right: push(p.right, []) };
     case 'recursive_cte': return { ...p, anchor: push(p.anchor, []), recursive: push(p.recursive, []) };

@@ -62,6 +62,7 @@ function valueComparator(v: Vector): RowCmp {
     case 'interval': {
       if (v.type.id === 'timetz') { const d = v.data as unknown as TimeTz[]; return (a, b) => timeTzCmp(d[a]!, d[b]!); }
       if (v.type.id === 'array') { const d = v.data as unknown as unknown[][]; return (a, b) => compareArrays(d[a]!, d[b]!); }
+      if (v.type.id === 'record') { const d = v.data as unknown as { cmp(o: unknown): number }[]; return (a, b) => d[a]!.cmp(d[b]!); }
       const d = v.data as (Interval | null)[];
       return (a, b) => intervalCmp(d[a]!, d[b]!);
     }
