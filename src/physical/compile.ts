@@ -18,10 +18,29 @@ export interface SubqueryRunner {
 }
 export interface CompileEnv { subquery(sq: SubqueryExpr): SubqueryRunner }
 
-export type VectorFn = (batch: Batch, ctx: ExecContext) => Vector;
-export type FilterFn = (batch: Batch, ctx: ExecContext, sel: Int32Array) => number;
+/**
+ * Computes an expression for the rows of a batch. With a selection (`sel[0..m)`, ascending row
+ * numbers) only those rows are computed and the others come out NULL: an expression may only be
+ * evaluated, and so may only raise an error, on rows that PostgreSQL would evaluate it on.
+ */
+export type VectorFn = (batch: Batch, ctx: ExecContext, sel?: Int32Array | null, m?: number) => Vector;
+/**
+ * Writes the positions of the rows the predicate accepts into `out` and returns their count. With
+ * an input selection (`sel[0..m)`, ascending) only those rows are tested; `out` may be `sel` itself.
+ */
+export type FilterFn = (batch: Batch, ctx: ExecContext, out: Int32Array, sel?: Int32Array | null, m?: number) => number;
 
-type Factory = (H: unknown, F: unknown[], S: SubqueryRunner[], K: unknown[], RT: SqlType, alloc: typeof allocData) => unknown;
+/**
+ * Where the last compiled loop to fail stopped: the batch row whose evaluation raised, and (for a
+ * predicate) how many rows before it had been accepted, their positions already in `out`. A
+ * compiled function sets this just before its error leaves it, so the caller reads it in its
+ * catch block at once. Operators that stream use it to hand on the rows before the failing one
+ * and raise only when their consumer asks for more, as row-at-a-time execution would: a LIMIT
+ * satisfied by those rows never sees the error.
+ */
+export const evalFailure = { row: -1, k: 0 };
+
+type Factory = (H: unknown, F: unknown[], S: SubqueryRunner[], K: unknown[], RT: SqlType, alloc: typeof allocData, E: typeof evalFailure) => unknown;
 const factories = new Map<string, Factory>();
 
 class Gen {
@@ -340,10 +359,10 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
 function instantiate(g: Gen, src: string, rt: SqlType): unknown {
   let f = factories.get(src);
   if (!f) {
-    f = new Function('H', 'F', 'S', 'K', 'RT', 'alloc', src) as Factory;
+    f = new Function('H', 'F', 'S', 'K', 'RT', 'alloc', 'E', src) as Factory;
     factories.set(src, f);
   }
-  return f(H, g.F, g.S, g.K, rt, allocData);
+  return f(H, g.F, g.S, g.K, rt, allocData, evalFailure);
 }
 
 function storeCode(t: SqlType, v: string): string {
@@ -359,15 +378,29 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
   const g = new Gen(env);
   const [v, n] = g.gen(e);
   const kind = physicalKind(e.type.id);
+  const store = `if (${n}) anyNull = true; else { out[i] = ${storeCode(e.type, v)}; ov[i] = 1; }`;
+  // The body appears twice, once per loop shape, so the loop over all rows stays as it was.
   const src = [
-    'return function (batch, ctx) {',
+    'return function (batch, ctx, sel, m) {',
     'const n = batch.length, cols = batch.columns;',
     ...g.hoist,
     `const out = alloc(${JSON.stringify(kind)}, n); const ov = new Uint8Array(n); let anyNull = false;`,
-    'for (let i = 0; i < n; i++) {',
+    'let i = 0;',
+    'try {',
+    'if (sel == null) {',
+    'for (; i < n; i++) {',
     ...g.lines,
-    `if (${n}) anyNull = true; else { out[i] = ${storeCode(e.type, v)}; ov[i] = 1; }`,
+    store,
     '}',
+    '} else {',
+    'anyNull = m < n;',
+    'for (let q = 0; q < m; q++) {',
+    'i = sel[q];',
+    ...g.lines,
+    store,
+    '}',
+    '}',
+    '} catch (err) { E.row = i; E.k = 0; throw err; }',
     'return { type: RT, length: n, data: out, valid: anyNull ? ov : null };',
     '};',
   ].join('\n');
@@ -378,15 +411,28 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
 export function compileFilter(e: Expr, env: CompileEnv | null = null): FilterFn {
   const g = new Gen(env);
   const [v, n] = g.gen(e);
+  // Branch-free: a data-dependent branch here mispredicts on every other row at 50% selectivity.
+  // With an input selection `out` may be `sel`: position k never passes position q.
+  const accept = n === 'false' ? `out[k] = i; k += +(${v});` : `out[k] = i; k += (${v}) & !(${n});`;
   const src = [
-    'return function (batch, ctx, sel) {',
+    'return function (batch, ctx, out, sel, m) {',
     'const n = batch.length, cols = batch.columns; let k = 0;',
     ...g.hoist,
-    'for (let i = 0; i < n; i++) {',
+    'let i = 0;',
+    'try {',
+    'if (sel == null) {',
+    'for (; i < n; i++) {',
     ...g.lines,
-    // Branch-free: a data-dependent branch here mispredicts on every other row at 50% selectivity.
-    n === 'false' ? `sel[k] = i; k += +(${v});` : `sel[k] = i; k += (${v}) & !(${n});`,
+    accept,
     '}',
+    '} else {',
+    'for (let q = 0; q < m; q++) {',
+    'i = sel[q];',
+    ...g.lines,
+    accept,
+    '}',
+    '}',
+    '} catch (err) { E.row = i; E.k = k; throw err; }',
     'return k;',
     '};',
   ].join('\n');
