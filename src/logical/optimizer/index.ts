@@ -12,6 +12,7 @@ import { pushDownFilter } from './push_down_filter.js';
 import { planJoins } from './plan_joins.js';
 import { pushDownSemiJoin } from './push_down_semi_join.js';
 import { pruneProjections } from './prune_projections.js';
+import { orderConjuncts } from './order_conjuncts.js';
 
 export const RULES: OptimizerRule[] = [
   foldConstants,
@@ -20,6 +21,7 @@ export const RULES: OptimizerRule[] = [
   pushDownSemiJoin,
   planJoins,
   pushDownFilter,
+  orderConjuncts,
   pruneProjections,
 ];
 

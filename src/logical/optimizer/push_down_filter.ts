@@ -60,6 +60,19 @@ function push(p: LogicalPlan, preds: Expr[]): LogicalPlan {
       }
       return filterOver({ ...p, input: push(p.input, down) }, stay);
     }
+    case 'window': {
+      // A conjunct over columns every call partitions by removes whole partitions, which leaves
+      // the others' results alone: it goes below the window, as PostgreSQL moves it, so the
+      // window's arguments are not computed (and cannot fail) on the rows it removes.
+      const nIn = p.input.schema.length;
+      const down: Expr[] = [], stay: Expr[] = [];
+      for (const e of preds) {
+        const cols = columnsUsed(e);
+        const ok = cols.size > 0 && !isVolatile(e) && [...cols].every((i) => i < nIn && p.calls.every((c) => c.partitionBy.some((k) => k.kind === 'col' && k.index === i)));
+        (ok ? down : stay).push(e);
+      }
+      return filterOver({ ...p, input: push(p.input, down) }, stay);
+    }
     case 'setop': {
       if (p.op === 'union' || p.op === 'intersect' || (p.op === 'except')) {
         const safe = preds.filter((e) => !isVolatile(e));
@@ -90,7 +103,48 @@ function pushChildren(p: LogicalPlan): LogicalPlan {
   }
 }
 
-function pushJoin(p: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): LogicalPlan {
+/** Whether e is NULL whenever every column `onSide` accepts is NULL. */
+function nullWhenNull(e: Expr, onSide: (i: number) => boolean): boolean {
+  switch (e.kind) {
+    case 'col': return onSide(e.index);
+    case 'cast': case 'not': return nullWhenNull(e.arg, onSide);
+    case 'call': return e.fn.strict && e.args.some((a) => nullWhenNull(a, onSide));
+    case 'inlist': return nullWhenNull(e.arg, onSide);
+    default: return false;
+  }
+}
+
+/** Whether the predicate e is never true when every column `onSide` accepts is NULL. */
+function rejectsNulls(e: Expr, onSide: (i: number) => boolean): boolean {
+  switch (e.kind) {
+    case 'and': return e.args.some((a) => rejectsNulls(a, onSide));
+    case 'or': return e.args.every((a) => rejectsNulls(a, onSide));
+    case 'isnull': return e.negated && nullWhenNull(e.arg, onSide);
+    case 'isbool': return !e.negated && nullWhenNull(e.arg, onSide);
+    default: return nullWhenNull(e, onSide);
+  }
+}
+
+/**
+ * An outer join under a WHERE conjunct that no NULL-extended row can pass is an inner join on
+ * that side (PostgreSQL's reduce_outer_joins): conditions then move into the formerly nullable
+ * input as well, so its expressions are not computed (and cannot fail) on rows they remove.
+ */
+function reduceOuterJoin(p: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): Extract<LogicalPlan, { kind: 'join' }> {
+  const jt = p.joinType;
+  if ((jt !== 'left' && jt !== 'right' && jt !== 'full') || p.lateral || preds.length === 0) return p;
+  const nl = p.left.schema.length;
+  const noLeft = preds.some((e) => rejectsNulls(e, (i) => i < nl));
+  const noRight = preds.some((e) => rejectsNulls(e, (i) => i >= nl));
+  let t: typeof jt | 'inner' = jt;
+  if (jt === 'left' && noRight) t = 'inner';
+  else if (jt === 'right' && noLeft) t = 'inner';
+  else if (jt === 'full') t = noLeft && noRight ? 'inner' : noLeft ? 'left' : noRight ? 'right' : 'full';
+  return t === jt ? p : { ...p, joinType: t };
+}
+
+function pushJoin(join: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): LogicalPlan {
+  const p = reduceOuterJoin(join, preds);
   const nl = p.left.schema.length;
   const jt = p.joinType;
   const toLeft: Expr[] = [], toRight: Expr[] = [], toOn: Expr[] = [], stay: Expr[] = [];
@@ -111,7 +165,10 @@ function pushJoin(p: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): Log
     else if (s === 'both' && jt === 'inner') toOn.push(e);
     else stay.push(e);
   }
-  // Conjuncts of the join condition that read one side only can filter that side's input.
+  // Conjuncts of the join condition that read one side only can filter that side's input. They
+  // go ahead of the WHERE conjuncts, the order PostgreSQL gives a relation's restrictions (and
+  // which order_conjuncts keeps among equally cheap ones).
+  const fromWhere = [toLeft.splice(0), toRight.splice(0)] as const;
   let on = p.on ? conjuncts(p.on) : [];
   on = on.concat(toOn);
   const keepOn: Expr[] = [];
@@ -123,6 +180,8 @@ function pushJoin(p: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): Log
     else if (s === 'r' && (jt === 'inner' || jt === 'left' || jt === 'semi' || jt === 'anti')) toRight.push(e);
     else keepOn.push(e);
   }
+  toLeft.push(...fromWhere[0]);
+  toRight.push(...fromWhere[1]);
   if (jt === 'inner') {
     for (const e of keepOn) {
       if (e.kind !== 'or' || isVolatile(e)) continue;
