@@ -7,6 +7,7 @@ import type { Batch } from '../common/vector.js';
 import { concatBatches, takeBatch, takeVector, VectorBuilder } from '../common/vector.js';
 import { GroupTable } from '../physical/group_table.js';
 import { compileExpr } from '../physical/compile.js';
+import { orderPredicate } from '../logical/optimizer/order_conjuncts.js';
 import { T, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { SelectBinder } from '../sql/bind_select.js';
@@ -192,7 +193,7 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${r.name}"`);
     sets.set(c, nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, bctx, r.val), t, c));
   }
-  const where = oc.whereClause ? requireBool(bindExpr(binder, bctx, oc.whereClause), 'WHERE', oc.whereClause) : null;
+  const where = oc.whereClause ? orderPredicate(requireBool(bindExpr(binder, bctx, oc.whereClause), 'WHERE', oc.whereClause)) : null;
   const pairs = conflicts.length;
   const pairBatch: Batch = {
     length: pairs,
@@ -207,7 +208,9 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     const d = w.data as Uint8Array;
     chosen = chosen.filter((i) => (!w.valid || w.valid[i] === 1) && d[i] === 1);
   }
-  const newVals = t.columns.map((c, i) => (sets.has(i) ? compileExpr(sets.get(i)!)(pairBatch, ctx) : pairBatch.columns[i]!));
+  // SET is computed for the rows WHERE chose only: another row's value must not raise an error.
+  const chosenRows = Int32Array.from(chosen);
+  const newVals = t.columns.map((c, i) => (sets.has(i) ? compileExpr(sets.get(i)!)(pairBatch, ctx, chosenRows, chosenRows.length) : pairBatch.columns[i]!));
   // The table after the command: updated rows in place, new rows at the end.
   const updatedAt = new Map<number, number>();
   for (const i of chosen) updatedAt.set(conflicts[i]![0], i);
@@ -295,7 +298,9 @@ function bindWhere(binder: SelectBinder, t: TableEntry, alias: string | undefine
     const sub = { SubLink: { subLinkType: 'EXISTS_SUBLINK', subselect: { SelectStmt: { targetList: [{ ResTarget: { val: { A_Const: { ival: { ival: 1 } } } } }], fromClause: from, whereClause: where, op: 'SETOP_NONE' } } } };
     return bindExpr(binder, ctx, sub);
   }
-  return where ? requireBool(bindExpr(binder, ctx, where), 'WHERE', where) : null;
+  // The predicate is wrapped (IS TRUE) before it is planned, out of the optimizer's reach:
+  // its conjuncts get their cost order here.
+  return where ? orderPredicate(requireBool(bindExpr(binder, ctx, where), 'WHERE', where)) : null;
 }
 
 export function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {

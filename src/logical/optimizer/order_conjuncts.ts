@@ -60,7 +60,8 @@ export function orderByCost(cs: Expr[]): Expr[] {
   return cs.map((e, i) => ({ e, c: costs[i]! })).sort((a, b) => a.c - b.c).map((x) => x.e);
 }
 
-function orderPredicate(e: Expr): Expr {
+/** A predicate with its top-level conjuncts in cost order. */
+export function orderPredicate(e: Expr): Expr {
   if (e.kind !== 'and') return e;
   const cs = conjuncts(e);
   const o = orderByCost(cs);
