@@ -143,7 +143,7 @@ function semiJoinFor(sq: SubqueryExpr, negated: boolean, left: LogicalPlan): Log
     if (negated && s.correlated.length > 0) return null;
     // PostgreSQL runs a correlated IN per outer row, over the rows that row selects; joined,
     // the subquery's expressions would run over all its rows and could fail on one of the others.
-    if (s.correlated.length > 0 && (mayFail(colExpr) || planMayFail(s.base))) return null;
+    if (s.correlated.length > 0 && (mayFail(colExpr) || planMayFail(s.base) || s.correlated.some(mayFail))) return null;
     // The subquery's column is computed over the base, so join on it there.
     const right: LogicalPlan = { kind: 'project', input: s.base, exprs: [colExpr, ...s.base.schema.map((f, i): Expr => ({ kind: 'col', index: i, type: f.type }))], schema: [{ name: 'sq', type: colExpr.type }, ...s.base.schema] };
     const eq: Expr = { kind: 'call', fn: sq.cmp, args: [sq.test, { kind: 'col', index: nl, type: colExpr.type }], type: T.bool };
