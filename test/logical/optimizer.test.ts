@@ -17,6 +17,7 @@ import { pushDownSemiJoin } from '../../src/logical/optimizer/push_down_semi_joi
 import { pruneProjections } from '../../src/logical/optimizer/prune_projections.js';
 import { decorrelateSubqueries } from '../../src/logical/optimizer/decorrelate_subqueries.js';
 import { orderConjuncts } from '../../src/logical/optimizer/order_conjuncts.js';
+import { pullUpProjections } from '../../src/logical/optimizer/pull_up_projections.js';
 import { RULES } from '../../src/logical/optimizer/index.js';
 import '../../src/udf/builtins.js';
 import '../../src/physical/planner.js'; // installs the constant evaluator used by folding
@@ -40,7 +41,7 @@ function run(rules: OptimizerRule[], sql: string): string {
 }
 
 test('the rules run in the documented order', () => {
-  assert.deepEqual(RULES.map((r) => r.name), ['fold_constants', 'decorrelate_subqueries', 'push_down_filter', 'push_down_semi_join', 'plan_joins', 'push_down_filter', 'order_conjuncts', 'prune_projections']);
+  assert.deepEqual(RULES.map((r) => r.name), ['fold_constants', 'decorrelate_subqueries', 'pull_up_projections', 'push_down_filter', 'push_down_semi_join', 'plan_joins', 'push_down_filter', 'order_conjuncts', 'prune_projections']);
 });
 
 test('fold_constants evaluates constant subtrees and drops always-true filters', () => {
@@ -78,6 +79,13 @@ test('push_down_filter turns an outer join into an inner one under a WHERE that 
 test('push_down_filter moves a condition on partition keys below a window', () => {
   assert.equal(run([pushDownFilter], 'SELECT * FROM (SELECT id, v, sum(v) OVER (PARTITION BY id) s FROM a) q WHERE id = 1 AND s > 2'),
     ['Projection: id#0, v#1, s#2', 'Projection: id#0, v#1, sum0#3', 'Filter: (sum0#3 > 2)', 'Window: sum(v#1)', 'Scan: a [id, v, s] filters=[(id#0 = 1)]'].join('\n'));
+});
+
+test('pull_up_projections computes a join input\'s expressions above the join', () => {
+  assert.equal(run([pullUpProjections], 'SELECT q.r FROM a JOIN (SELECT a_id, 10 / w AS r FROM b) q ON a.id = q.a_id'),
+    ['Projection: r#4', 'Projection: id#0, v#1, s#2, a_id#4, (10 / w#5)', 'Inner Join: (id#0 = a_id#4)', 'Scan: a [id, v, s]', 'Scan: b [id, a_id, w]'].join('\n'));
+  // On the nullable side only an expression that is NULL over a NULL-extended row moves.
+  assert.match(run([pullUpProjections], 'SELECT q.r FROM a LEFT JOIN (SELECT a_id, coalesce(w, 0) AS r FROM b) q ON a.id = q.a_id'), /Projection: a_id#1, coalesce\(w#2, 0\)\n\s*Scan: b/);
 });
 
 test('order_conjuncts tests cheap conjuncts first and keeps the written order among equals', () => {

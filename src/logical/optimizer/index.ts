@@ -13,10 +13,12 @@ import { planJoins } from './plan_joins.js';
 import { pushDownSemiJoin } from './push_down_semi_join.js';
 import { pruneProjections } from './prune_projections.js';
 import { orderConjuncts } from './order_conjuncts.js';
+import { pullUpProjections } from './pull_up_projections.js';
 
 export const RULES: OptimizerRule[] = [
   foldConstants,
   decorrelateSubqueries,
+  pullUpProjections,
   pushDownFilter,
   pushDownSemiJoin,
   planJoins,

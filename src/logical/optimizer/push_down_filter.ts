@@ -104,7 +104,7 @@ function pushChildren(p: LogicalPlan): LogicalPlan {
 }
 
 /** Whether e is NULL whenever every column `onSide` accepts is NULL. */
-function nullWhenNull(e: Expr, onSide: (i: number) => boolean): boolean {
+export function nullWhenNull(e: Expr, onSide: (i: number) => boolean): boolean {
   switch (e.kind) {
     case 'col': return onSide(e.index);
     case 'cast': case 'not': return nullWhenNull(e.arg, onSide);
