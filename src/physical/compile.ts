@@ -19,9 +19,10 @@ export interface SubqueryRunner {
 export interface CompileEnv { subquery(sq: SubqueryExpr): SubqueryRunner }
 
 /**
- * Computes an expression for the rows of a batch. With a selection (`sel[0..m)`, ascending row
- * numbers) only those rows are computed and the others come out NULL: an expression may only be
- * evaluated, and so may only raise an error, on rows that PostgreSQL would evaluate it on.
+ * Computes an expression for the rows of a batch. With a selection (`sel[0..m)`, row numbers)
+ * only those rows are computed: an expression may only be evaluated, and so may only raise an
+ * error, on rows that PostgreSQL would evaluate it on. The other rows of the result hold no
+ * particular value (they may look valid); the caller reads the selected rows only.
  */
 export type VectorFn = (batch: Batch, ctx: ExecContext, sel?: Int32Array | null, m?: number) => Vector;
 /**
@@ -393,7 +394,6 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
     store,
     '}',
     '} else {',
-    'anyNull = m < n;',
     'for (let q = 0; q < m; q++) {',
     'i = sel[q];',
     ...g.lines,
