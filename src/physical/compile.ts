@@ -98,6 +98,10 @@ class Gen {
         return [e.negated ? `(!${an})` : `(${an})`, 'false'];
       }
       case 'isbool': {
+        if (e.test === 'true' && e.arg.kind === 'and') {
+          const t = this.isTrue(e.arg);
+          return [e.negated ? `(!${t})` : t, 'false'];
+        }
         const [a, an] = this.gen(e.arg);
         const base = e.test === 'true' ? `(!${an} && ${a})` : `(!${an} && !${a})`;
         return [e.negated ? `(!${base})` : base, 'false'];
@@ -162,6 +166,27 @@ class Gen {
         return [v, `(${v} === null)`];
       }
     }
+  }
+
+  /**
+   * Code for "e IS TRUE". A conjunction is true only when every conjunct is, so it stops at the
+   * first one that is not, NULL included: PostgreSQL evaluates a WHERE clause (a list of quals)
+   * that way, and a conjunct after a NULL one must not raise an error it would never reach.
+   */
+  isTrue(e: Expr): string {
+    if (e.kind === 'and') {
+      const v = this.tmp();
+      this.lines.push(`let ${v} = true;`);
+      this.lines.push(`L${v}: {`);
+      for (const a of e.args) {
+        const c = this.isTrue(a);
+        this.lines.push(`if (!${c}) { ${v} = false; break L${v}; }`);
+      }
+      this.lines.push('}');
+      return v;
+    }
+    const [r, rn] = this.gen(e);
+    return rn === 'false' ? `(${r})` : `(!${rn} && ${r})`;
   }
 
   constant(value: unknown): [string, string] {
@@ -410,7 +435,10 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
 /** Compiles a predicate into a function writing the selected row positions; returns their count. */
 export function compileFilter(e: Expr, env: CompileEnv | null = null): FilterFn {
   const g = new Gen(env);
-  const [v, n] = g.gen(e);
+  // A row passes when the predicate IS TRUE; a conjunction stops at its first conjunct that is
+  // not (see isTrue), a lone predicate is tested whole.
+  let v: string, n: string;
+  if (e.kind === 'and') { v = g.isTrue(e); n = 'false'; } else [v, n] = g.gen(e);
   // Branch-free: a data-dependent branch here mispredicts on every other row at 50% selectivity.
   // With an input selection `out` may be `sel`: position k never passes position q.
   const accept = n === 'false' ? `out[k] = i; k += +(${v});` : `out[k] = i; k += (${v}) & !(${n});`;

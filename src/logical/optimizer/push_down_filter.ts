@@ -26,7 +26,10 @@ function filterOver(input: LogicalPlan, preds: Expr[]): LogicalPlan {
 function push(p: LogicalPlan, preds: Expr[]): LogicalPlan {
   switch (p.kind) {
     case 'filter':
-      return push(p.input, [...preds, ...conjuncts(p.predicate)]);
+      // The filter's own conjuncts ahead of those from above (a HAVING moved into WHERE comes
+      // after WHERE's own conditions, as in PostgreSQL): order_conjuncts keeps this order among
+      // equally cheap ones, and it decides which conjunct may fail first.
+      return push(p.input, [...conjuncts(p.predicate), ...preds]);
     case 'scan': {
       const keep = preds.filter((e) => !hasSubquery(e));
       const up = preds.filter((e) => hasSubquery(e));
@@ -182,11 +185,15 @@ function pushJoin(join: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): 
   }
   toLeft.push(...fromWhere[0]);
   toRight.push(...fromWhere[1]);
-  if (jt === 'inner') {
+  // The condition an OR implies on one input filters that input wherever a one-sided ON
+  // conjunct could (PostgreSQL's extract_restriction_or_clauses does the same for every join).
+  const impliedLeft = jt === 'inner' || jt === 'right' || jt === 'semi';
+  const impliedRight = jt === 'inner' || jt === 'left' || jt === 'semi' || jt === 'anti';
+  if (!p.nullAware) {
     for (const e of keepOn) {
       if (e.kind !== 'or' || isVolatile(e)) continue;
-      const l = impliedOneSide(e, (x) => side(x) === 'l');
-      const r = impliedOneSide(e, (x) => side(x) === 'r');
+      const l = impliedLeft ? impliedOneSide(e, (x) => side(x) === 'l') : null;
+      const r = impliedRight ? impliedOneSide(e, (x) => side(x) === 'r') : null;
       if (l) toLeft.push(l);
       if (r) toRight.push(r);
     }

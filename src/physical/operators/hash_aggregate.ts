@@ -6,7 +6,7 @@ import { T, physicalKind } from '../../common/types.js';
 import type { Accumulator } from '../../udf/registry.js';
 import type { ExecContext } from '../context.js';
 import { executeAll, type PhysicalOperator } from '../operator.js';
-import { compileExpr, compileFilter, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
+import { compileExpr, compileFilter, evalFailure, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
 import { GroupTable } from '../group_table.js';
 import { makeRowComparator } from './sort.js';
 
@@ -94,9 +94,17 @@ export class HashAggregateExec implements PhysicalOperator {
       if (gids.length < n) { gids = new Int32Array(n); pre = new Int32Array(n); }
       // With a fused filter, rows are pre[k] for k < n; otherwise k itself.
       let rows: Int32Array | null = null;
+      // The filter failed at some row: the rows it accepted before that one are aggregated first
+      // (one of them may fail first, as in row-at-a-time execution), then its error is raised.
+      let failure: unknown = null;
       if (this.prefilter) {
-        n = this.prefilter(b, ctx, pre);
-        if (n === 0) continue;
+        try {
+          n = this.prefilter(b, ctx, pre);
+        } catch (e) {
+          failure = e;
+          n = evalFailure.k;
+        }
+        if (n === 0) { if (failure !== null) throw failure; continue; }
         if (n < b.length) rows = pre;
       }
       // Keys, FILTER clauses and arguments are computed on the selected rows only: a row the
@@ -132,6 +140,7 @@ export class HashAggregateExec implements PhysicalOperator {
         }
         accs[a]!.update(useSel ? g : gids, m, args, useSel);
       }
+      if (failure !== null) throw failure;
     }
     for (let a = 0; a < this.aggs.length; a++) {
       const ca = this.aggs[a]!;
