@@ -76,6 +76,13 @@ test('push_down_filter turns an outer join into an inner one under a WHERE that 
   assert.match(run([pushDownFilter], 'SELECT a.s FROM a LEFT JOIN b ON a.id = b.a_id WHERE b.w < 5 OR a.v = 1'), /Left Join/);
 });
 
+test('push_down_filter carries an equality with a constant across an equi-join condition', () => {
+  assert.equal(run([pushDownFilter], 'SELECT a.s FROM a LEFT JOIN b ON a.id = b.a_id WHERE a.id = 3'),
+    ['Projection: s#2', 'Left Join: (id#0 = a_id#4)', 'Scan: a [id, v, s] filters=[(id#0 = 3)]', 'Scan: b [id, a_id, w] filters=[(a_id#1 = 3)]'].join('\n'));
+  // Not into the preserved side of an outer join: its other rows still come out, NULL-extended.
+  assert.match(run([pushDownFilter], 'SELECT a.s FROM a LEFT JOIN b ON a.id = b.a_id AND b.a_id = 3'), /Scan: a \[id, v, s\]\n/);
+});
+
 test('push_down_filter moves a condition on partition keys below a window', () => {
   assert.equal(run([pushDownFilter], 'SELECT * FROM (SELECT id, v, sum(v) OVER (PARTITION BY id) s FROM a) q WHERE id = 1 AND s > 2'),
     ['Projection: id#0, v#1, s#2', 'Projection: id#0, v#1, sum0#3', 'Filter: (sum0#3 > 2)', 'Window: sum(v#1)', 'Scan: a [id, v, s] filters=[(id#0 = 1)]'].join('\n'));

@@ -198,9 +198,47 @@ function pushJoin(join: Extract<LogicalPlan, { kind: 'join' }>, preds: Expr[]): 
       if (r) toRight.push(r);
     }
   }
+  if (!p.nullAware) deriveConstants(keepOn, nl, toLeft, toRight, impliedLeft, impliedRight);
   const left = push(p.left, toLeft);
   const right = push(p.right, toRight.map((e) => remapColumns(e, (i) => i - nl)));
   return filterOver({ ...p, left, right, on: and(keepOn) }, stay);
+}
+
+/** `col = constant` (either way round): the column and the constant, else null. */
+function constantEquality(e: Expr): { col: number; other: Expr } | null {
+  if (e.kind !== 'call' || e.fn.name !== '=' || e.args.length !== 2) return null;
+  const [a, b] = e.args as [Expr, Expr];
+  if (a.kind === 'col' && b.kind === 'const' && b.value !== null) return { col: a.index, other: b };
+  if (b.kind === 'col' && a.kind === 'const' && a.value !== null) return { col: b.index, other: a };
+  return null;
+}
+
+/**
+ * `x = 5` on one input and the join condition `x = y` make `y = 5` on the other input (as
+ * PostgreSQL's equivalence classes derive it): rows of that input with another y match no row
+ * anyway. Filtering them first also keeps the other conditions there from running on them.
+ * Conditions are over the join's columns; `toLeft` and `toRight` get the derived ones.
+ */
+function deriveConstants(on: Expr[], nl: number, toLeft: Expr[], toRight: Expr[], leftOk: boolean, rightOk: boolean): void {
+  const pairs: [number, number][] = [];
+  for (const e of on) {
+    if (e.kind !== 'call' || e.fn.name !== '=' || e.args.length !== 2) continue;
+    const [a, b] = e.args as [Expr, Expr];
+    if (a.kind !== 'col' || b.kind !== 'col' || a.type.id !== b.type.id || a.type.id === 'bpchar') continue;
+    if (a.index < nl && b.index >= nl) pairs.push([a.index, b.index]);
+    else if (b.index < nl && a.index >= nl) pairs.push([b.index, a.index]);
+  }
+  if (pairs.length === 0) return;
+  const carry = (from: Expr[], to: Expr[], mine: (p: [number, number]) => number, theirs: (p: [number, number]) => number): void => {
+    for (const e of from) {
+      const c = constantEquality(e);
+      if (!c) continue;
+      for (const p of pairs) if (mine(p) === c.col) to.push(remapColumns(e, (i) => (i === c.col ? theirs(p) : i)));
+    }
+  };
+  const left0 = [...toLeft], right0 = [...toRight];
+  if (rightOk) carry(left0, toRight, (p) => p[0], (p) => p[1]);
+  if (leftOk) carry(right0, toLeft, (p) => p[1], (p) => p[0]);
 }
 
 /**
