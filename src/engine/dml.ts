@@ -11,6 +11,7 @@ import { T, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { SelectBinder } from '../sql/bind_select.js';
 import { anchorCtes } from '../sql/bind_cte.js';
+import { orderPredicate } from '../logical/optimizer/order_conjuncts.js';
 import { bindExpr, requireBool, strVal, nodeType, figureColname, firstPosition } from '../sql/bind_expr.js';
 import { canAssign, coerce } from '../sql/coerce.js';
 import { Scope, scopeOf, conflictingTable, type ScopeColumn } from '../sql/scope.js';
@@ -237,7 +238,7 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${r.name}"`);
     sets.set(c, nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, bctx, r.val), t, c));
   }
-  const where = oc.whereClause ? requireBool(bindExpr(binder, bctx, oc.whereClause), 'WHERE', oc.whereClause) : null;
+  const where = oc.whereClause ? orderPredicate(requireBool(bindExpr(binder, bctx, oc.whereClause), 'WHERE', oc.whereClause)) : null;
   const pairs = conflicts.length;
   const pairBatch: Batch = {
     length: pairs,
@@ -467,7 +468,9 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
     const e = nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, emptyCtx(scope, 'UPDATE', ctes), r.val), t, c);
     sets.set(c, e);
   }
-  const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause) : null;
+  // WHERE is wrapped (IS TRUE) before it is planned, out of the optimizer's reach: its
+  // conjuncts get their cost order here, so a cheap guard runs before a failing expression.
+  const where = s.whereClause ? orderPredicate(requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause)) : null;
   const ret = bindReturning(binder, scope, s, ctes);
   const extra = fromColumnsUsed(ret, n);
   if (from) return updateFrom(catalog, t, run, ctx, from, scope, sets, where, ret, extra);
@@ -539,7 +542,7 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
   run = runWith;
   const from = withFromItems(binder, target, s.usingClause, ctes);
   const scope = from ? from.scope : target;
-  const where = s.whereClause ? requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause) : null;
+  const where = s.whereClause ? orderPredicate(requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause)) : null;
   const ret = bindReturning(binder, scope, s, ctes);
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
   if (from) {

@@ -18,10 +18,30 @@ export interface SubqueryRunner {
 }
 export interface CompileEnv { subquery(sq: SubqueryExpr): SubqueryRunner }
 
-export type VectorFn = (batch: Batch, ctx: ExecContext) => Vector;
-export type FilterFn = (batch: Batch, ctx: ExecContext, sel: Int32Array) => number;
+/**
+ * Computes an expression for the rows of a batch. With a selection (`sel[0..m)`, row numbers)
+ * only those rows are computed: an expression may only be evaluated, and so may only raise an
+ * error, on rows that PostgreSQL would evaluate it on. The other rows of the result hold no
+ * particular value (they may look valid); the caller reads the selected rows only.
+ */
+export type VectorFn = (batch: Batch, ctx: ExecContext, sel?: Int32Array | null, m?: number) => Vector;
+/**
+ * Writes the positions of the rows the predicate accepts into `out` and returns their count. With
+ * an input selection (`sel[0..m)`, ascending) only those rows are tested; `out` may be `sel` itself.
+ */
+export type FilterFn = (batch: Batch, ctx: ExecContext, out: Int32Array, sel?: Int32Array | null, m?: number) => number;
 
-type Factory = (H: unknown, F: unknown[], S: SubqueryRunner[], K: unknown[], RT: SqlType, alloc: typeof allocData) => unknown;
+/**
+ * Where the last compiled loop to fail stopped: the batch row whose evaluation raised, and (for a
+ * predicate) how many rows before it had been accepted, their positions already in `out`. A
+ * compiled function sets this just before its error leaves it, so the caller reads it in its
+ * catch block at once. Operators that stream use it to hand on the rows before the failing one
+ * and raise only when their consumer asks for more, as row-at-a-time execution would: a LIMIT
+ * satisfied by those rows never sees the error.
+ */
+export const evalFailure = { row: -1, k: 0 };
+
+type Factory = (H: unknown, F: unknown[], S: SubqueryRunner[], K: unknown[], RT: SqlType, alloc: typeof allocData, E: typeof evalFailure) => unknown;
 const factories = new Map<string, Factory>();
 
 class Gen {
@@ -78,6 +98,10 @@ class Gen {
         return [e.negated ? `(!${an})` : `(${an})`, 'false'];
       }
       case 'isbool': {
+        if (e.test === 'true' && e.arg.kind === 'and') {
+          const t = this.isTrue(e.arg);
+          return [e.negated ? `(!${t})` : t, 'false'];
+        }
         const [a, an] = this.gen(e.arg);
         const base = e.test === 'true' ? `(!${an} && ${a})` : `(!${an} && !${a})`;
         return [e.negated ? `(!${base})` : base, 'false'];
@@ -146,6 +170,27 @@ class Gen {
         return [v, `(${v} === null)`];
       }
     }
+  }
+
+  /**
+   * Code for "e IS TRUE". A conjunction is true only when every conjunct is, so it stops at the
+   * first one that is not, NULL included: PostgreSQL evaluates a WHERE clause (a list of quals)
+   * that way, and a conjunct after a NULL one must not raise an error it would never reach.
+   */
+  isTrue(e: Expr): string {
+    if (e.kind === 'and') {
+      const v = this.tmp();
+      this.lines.push(`let ${v} = true;`);
+      this.lines.push(`L${v}: {`);
+      for (const a of e.args) {
+        const c = this.isTrue(a);
+        this.lines.push(`if (!${c}) { ${v} = false; break L${v}; }`);
+      }
+      this.lines.push('}');
+      return v;
+    }
+    const [r, rn] = this.gen(e);
+    return rn === 'false' ? `(${r})` : `(!${rn} && ${r})`;
   }
 
   constant(value: unknown): [string, string] {
@@ -345,10 +390,10 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
 function instantiate(g: Gen, src: string, rt: SqlType): unknown {
   let f = factories.get(src);
   if (!f) {
-    f = new Function('H', 'F', 'S', 'K', 'RT', 'alloc', src) as Factory;
+    f = new Function('H', 'F', 'S', 'K', 'RT', 'alloc', 'E', src) as Factory;
     factories.set(src, f);
   }
-  return f(H, g.F, g.S, g.K, rt, allocData);
+  return f(H, g.F, g.S, g.K, rt, allocData, evalFailure);
 }
 
 function storeCode(t: SqlType, v: string): string {
@@ -364,15 +409,28 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
   const g = new Gen(env);
   const [v, n] = g.gen(e);
   const kind = physicalKind(e.type.id);
+  const store = `if (${n}) anyNull = true; else { out[i] = ${storeCode(e.type, v)}; ov[i] = 1; }`;
+  // The body appears twice, once per loop shape, so the loop over all rows stays as it was.
   const src = [
-    'return function (batch, ctx) {',
+    'return function (batch, ctx, sel, m) {',
     'const n = batch.length, cols = batch.columns;',
     ...g.hoist,
     `const out = alloc(${JSON.stringify(kind)}, n); const ov = new Uint8Array(n); let anyNull = false;`,
-    'for (let i = 0; i < n; i++) {',
+    'let i = 0;',
+    'try {',
+    'if (sel == null) {',
+    'for (; i < n; i++) {',
     ...g.lines,
-    `if (${n}) anyNull = true; else { out[i] = ${storeCode(e.type, v)}; ov[i] = 1; }`,
+    store,
     '}',
+    '} else {',
+    'for (let q = 0; q < m; q++) {',
+    'i = sel[q];',
+    ...g.lines,
+    store,
+    '}',
+    '}',
+    '} catch (err) { E.row = i; E.k = 0; throw err; }',
     'return { type: RT, length: n, data: out, valid: anyNull ? ov : null };',
     '};',
   ].join('\n');
@@ -382,16 +440,32 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
 /** Compiles a predicate into a function writing the selected row positions; returns their count. */
 export function compileFilter(e: Expr, env: CompileEnv | null = null): FilterFn {
   const g = new Gen(env);
-  const [v, n] = g.gen(e);
+  // A row passes when the predicate IS TRUE; a conjunction stops at its first conjunct that is
+  // not (see isTrue), a lone predicate is tested whole.
+  let v: string, n: string;
+  if (e.kind === 'and') { v = g.isTrue(e); n = 'false'; } else [v, n] = g.gen(e);
+  // Branch-free: a data-dependent branch here mispredicts on every other row at 50% selectivity.
+  // With an input selection `out` may be `sel`: position k never passes position q.
+  const accept = n === 'false' ? `out[k] = i; k += +(${v});` : `out[k] = i; k += (${v}) & !(${n});`;
   const src = [
-    'return function (batch, ctx, sel) {',
+    'return function (batch, ctx, out, sel, m) {',
     'const n = batch.length, cols = batch.columns; let k = 0;',
     ...g.hoist,
-    'for (let i = 0; i < n; i++) {',
+    'let i = 0;',
+    'try {',
+    'if (sel == null) {',
+    'for (; i < n; i++) {',
     ...g.lines,
-    // Branch-free: a data-dependent branch here mispredicts on every other row at 50% selectivity.
-    n === 'false' ? `sel[k] = i; k += +(${v});` : `sel[k] = i; k += (${v}) & !(${n});`,
+    accept,
     '}',
+    '} else {',
+    'for (let q = 0; q < m; q++) {',
+    'i = sel[q];',
+    ...g.lines,
+    accept,
+    '}',
+    '}',
+    '} catch (err) { E.row = i; E.k = k; throw err; }',
     'return k;',
     '};',
   ].join('\n');

@@ -16,6 +16,8 @@ import { planJoins } from '../../src/logical/optimizer/plan_joins.js';
 import { pushDownSemiJoin } from '../../src/logical/optimizer/push_down_semi_join.js';
 import { pruneProjections } from '../../src/logical/optimizer/prune_projections.js';
 import { decorrelateSubqueries } from '../../src/logical/optimizer/decorrelate_subqueries.js';
+import { orderConjuncts } from '../../src/logical/optimizer/order_conjuncts.js';
+import { pullUpProjections } from '../../src/logical/optimizer/pull_up_projections.js';
 import { RULES } from '../../src/logical/optimizer/index.js';
 import '../../src/udf/builtins.js';
 import '../../src/physical/planner.js'; // installs the constant evaluator used by folding
@@ -39,7 +41,7 @@ function run(rules: OptimizerRule[], sql: string): string {
 }
 
 test('the rules run in the documented order', () => {
-  assert.deepEqual(RULES.map((r) => r.name), ['fold_constants', 'decorrelate_subqueries', 'push_down_filter', 'push_down_semi_join', 'plan_joins', 'push_down_filter', 'prune_projections']);
+  assert.deepEqual(RULES.map((r) => r.name), ['fold_constants', 'decorrelate_subqueries', 'pull_up_projections', 'push_down_filter', 'push_down_semi_join', 'plan_joins', 'push_down_filter', 'order_conjuncts', 'prune_projections']);
 });
 
 test('fold_constants evaluates constant subtrees and drops always-true filters', () => {
@@ -62,6 +64,40 @@ test('push_down_filter moves conditions into scans and comma joins into join con
 test('push_down_filter keeps a WHERE on the nullable side of an outer join above it', () => {
   assert.equal(run([pushDownFilter], 'SELECT a.s FROM a LEFT JOIN b ON a.id = b.a_id WHERE b.w IS NULL AND a.v = 1'),
     ['Projection: s#2', 'Filter: w#5 IS NULL', 'Left Join: (id#0 = a_id#4)', 'Scan: a [id, v, s] filters=[(v#1 = 1)]', 'Scan: b [id, a_id, w]'].join('\n'));
+});
+
+test('push_down_filter turns an outer join into an inner one under a WHERE that rejects its NULL rows', () => {
+  // b.w < 5 is never true on a NULL-extended row: the join is inner and the condition reaches b.
+  assert.equal(run([pushDownFilter], 'SELECT a.s FROM a LEFT JOIN b ON a.id = b.a_id WHERE b.w < 5'),
+    ['Projection: s#2', 'Inner Join: (id#0 = a_id#4)', 'Scan: a [id, v, s]', 'Scan: b [id, a_id, w] filters=[(w#2 < 5)]'].join('\n'));
+  // Rejecting only one side's NULL rows makes a full join one-sided.
+  assert.match(run([pushDownFilter], 'SELECT a.s FROM a FULL JOIN b ON a.id = b.a_id WHERE a.v > 1'), /Left Join/);
+  // OR keeps the join outer unless every branch rejects the NULL rows.
+  assert.match(run([pushDownFilter], 'SELECT a.s FROM a LEFT JOIN b ON a.id = b.a_id WHERE b.w < 5 OR a.v = 1'), /Left Join/);
+});
+
+test('push_down_filter carries an equality with a constant across an equi-join condition', () => {
+  assert.equal(run([pushDownFilter], 'SELECT a.s FROM a LEFT JOIN b ON a.id = b.a_id WHERE a.id = 3'),
+    ['Projection: s#2', 'Left Join: (id#0 = a_id#4)', 'Scan: a [id, v, s] filters=[(id#0 = 3)]', 'Scan: b [id, a_id, w] filters=[(a_id#1 = 3)]'].join('\n'));
+  // Not into the preserved side of an outer join: its other rows still come out, NULL-extended.
+  assert.match(run([pushDownFilter], 'SELECT a.s FROM a LEFT JOIN b ON a.id = b.a_id AND b.a_id = 3'), /Scan: a \[id, v, s\]\n/);
+});
+
+test('push_down_filter moves a condition on partition keys below a window', () => {
+  assert.equal(run([pushDownFilter], 'SELECT * FROM (SELECT id, v, sum(v) OVER (PARTITION BY id) s FROM a) q WHERE id = 1 AND s > 2'),
+    ['Projection: id#0, v#1, s#2', 'Projection: id#0, v#1, sum0#3', 'Filter: (sum0#3 > 2)', 'Window: sum(v#1)', 'Scan: a [id, v, s] filters=[(id#0 = 1)]'].join('\n'));
+});
+
+test('pull_up_projections computes a join input\'s expressions above the join', () => {
+  assert.equal(run([pullUpProjections], 'SELECT q.r FROM a JOIN (SELECT a_id, 10 / w AS r FROM b) q ON a.id = q.a_id'),
+    ['Projection: r#4', 'Projection: id#0, v#1, s#2, a_id#4, (10 / w#5)', 'Inner Join: (id#0 = a_id#4)', 'Scan: a [id, v, s]', 'Scan: b [id, a_id, w]'].join('\n'));
+  // On the nullable side only an expression that is NULL over a NULL-extended row moves.
+  assert.match(run([pullUpProjections], 'SELECT q.r FROM a LEFT JOIN (SELECT a_id, coalesce(w, 0) AS r FROM b) q ON a.id = q.a_id'), /Projection: a_id#1, coalesce\(w#2, 0\)\n\s*Scan: b/);
+});
+
+test('order_conjuncts tests cheap conjuncts first and keeps the written order among equals', () => {
+  assert.equal(run([pushDownFilter, orderConjuncts], 'SELECT id FROM a WHERE 10 / v > 1 AND id + v > 2 AND v <> 0'),
+    ['Projection: id#0', 'Scan: a [id, v, s] filters=[(v#1 <> 0), ((10 / v#1) > 1), ((id#0 + v#1) > 2)]'].join('\n'));
 });
 
 test('plan_joins never leaves a cross product where an equality links the inputs', () => {
@@ -90,6 +126,8 @@ test('decorrelate_subqueries turns EXISTS, NOT IN and scalar aggregates into joi
     ['Projection: s#2', 'Semi Join: (a_id#4 = id#0)', 'Scan: a [id, v, s]', 'Scan: b [id, a_id, w]'].join('\n'));
   assert.match(run([decorrelateSubqueries], 'SELECT s FROM a WHERE id NOT IN (SELECT a_id FROM b)'), /Anti Join \(null-aware\)/);
   assert.match(run([decorrelateSubqueries], 'SELECT s, (SELECT sum(w) FROM b WHERE b.a_id = a.id) FROM a'), /Left Join: \(id#0 = k0#3\)[\s\S]*Aggregate: groupBy=\[a_id#1\]/);
+  // An aggregate that could fail on rows no outer row selects (here: w = 0) stays per row.
+  assert.match(run([decorrelateSubqueries], 'SELECT s, (SELECT sum(10 / w) FROM b WHERE b.a_id = a.id) FROM a'), /scalar\(subquery/);
   // A correlation that is not an equality stays a per-row subquery.
   assert.match(run([decorrelateSubqueries], 'SELECT s, (SELECT sum(w) FROM b WHERE b.a_id < a.id) FROM a'), /scalar\(subquery/);
 });

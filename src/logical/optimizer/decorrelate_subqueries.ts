@@ -44,6 +44,32 @@ function lift(e: Expr, outerArgs: Expr[], shift: number): Expr {
   });
 }
 
+/** Operators and functions whose domain errors (division by zero, logarithm of zero...) are common. */
+const DOMAIN_ERRORS = new Set(['/', '%', 'div', 'mod', 'sqrt', 'ln', 'log', 'log10', 'power', 'exp']);
+const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'unknown']);
+
+/**
+ * Whether e can plausibly fail on some row: a division, a function with a narrow domain, a cast
+ * from text or to a narrower type. Arithmetic overflow is left out: every + could overflow.
+ */
+function mayFail(e: Expr): boolean {
+  let f = false;
+  visitExpr(e, (x) => {
+    if (x.kind === 'call' && DOMAIN_ERRORS.has(x.fn.name)) f = true;
+    else if (x.kind === 'cast' && x.arg.type.id !== x.type.id && !TEXT_TYPES.has(x.type.id)) {
+      const from = x.arg.type.id, to = x.type.id;
+      if (TEXT_TYPES.has(from) || to === 'int2' || to === 'int4' || (to === 'int8' && from !== 'int2' && from !== 'int4') || (to === 'numeric' && x.type.precision >= 0)) f = true;
+    }
+  });
+  return f;
+}
+
+function planMayFail(p: LogicalPlan): boolean {
+  let f = false;
+  transformPlan(p, (q) => { mapNodeExprs(q, (e) => { if (mayFail(e)) f = true; return e; }); return q; });
+  return f;
+}
+
 interface Split { base: LogicalPlan; correlated: Expr[] }
 
 /**
@@ -115,6 +141,9 @@ function semiJoinFor(sq: SubqueryExpr, negated: boolean, left: LogicalPlan): Log
     const s = splitCorrelated(p);
     if (!s) return null;
     if (negated && s.correlated.length > 0) return null;
+    // PostgreSQL runs a correlated IN per outer row, over the rows that row selects; joined,
+    // the subquery's expressions would run over all its rows and could fail on one of the others.
+    if (s.correlated.length > 0 && (mayFail(colExpr) || planMayFail(s.base) || s.correlated.some(mayFail))) return null;
     // The subquery's column is computed over the base, so join on it there.
     const right: LogicalPlan = { kind: 'project', input: s.base, exprs: [colExpr, ...s.base.schema.map((f, i): Expr => ({ kind: 'col', index: i, type: f.type }))], schema: [{ name: 'sq', type: colExpr.type }, ...s.base.schema] };
     const eq: Expr = { kind: 'call', fn: sq.cmp, args: [sq.test, { kind: 'col', index: nl, type: colExpr.type }], type: T.bool };
@@ -158,6 +187,10 @@ function scalarJoinFor(sq: SubqueryExpr): ScalarJoin | null {
   const agg = p;
   const s = splitCorrelated(agg.input);
   if (!s || s.correlated.length === 0) return null;
+  // Grouped for every key at once, the aggregate would compute its arguments (and the value)
+  // for groups no outer row selects, where PostgreSQL never evaluates them: one of those could
+  // fail. Such a subquery runs per outer row instead.
+  if (mayFail(value) || planMayFail(s.base) || agg.aggs.some((a) => a.args.some(mayFail) || (a.filter !== null && mayFail(a.filter)) || a.orderBy.some((k) => mayFail(k.expr)))) return null;
   const innerKeys: Expr[] = [], outerKeys: Expr[] = [];
   for (const c of s.correlated) {
     if (c.kind !== 'call' || c.fn.name !== '=' || c.args.length !== 2) return null;

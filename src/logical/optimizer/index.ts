@@ -12,14 +12,18 @@ import { pushDownFilter } from './push_down_filter.js';
 import { planJoins } from './plan_joins.js';
 import { pushDownSemiJoin } from './push_down_semi_join.js';
 import { pruneProjections } from './prune_projections.js';
+import { orderConjuncts } from './order_conjuncts.js';
+import { pullUpProjections } from './pull_up_projections.js';
 
 export const RULES: OptimizerRule[] = [
   foldConstants,
   decorrelateSubqueries,
+  pullUpProjections,
   pushDownFilter,
   pushDownSemiJoin,
   planJoins,
   pushDownFilter,
+  orderConjuncts,
   pruneProjections,
 ];
 

@@ -3,7 +3,7 @@ import { takeBatch } from '../../common/vector.js';
 import type { Field } from '../../logical/plan.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
-import type { FilterFn } from '../compile.js';
+import { evalFailure, type FilterFn } from '../compile.js';
 
 /** Keeps the rows for which the compiled predicate is true. */
 export class FilterExec implements PhysicalOperator {
@@ -20,7 +20,16 @@ export class FilterExec implements PhysicalOperator {
     let sel = new Int32Array(1024);
     for (const b of this.input.execute(ctx, partition)) {
       if (sel.length < b.length) sel = new Int32Array(b.length);
-      const n = this.filter(b, ctx, sel);
+      let n: number;
+      try {
+        n = this.filter(b, ctx, sel);
+      } catch (e) {
+        // The rows accepted before the failing one go on first: a consumer that needs no more
+        // (LIMIT) never asks for the row that fails.
+        const k = evalFailure.k;
+        if (k > 0) yield takeBatch(b, sel, k);
+        throw e;
+      }
       if (n === 0) continue;
       yield n === b.length ? b : takeBatch(b, sel, n);
     }

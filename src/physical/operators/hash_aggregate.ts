@@ -6,7 +6,7 @@ import { T, physicalKind } from '../../common/types.js';
 import type { Accumulator } from '../../udf/registry.js';
 import type { ExecContext } from '../context.js';
 import { executeAll, type PhysicalOperator } from '../operator.js';
-import { compileExpr, compileFilter, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
+import { compileExpr, compileFilter, evalFailure, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
 import { GroupTable } from '../group_table.js';
 import { makeRowComparator } from './sort.js';
 
@@ -86,55 +86,61 @@ export class HashAggregateExec implements PhysicalOperator {
     const accs: Accumulator[] = this.aggs.map((a) => a.call.fn.create(a.call.args.map((x) => x.type), a.call.type));
     const buffered: { gids: Int32Array[]; args: Vector[][]; order: Vector[][] }[] = this.aggs.map(() => ({ gids: [], args: [], order: [] }));
     let gids = new Int32Array(BATCH_SIZE);
-    let sel = new Int32Array(BATCH_SIZE);
     let pre = new Int32Array(BATCH_SIZE);
     let groups = keyIdx.length ? 0 : 1;
     for (const acc of accs) acc.resize(groups);
     for (const b of input) {
       let n = b.length;
-      if (gids.length < n) { gids = new Int32Array(n); sel = new Int32Array(n); pre = new Int32Array(n); }
+      if (gids.length < n) { gids = new Int32Array(n); pre = new Int32Array(n); }
       // With a fused filter, rows are pre[k] for k < n; otherwise k itself.
       let rows: Int32Array | null = null;
+      // The filter failed at some row: the rows it accepted before that one are aggregated first
+      // (one of them may fail first, as in row-at-a-time execution), then its error is raised.
+      let failure: unknown = null;
       if (this.prefilter) {
-        n = this.prefilter(b, ctx, pre);
-        if (n === 0) continue;
+        try {
+          n = this.prefilter(b, ctx, pre);
+        } catch (e) {
+          failure = e;
+          n = evalFailure.k;
+        }
+        if (n === 0) { if (failure !== null) throw failure; continue; }
         if (n < b.length) rows = pre;
       }
+      // Keys, FILTER clauses and arguments are computed on the selected rows only: a row the
+      // WHERE clause (or FILTER) excluded must not raise an error.
       if (table) {
-        const kv = keyIdx.map((k) => this.keys[k]!(b, ctx));
+        const kv = keyIdx.map((k) => this.keys[k]!(b, ctx, rows, n));
         table.insert(kv, n, gids, rows);
         if (table.size > groups) { groups = table.size; for (const acc of accs) acc.resize(groups); }
       } else gids.fill(0, 0, n);
       for (let a = 0; a < this.aggs.length; a++) {
         const ca = this.aggs[a]!;
-        const args = ca.args.map((f) => f(b, ctx));
         let useSel: Int32Array | null = rows, m = n;
         let g = gids;
         if (ca.filter) {
-          // The FILTER predicate runs over the whole batch; keep rows that pass both.
-          const fm = ca.filter(b, ctx, sel);
-          const passed = new Uint8Array(b.length);
-          for (let k = 0; k < fm; k++) passed[sel[k]!] = 1;
+          // The FILTER predicate runs over the selected rows; the arguments over those it keeps.
           const s2 = new Int32Array(n), g2 = new Int32Array(n);
-          m = 0;
-          for (let k = 0; k < n; k++) {
-            const i = rows ? rows[k]! : k;
-            if (passed[i]) { s2[m] = i; g2[m++] = gids[k]!; }
-          }
+          m = ca.filter(b, ctx, s2, rows, n);
+          // Both selections ascend: walk them together to carry each kept row's group over.
+          if (rows) for (let k = 0, j = 0; j < m; k++) { if (rows[k] === s2[j]) g2[j++] = gids[k]!; }
+          else for (let j = 0; j < m; j++) g2[j] = gids[s2[j]!]!;
           useSel = s2;
           g = g2;
         }
+        const args = ca.args.map((f) => f(b, ctx, useSel, m));
         if (ca.call.distinct || ca.order.length) {
           // Buffer this call's rows (gid, args, order keys) and feed them at the end.
           const picked = useSel ? useSel.slice(0, m) : null;
           const pick = (v: Vector): Vector => (picked ? takeVector(v, picked, m) : v);
           buffered[a]!.gids.push(useSel ? g.slice(0, m) : gids.slice(0, n));
           buffered[a]!.args.push(args.map(pick));
-          buffered[a]!.order.push(ca.order.map((f) => pick(f(b, ctx))));
+          buffered[a]!.order.push(ca.order.map((f) => pick(f(b, ctx, useSel, m))));
           continue;
         }
         accs[a]!.update(useSel ? g : gids, m, args, useSel);
       }
+      if (failure !== null) throw failure;
     }
     for (let a = 0; a < this.aggs.length; a++) {
       const ca = this.aggs[a]!;

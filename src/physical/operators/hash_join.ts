@@ -8,7 +8,7 @@
  * allocates nothing per row. `PairJoiner` does that part for the nested-loop join too.
  */
 import type { Batch, Vector } from '../../common/vector.js';
-import { BATCH_SIZE, allocData, concatBatches, makeVector, takeBatch, takeVector } from '../../common/vector.js';
+import { BATCH_SIZE, allocData, concatBatches, makeVector, sliceBatch, takeBatch, takeVector } from '../../common/vector.js';
 import { physicalKind } from '../../common/types.js';
 import type { Expr } from '../../logical/expr.js';
 import { columnsUsed, remapColumns } from '../../logical/expr.js';
@@ -16,7 +16,7 @@ import type { Field, JoinType } from '../../logical/plan.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { executeAll } from '../operator.js';
-import { compileExpr, compileFilter, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
+import { compileExpr, compileFilter, evalFailure, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
 import { GroupTable, keyOf } from '../group_table.js';
 import { exprText } from './sort.js';
 
@@ -63,7 +63,12 @@ export class PairJoiner {
       const cols: Vector[] = [...left.columns, ...this.right.columns];
       for (const c of this.used) cols[c] = c < lw ? takeVector(left.columns[c]!, l, n) : takeVector(this.right.columns[c - lw]!, r, n);
       const sel = this.sel;
-      k = this.filter({ length: n, columns: cols }, ctx, sel);
+      const batch: Batch = { length: n, columns: cols };
+      try {
+        k = this.filter(batch, ctx, sel);
+      } catch (e) {
+        k = this.resume(batch, ctx, e);
+      }
       for (let j = 0; j < k; j++) { const s = sel[j]!; l[j] = l[s]!; r[j] = r[s]!; }
     }
     const lm = this.leftMatched, rm = this.rightMatched;
@@ -71,6 +76,31 @@ export class PairJoiner {
     if (rm) for (let j = 0; j < k; j++) rm[r[j]!] = 1;
     if (!this.emitsPairs || k === 0) return null;
     return pairBatch(left, l, this.right, r, k);
+  }
+
+  /**
+   * The condition failed on a pair. A semi or anti join decides a left row at its first matching
+   * pair and never evaluates the condition on that row's later pairs, so an error there is not
+   * one: evaluation goes on after it. Returns the count of accepted pairs (in `sel`), or rethrows.
+   */
+  private resume(batch: Batch, ctx: ExecContext, error: unknown): number {
+    const n = batch.length, sel = this.sel, l = this.l, lm = this.leftMatched;
+    let from = 0, k = 0;
+    for (;;) {
+      const p = from + evalFailure.row, got = evalFailure.k;
+      for (let j = k; j < k + got; j++) { sel[j]! += from; lm[l[sel[j]!]!] = 1; }
+      k += got;
+      if (this.emitsPairs || lm[l[p]!] === 0) throw error;
+      from = p + 1;
+      if (from >= n) return k;
+      try {
+        const got2 = this.filter!(sliceBatch(batch, from, n), ctx, sel.subarray(k));
+        for (let j = k; j < k + got2; j++) sel[j]! += from;
+        return k + got2;
+      } catch (e) {
+        error = e;
+      }
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import type { TableEntry } from '../../catalog/catalog.js';
 import type { Field } from '../../logical/plan.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
-import type { FilterFn } from '../compile.js';
+import { evalFailure, type FilterFn } from '../compile.js';
 
 /** Batches of a scan are chunk slices: zero-copy views for typed-array columns. */
 const SCAN_BATCH = 65536;
@@ -30,7 +30,15 @@ export class ScanExec implements PhysicalOperator {
         let b: Batch = { length: whole.length, columns: this.columns.map((c) => whole.columns[c]!) };
         if (this.filter) {
           if (!sel || sel.length < b.length) sel = new Int32Array(Math.max(b.length, 1024));
-          const n = this.filter(b, ctx, sel);
+          let n: number;
+          try {
+            n = this.filter(b, ctx, sel);
+          } catch (e) {
+            // As FilterExec: the rows accepted before the failing one first, then the error.
+            const k = evalFailure.k;
+            if (k > 0) yield takeBatch(b, sel, k);
+            throw e;
+          }
           if (n === 0) continue;
           if (n < b.length) b = takeBatch(b, sel, n);
         }

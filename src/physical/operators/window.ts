@@ -195,16 +195,27 @@ export class WindowExec implements PhysicalOperator {
   private compute(cc: CompiledCall, L: Layout, all: Batch, ctx: ExecContext): Vector {
     const call = cc.call;
     if (call.isAggregate) return this.aggregate(cc, L, all, ctx);
-    const args = cc.args.map((f) => f(all, ctx));
     const name = call.fn.name;
+    // Arguments are computed on the rows PostgreSQL reads them from, and only those: the value
+    // of lag/lead/first_value/... at the row it is fetched from, ntile's count at the first row
+    // of each partition. A row no call reads must not raise an error.
+    const argAt = (k: number, rows: Int32Array, m: number): Vector => cc.args[k]!(all, ctx, rows, m);
     switch (name) {
       case 'row_number': case 'rank': case 'dense_rank': case 'percent_rank': case 'cume_dist':
         return rankLike(name, call.type, L);
-      case 'ntile': return ntile(call.type, L, args[0]!);
-      case 'lag': case 'lead': return lagLead(name === 'lag', call.type, L, args);
+      case 'ntile': {
+        const firsts = new Int32Array(L.parts);
+        for (let p = 0; p < L.parts; p++) firsts[p] = L.perm[L.partStart[p]!]!;
+        return ntile(call.type, L, argAt(0, firsts, L.parts));
+      }
+      case 'lag': case 'lead': {
+        const rest = cc.args.slice(1).map((f) => f(all, ctx));
+        return lagLead(name === 'lag', call.type, L, rest, argAt);
+      }
       case 'first_value': case 'last_value': case 'nth_value': {
         const fr = new FrameCursor(call.frame, L, ctx, this.env);
-        return frameValue(name, call.type, L, fr, args);
+        const nth = cc.args.length > 1 ? cc.args[1]!(all, ctx) : null;
+        return frameValue(name, call.type, L, fr, nth, argAt);
       }
       default:
         throw new QuiverError(SqlState.featureNotSupported, `window function ${name} is not supported`);
@@ -215,16 +226,17 @@ export class WindowExec implements PhysicalOperator {
     const call = cc.call;
     const fn = call.fn as AggregateFunction;
     const argTypes = call.args.map((a) => a.type);
-    const args = cc.args.map((f) => f(all, ctx));
     const n = L.n, perm = L.perm;
-    // Rows the FILTER clause keeps, by input row.
+    // Rows the FILTER clause keeps, by input row; the arguments are computed for those only.
     let keep: Uint8Array | null = null;
+    let args: Vector[];
     if (cc.filter) {
       const sel = new Int32Array(n);
       const k = cc.filter(all, ctx, sel);
       keep = new Uint8Array(n);
       for (let i = 0; i < k; i++) keep[sel[i]!] = 1;
-    }
+      args = cc.args.map((f) => f(all, ctx, sel, k));
+    } else args = cc.args.map((f) => f(all, ctx));
     const seen: Set<unknown> | null = call.distinct ? new Set() : null;
     const distinctKey = (row: number): unknown => {
       if (args.length === 1) return keyOf(args[0]!, row);
@@ -389,10 +401,34 @@ function ntile(t: SqlType, L: Layout, arg: Vector): Vector {
   return w.finish();
 }
 
-function lagLead(lag: boolean, t: SqlType, L: Layout, args: Vector[]): Vector {
-  const w = new ColumnWriter(t, L.n);
-  const perm = L.perm;
-  const value = args[0]!, offset = args[1] ?? null, dflt = args[2] ?? null;
+/** Computes argument k of a window call on rows[0..m) only (the others come out NULL). */
+type ArgAt = (k: number, rows: Int32Array, m: number) => Vector;
+
+/**
+ * The rows a value function reads, in the order it first reads them, without repeats: `src[row]`
+ * is the input row that output row `row` reads (-1 = none).
+ */
+function readRows(src: Int32Array, L: Layout): { rows: Int32Array; m: number } {
+  const seen = new Uint8Array(L.n), rows = new Int32Array(L.n);
+  let m = 0;
+  for (let pos = 0; pos < L.n; pos++) {
+    const j = src[L.perm[pos]!]!;
+    if (j >= 0 && seen[j] === 0) { seen[j] = 1; rows[m++] = j; }
+  }
+  return { rows, m };
+}
+
+/**
+ * lag/lead as PostgreSQL evaluates them: the offset and the default at the current row (the
+ * default only when the target lies outside the partition), the value at the target row.
+ */
+function lagLead(lag: boolean, t: SqlType, L: Layout, rest: Vector[], argAt: ArgAt): Vector {
+  const perm = L.perm, n = L.n;
+  const offset = rest[0] ?? null, hasDefault = rest.length > 1;
+  // src[row]: the row whose value output row `row` takes, -1 for none.
+  const src = new Int32Array(n).fill(-1);
+  const outside = new Int32Array(n);
+  let nOut = 0;
   for (let p = 0; p < L.parts; p++) {
     const ps = L.partStart[p]!, pe = L.partStart[p + 1]!;
     for (let pos = ps; pos < pe; pos++) {
@@ -404,17 +440,24 @@ function lagLead(lag: boolean, t: SqlType, L: Layout, args: Vector[]): Vector {
         off = o;
       }
       const target = lag ? pos - off : pos + off;
-      if (target >= ps && target < pe) w.copy(row, value, perm[target]!);
-      else if (dflt) w.copy(row, dflt, row);
+      if (target >= ps && target < pe) src[row] = perm[target]!;
+      else if (hasDefault) outside[nOut++] = row;
     }
+  }
+  const { rows, m } = readRows(src, L);
+  const value = argAt(0, rows, m);
+  const w = new ColumnWriter(t, n);
+  for (let row = 0; row < n; row++) { const j = src[row]!; if (j >= 0) w.copy(row, value, j); }
+  if (nOut > 0) {
+    const dflt = argAt(2, outside, nOut);
+    for (let q = 0; q < nOut; q++) w.copy(outside[q]!, dflt, outside[q]!);
   }
   return w.finish();
 }
 
-function frameValue(name: string, t: SqlType, L: Layout, fr: FrameCursor, args: Vector[]): Vector {
-  const w = new ColumnWriter(t, L.n);
+function frameValue(name: string, t: SqlType, L: Layout, fr: FrameCursor, nth: Vector | null, argAt: ArgAt): Vector {
   const perm = L.perm;
-  const value = args[0]!, nth = args[1] ?? null;
+  const src = new Int32Array(L.n).fill(-1);
   for (let p = 0; p < L.parts; p++) {
     const ps = L.partStart[p]!, pe = L.partStart[p + 1]!;
     for (let pos = ps; pos < pe; pos++) {
@@ -437,10 +480,11 @@ function frameValue(name: string, t: SqlType, L: Layout, fr: FrameCursor, args: 
           k -= len;
         }
       }
-      if (target >= 0) w.copy(row, value, perm[target]!);
+      if (target >= 0) src[row] = perm[target]!;
     }
   }
-  return w.finish();
+  const { rows, m } = readRows(src, L);
+  return gather(t, argAt(0, rows, m), src);
 }
 
 type RangeCmp = (pos: number, bound: unknown) => number;
