@@ -5,6 +5,7 @@
  */
 import type { PgNode } from './parser.js';
 import type { Expr, SortKey, WindowFrame, FrameBound, SubqueryExpr } from '../logical/expr.js';
+import { mapChildren } from '../logical/expr.js';
 import { T, type SqlType, typeName, isText, arrayOf } from '../common/types.js';
 import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
@@ -120,8 +121,11 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
     case 'SQLValueFunction': return bindSqlValueFunction(v);
     case 'CollateClause': return bindExpr(b, ctx, v.arg);
     case 'GroupingFunc': {
+      const up = bindAtOuterLevel(b, ctx, n, v.args ?? []);
+      if (up) return up;
       if (!ctx.aggs) throw err(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level', v);
       const args = (v.args as PgNode[]).map((a) => bindExpr(b, ctx, a));
+      ctx.aggs.grouping = true;
       // Resolved against the grouping keys once they are known (see bind_select).
       return { kind: 'call', fn: groupingFn, args: [{ kind: 'col', index: GROUPING_ID, type: T.int4 }, ...args], type: T.int4 };
     }
@@ -410,10 +414,16 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     // strpos(string, sub) is position(sub IN string), which the parser already swaps into (string, sub).
   }
   if (v.over) return bindWindowCall(b, ctx, v, name);
-  if (v.agg_within_group) return bindOrderedSet(b, ctx, v, name);
+  if (v.agg_within_group) {
+    // The direct arguments do not decide an ordered-set aggregate's level (as in PostgreSQL).
+    const up = bindAtOuterLevel(b, ctx, { FuncCall: v }, [...aggOrderNodes(v), ...(v.agg_filter ? [v.agg_filter] : [])]);
+    return up ?? bindOrderedSet(b, ctx, v, name);
+  }
   if (hasAggregate(name) || v.agg_star) {
     if (!hasAggregate(name)) throw err(SqlState.undefinedFunction, `function ${name}(*) does not exist`, v);
-    return bindAggregate(b, ctx, v, name);
+    const args = ((v.args ?? []) as PgNode[]).flatMap((a) => (a.RowExpr ? (a.RowExpr.args ?? []) as PgNode[] : [a]));
+    const up = bindAtOuterLevel(b, ctx, { FuncCall: v }, [...args, ...aggOrderNodes(v), ...(v.agg_filter ? [v.agg_filter] : [])]);
+    return up ?? bindAggregate(b, ctx, v, name);
   }
   if (v.agg_distinct || v.agg_filter || v.agg_order) {
     throw err(SqlState.syntaxError, `${v.agg_filter ? 'FILTER' : 'DISTINCT or ORDER BY'} specified, but ${name} is not an aggregate function`, v);
@@ -485,6 +495,57 @@ export function bindSortBy(b: QueryBinder, ctx: BindContext, s: PgNode, bindItem
   if (s.useOp) throw err(SqlState.featureNotSupported, 'ORDER BY ... USING is not supported', s);
   const nullsFirst = s.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : s.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
   return { expr: expr.type.id === 'unknown' ? coerce(expr, T.text) : expr, desc, nullsFirst };
+}
+
+function aggOrderNodes(v: PgNode): PgNode[] {
+  return ((v.agg_order ?? []) as PgNode[]).map((s) => s.SortBy.node as PgNode);
+}
+
+/**
+ * The query level an aggregate or GROUPING() belongs to, as PostgreSQL decides it: the level of
+ * the innermost query whose columns its arguments (FILTER and ORDER BY included) reference. One
+ * that reads only an enclosing query's columns is that query's aggregate, and a constant here:
+ * `(SELECT max(o.x))` aggregates the outer rows. Returns the call bound at its own level and seen
+ * from here as an outer value, or null when it belongs to this level.
+ */
+function bindAtOuterLevel(b: QueryBinder, ctx: BindContext, node: PgNode, parts: PgNode[]): Expr | null {
+  if (!ctx.outer || parts.length === 0) return null;
+  // The parts are bound only to see which levels they reach: the outer slots this adds are undone.
+  const links: OuterLink[] = [];
+  for (let o: OuterLink | null = ctx.outer; o; o = o.parent.outer) links.push(o);
+  const marks = links.map((l) => l.args.length);
+  let level = Infinity;
+  try {
+    const inner: BindContext = { ...ctx, aggs: null, windows: null, srfs: null, clause: 'aggregate function calls' };
+    for (const p of parts) level = Math.min(level, varLevel(ctx, bindExpr(b, inner, p)));
+  } catch (e) {
+    // The binding at this level reports the error.
+    if (e instanceof QuiverError) return null;
+    throw e;
+  } finally {
+    links.forEach((l, i) => l.reset(marks[i]!));
+  }
+  if (level === Infinity || level === 0) return null;
+  const up = bindExpr(b, ctx.outer.parent, node);
+  return { kind: 'outer', slot: ctx.outer.slot(up), type: up.type };
+}
+
+/** The fewest levels up a column that `e` reads lies (0: this query's own), Infinity for none. */
+function varLevel(ctx: BindContext, e: Expr): number {
+  let min = Infinity;
+  const walk = (x: Expr): Expr => {
+    // An aggregate inside the arguments counts at its own level (so one of the same level is
+    // reported as nested, as PostgreSQL does); window and GROUPING() placeholders do not count.
+    if (x.kind === 'col') { if (x.index < WIN_BASE) min = 0; return x; }
+    if (x.kind === 'outer') {
+      const link = ctx.outer;
+      if (link) min = Math.min(min, 1 + varLevel(link.parent, link.args[x.slot]!));
+      return x;
+    }
+    return mapChildren(x, walk);
+  };
+  walk(e);
+  return min;
 }
 
 /** percentile_cont / percentile_disc / mode ... WITHIN GROUP (ORDER BY x). */

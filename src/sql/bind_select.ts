@@ -234,7 +234,8 @@ export class SelectBinder implements QueryBinder {
   /** A LATERAL item (or a function in FROM) may read the columns of the items before it. */
   private lateralContext(ctx: BindContext, left: Scope | null): { ctx: BindContext; link: OuterLink | null } {
     if (!left) return { ctx: { ...ctx, scope: Scope.empty() }, link: null };
-    const link = new OuterLink({ ...ctx, scope: left, aggs: null, windows: null, srfs: null });
+    // An aggregate over only these columns would belong to this query, in its own FROM clause.
+    const link = new OuterLink({ ...ctx, scope: left, aggs: null, windows: null, srfs: null, clause: 'FROM clause of their own query level' });
     return { ctx: { ...ctx, scope: Scope.empty(), outer: link }, link };
   }
 
@@ -563,7 +564,7 @@ export class SelectBinder implements QueryBinder {
         }));
       }
     }
-    const isAgg = aggs.aggs.length > 0 || s.groupClause !== undefined || having !== null;
+    const isAgg = aggs.aggs.length > 0 || aggs.grouping || s.groupClause !== undefined || having !== null;
 
     // Resolve ORDER BY keys to target positions (negative markers) or hidden extra targets.
     const targetKeys = targets.map(exprKey);
@@ -615,9 +616,10 @@ export class SelectBinder implements QueryBinder {
       if (!sets) { [...targets, ...extraTargets].forEach(pre); if (having) pre(having); }
       const nk = groupExprs.length;
       const hasSets = sets !== null;
-      const ungrouped = (x: Extract<Expr, { kind: 'col' }>): never => {
+      const ungrouped = (x: Extract<Expr, { kind: 'col' }>, inSubquery: boolean): never => {
         const sc = from.scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === x.index);
         const name = sc ? (sc.table ? `${sc.table}.${sc.name}` : sc.name) : `#${x.index}`;
+        if (inSubquery) throw new QuiverError(SqlState.groupingError, `subquery uses ungrouped column "${name}" from outer query`);
         throw new QuiverError(SqlState.groupingError, `column "${name}" must appear in the GROUP BY clause or be used in an aggregate function`);
       };
       const rewrite = (e: Expr): Expr => rewriteForAggregate(e, groupExprs, groupKeys, nk, hasSets ? nk + aggs.aggs.length : -1, ungrouped);
@@ -769,7 +771,8 @@ function remapRefs(e: Expr, base: number, to: number): Expr {
  * Rewrites a select-list expression over the Aggregate's output: group-key subtrees become key
  * columns, aggregate refs become aggregate columns; any other column is a grouping error.
  */
-function rewriteForAggregate(e: Expr, keys: Expr[], keyIdx: Map<string, number>, nk: number, gidCol: number, ungrouped: (x: Extract<Expr, { kind: 'col' }>) => Expr): Expr {
+function rewriteForAggregate(e: Expr, keys: Expr[], keyIdx: Map<string, number>, nk: number, gidCol: number, ungrouped: (x: Extract<Expr, { kind: 'col' }>, inSubquery: boolean) => Expr): Expr {
+  let inSubquery = false;
   const rec = (x: Expr): Expr => {
     if (x.kind === 'call' && x.fn === (groupingFn as unknown)) {
       const positions = x.args.slice(1).map((a) => {
@@ -785,7 +788,15 @@ function rewriteForAggregate(e: Expr, keys: Expr[], keyIdx: Map<string, number>,
     if (x.kind === 'col') {
       if (x.index >= AGG_BASE && x.index < WIN_BASE) return { kind: 'col', index: nk + x.index - AGG_BASE, type: x.type };
       if (x.index >= WIN_BASE) return x;
-      return ungrouped(x);
+      return ungrouped(x, inSubquery);
+    }
+    if (x.kind === 'subquery') {
+      // A subquery's outer values are read per group, so they too must be grouped (or aggregates).
+      const was = inSubquery;
+      inSubquery = true;
+      let outerArgs: Expr[];
+      try { outerArgs = x.outerArgs.map(rec); } finally { inSubquery = was; }
+      return { ...x, outerArgs, test: x.test ? rec(x.test) : null };
     }
     return mapChildren(x, rec);
   };
