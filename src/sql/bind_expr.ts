@@ -18,7 +18,7 @@ import { Scope } from './scope.js';
 import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext } from './context.js';
 import { setFunction } from '../udf/set_functions.js';
 import { compileScalarOp } from '../udf/evaluate.js';
-import { orderedSetAggregate } from '../udf/ordered_set.js';
+import { orderedSetAggregate, percentileFinal } from '../udf/ordered_set.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Sequence } from '../catalog/catalog.js';
 
@@ -416,7 +416,7 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   if (v.over) return bindWindowCall(b, ctx, v, name);
   if (v.agg_within_group) {
     // The direct arguments do not decide an ordered-set aggregate's level (as in PostgreSQL).
-    const up = bindAtOuterLevel(b, ctx, { FuncCall: v }, [...aggOrderNodes(v), ...(v.agg_filter ? [v.agg_filter] : [])]);
+    const up = bindAtOuterLevel(b, ctx, { FuncCall: v }, [...aggOrderNodes(v), ...(v.agg_filter ? [v.agg_filter] : [])], v.args ?? []);
     return up ?? bindOrderedSet(b, ctx, v, name);
   }
   if (hasAggregate(name) || v.agg_star) {
@@ -508,16 +508,17 @@ function aggOrderNodes(v: PgNode): PgNode[] {
  * `(SELECT max(o.x))` aggregates the outer rows. Returns the call bound at its own level and seen
  * from here as an outer value, or null when it belongs to this level.
  */
-function bindAtOuterLevel(b: QueryBinder, ctx: BindContext, node: PgNode, parts: PgNode[]): Expr | null {
+function bindAtOuterLevel(b: QueryBinder, ctx: BindContext, node: PgNode, parts: PgNode[], direct: PgNode[] = []): Expr | null {
   if (!ctx.outer || parts.length === 0) return null;
   // The parts are bound only to see which levels they reach: the outer slots this adds are undone.
   const links: OuterLink[] = [];
   for (let o: OuterLink | null = ctx.outer; o; o = o.parent.outer) links.push(o);
   const marks = links.map((l) => l.args.length);
-  let level = Infinity;
+  let level = Infinity, directLevel = Infinity;
   try {
     const inner: BindContext = { ...ctx, aggs: null, windows: null, srfs: null, clause: 'aggregate function calls' };
     for (const p of parts) level = Math.min(level, varLevel(ctx, bindExpr(b, inner, p)));
+    for (const p of direct) directLevel = Math.min(directLevel, varLevel(ctx, bindExpr(b, inner, p)));
   } catch (e) {
     // The binding at this level reports the error.
     if (e instanceof QuiverError) return null;
@@ -526,6 +527,7 @@ function bindAtOuterLevel(b: QueryBinder, ctx: BindContext, node: PgNode, parts:
     links.forEach((l, i) => l.reset(marks[i]!));
   }
   if (level === Infinity || level === 0) return null;
+  if (directLevel < level) throw err(SqlState.groupingError, 'outer-level aggregate cannot contain a lower-level variable in its direct arguments', node.FuncCall ?? node);
   const up = bindExpr(b, ctx.outer.parent, node);
   return { kind: 'outer', slot: ctx.outer.slot(up), type: up.type };
 }
@@ -548,12 +550,19 @@ function varLevel(ctx: BindContext, e: Expr): number {
   return min;
 }
 
-/** percentile_cont / percentile_disc / mode ... WITHIN GROUP (ORDER BY x). */
+/**
+ * percentile_cont / percentile_disc / mode ... WITHIN GROUP (ORDER BY x). The aggregate gets x as
+ * its argument and ORDER BY x as its ordering; a percentile's fraction (a direct argument) is
+ * bound outside it, as PostgreSQL evaluates it: once per group, from grouped columns only.
+ */
 function bindOrderedSet(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {
   if (name !== 'percentile_cont' && name !== 'percentile_disc' && name !== 'mode') {
     throw err(SqlState.undefinedFunction, `function ${name} is not an ordered-set aggregate`, v);
   }
-  if (!ctx.aggs) throw err(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.clause}`, v);
+  if (!ctx.aggs) {
+    if (ctx.clause === 'aggregate function calls') throw err(SqlState.groupingError, 'aggregate function calls cannot be nested', v);
+    throw err(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.clause}`, v);
+  }
   const inner: BindContext = { ...ctx, aggs: null, windows: null, srfs: null, clause: 'aggregate function calls' };
   const order = (v.agg_order ?? []) as PgNode[];
   if (order.length !== 1) throw err(SqlState.featureNotSupported, `${name} takes exactly one ORDER BY expression`, v);
@@ -561,17 +570,26 @@ function bindOrderedSet(b: QueryBinder, ctx: BindContext, v: PgNode, name: strin
   const args = ((v.args ?? []) as PgNode[]).map((a) => bindExpr(b, inner, a));
   if (args.length !== (name === 'mode' ? 0 : 1)) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, v);
   let value = key.expr;
+  const numeric = (t: SqlType): boolean => ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'unknown'].includes(t.id);
   if (name === 'percentile_cont' && value.type.id !== 'interval') {
-    if (!['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'unknown'].includes(value.type.id)) {
+    if (!numeric(value.type)) {
       throw err(SqlState.undefinedFunction, `function percentile_cont(double precision) within group (order by ${typeName(value.type)}) does not exist`, v);
     }
     value = coerce(value, T.float8);
   }
-  const fraction = args[0] ? coerce(args[0], T.float8) : null;
-  const { fn, type } = orderedSetAggregate(name, value.type, key.desc);
   const filter = v.agg_filter ? requireBool(bindExpr(b, inner, v.agg_filter), 'FILTER', v.agg_filter) : null;
-  const k = ctx.aggs.add({ fn, args: fraction ? [value, fraction] : [value], distinct: false, filter, orderBy: [], type });
-  return { kind: 'col', index: AGG_BASE + k, type };
+  const { fn, type } = orderedSetAggregate(name, value.type);
+  const k = ctx.aggs.add({ fn, args: [value], distinct: false, filter, orderBy: [{ ...key, expr: value }], type });
+  const agg: Expr = { kind: 'col', index: AGG_BASE + k, type };
+  if (name === 'mode') return agg;
+  let fraction = args[0]!;
+  const multi = fraction.type.id === 'array';
+  if (!(multi ? numeric(fraction.type.elem!) : numeric(fraction.type))) {
+    throw err(SqlState.undefinedFunction, `function ${name}(${typeName(fraction.type)}) within group (order by ${typeName(key.expr.type)}) does not exist`, v);
+  }
+  fraction = coerce(fraction, multi ? arrayOf(T.float8) : T.float8);
+  const final = percentileFinal(name, value.type, multi);
+  return { kind: 'call', fn: final.fn, args: [agg, fraction], type: final.type };
 }
 
 function bindAggregate(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {

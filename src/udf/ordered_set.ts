@@ -1,14 +1,19 @@
 /**
  * Ordered-set aggregates: percentile_cont, percentile_disc and mode, written
- * `f(args) WITHIN GROUP (ORDER BY x)`. Each group's values are collected, then sorted at finish.
- * The binder passes (x, fraction) as arguments and the sort direction as `desc`.
+ * `f(args) WITHIN GROUP (ORDER BY x)`. The binder gives the aggregate call x as its argument and
+ * (ORDER BY x) as its ordering, so each group's values arrive sorted.
+ *
+ * The fraction of a percentile is a direct argument: PostgreSQL evaluates it once per group, after
+ * aggregation, like any expression over the grouped columns. So a percentile is two steps: the
+ * aggregate collects each group's sorted values, and a scalar function over that list and the
+ * group's fraction (or array of fractions) picks the answer.
  */
-import { T, physicalKind, type SqlType } from '../common/types.js';
+import { T, physicalKind, arrayOf, type SqlType } from '../common/types.js';
 import { makeVector, allocData, type Vector, type VectorData } from '../common/vector.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { intervalCmp, intervalAdd, intervalMul, intervalSub, type Interval } from '../common/datetime.js';
-import type { Accumulator, AggregateFunction } from './registry.js';
+import type { Accumulator, AggregateFunction, ScalarFunction } from './registry.js';
 
 export type OrderedSetKind = 'percentile_cont' | 'percentile_disc' | 'mode';
 
@@ -18,48 +23,44 @@ function compare(t: SqlType): (a: unknown, b: unknown) => number {
   return (a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0);
 }
 
-class OrderedSet implements Accumulator {
-  private values: unknown[][] = [];
-  private fraction: number | null = null;
-  constructor(private kind: OrderedSetKind, private valueType: SqlType, private ret: SqlType, private desc: boolean) {}
+/** Each group's non-NULL values, in the (sorted) order they arrive. */
+class SortedValues implements Accumulator {
+  protected values: unknown[][] = [];
+  constructor(private ret: SqlType) {}
   resize(n: number): void { while (this.values.length < n) this.values.push([]); }
   update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
     const v = args[0]!, d = v.data as unknown as ArrayLike<unknown>;
-    const f = args[1];
     for (let k = 0; k < n; k++) {
       const i = sel === null ? k : sel[k]!;
-      if (f && this.fraction === null && (!f.valid || f.valid[i])) {
-        const x = (f.data as Float64Array)[i]!;
-        if (!(x >= 0 && x <= 1)) throw new QuiverError(SqlState.numericOutOfRange, `percentile value ${x} is not between 0 and 1`);
-        this.fraction = x;
-      }
       if (v.valid !== null && v.valid[i] === 0) continue;
       this.values[gids[k]!]!.push(v.type.id === 'bool' ? d[i] === 1 : d[i]);
     }
   }
   merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {
-    const o = other as OrderedSet;
+    const o = other as SortedValues;
     for (let k = 0; k < n; k++) this.values[into[k]!]!.push(...o.values[from[k]!]!);
-    if (this.fraction === null) this.fraction = o.fraction;
   }
+  /** The list of each group (empty when it had no values): the percentile functions finish it. */
   finish(n: number): Vector {
     this.resize(n);
+    const out: unknown[] = new Array(n);
+    for (let g = 0; g < n; g++) out[g] = this.values[g]!;
+    return makeVector(this.ret, out as unknown as VectorData, null, n);
+  }
+}
+
+/** mode(): the most frequent value; among equally frequent ones, the first in the sort order. */
+class Mode extends SortedValues {
+  constructor(private valueType: SqlType) { super(valueType); }
+  override finish(n: number): Vector {
+    this.resize(n);
     const cmp = compare(this.valueType);
-    const out = allocData(physicalKind(this.ret.id), n) as unknown as { [i: number]: unknown };
+    const out = allocData(physicalKind(this.valueType.id), n) as unknown as { [i: number]: unknown };
     const valid = new Uint8Array(n);
     let anyNull = false;
     for (let g = 0; g < n; g++) {
-      const vs = this.values[g]!.slice().sort(this.desc ? (a, b) => cmp(b, a) : cmp);
-      const r = vs.length === 0 ? null : this.pick(vs, cmp);
-      if (r === null) { anyNull = true; continue; }
-      out[g] = this.ret.id === 'bool' ? (r ? 1 : 0) : r;
-      valid[g] = 1;
-    }
-    return makeVector(this.ret, out as unknown as VectorData, anyNull ? valid : null, n);
-  }
-  private pick(vs: unknown[], cmp: (a: unknown, b: unknown) => number): unknown {
-    if (this.kind === 'mode') {
-      // The most frequent value; ties go to the one that sorts first.
+      const vs = this.values[g]!;
+      if (vs.length === 0) { anyNull = true; continue; }
       let best = vs[0], bestN = 0;
       for (let i = 0; i < vs.length;) {
         let j = i;
@@ -67,32 +68,68 @@ class OrderedSet implements Accumulator {
         if (j - i > bestN) { best = vs[i]; bestN = j - i; }
         i = j;
       }
-      return best;
+      out[g] = this.valueType.id === 'bool' ? (best ? 1 : 0) : best;
+      valid[g] = 1;
     }
-    const f = this.fraction ?? 0;
-    if (this.kind === 'percentile_disc') {
-      // The first value whose position reaches the fraction (PostgreSQL's definition).
-      const idx = Math.max(0, Math.ceil(f * vs.length) - 1);
-      return vs[idx];
-    }
-    const pos = f * (vs.length - 1);
-    const lo = Math.floor(pos), hi = Math.ceil(pos);
-    if (this.valueType.id === 'interval') {
-      const a = vs[lo] as Interval, b = vs[hi] as Interval;
-      return lo === hi ? a : intervalAdd(a, intervalMul(intervalSub(b, a), pos - lo));
-    }
-    const a = vs[lo] as number, b = vs[hi] as number;
-    return lo === hi ? a : a + (b - a) * (pos - lo);
+    return makeVector(this.valueType, out as unknown as VectorData, anyNull ? valid : null, n);
   }
 }
 
-export function orderedSetAggregate(kind: OrderedSetKind, valueType: SqlType, desc: boolean): { fn: AggregateFunction; type: SqlType } {
-  const ret = kind === 'percentile_cont' ? (valueType.id === 'interval' ? T.interval : T.float8) : valueType;
+/**
+ * The aggregate half of an ordered-set call over values of `valueType` (already sorted by the
+ * call's ORDER BY). For the percentiles its result is the sorted list, typed as an array of the
+ * values, which `percentileFinal` turns into the answer.
+ */
+export function orderedSetAggregate(kind: OrderedSetKind, valueType: SqlType): { fn: AggregateFunction; type: SqlType } {
+  const type = kind === 'mode' ? valueType : arrayOf(valueType);
   const fn: AggregateFunction = {
-    name: kind, args: ['any', 'any'], ret, strict: false,
-    create: () => new OrderedSet(kind, valueType, ret, desc),
+    name: kind, args: ['any'], ret: type, strict: true,
+    create: () => (kind === 'mode' ? new Mode(valueType) : new SortedValues(type)),
   };
-  return { fn, type: ret };
+  return { fn, type };
 }
 
-export { Decimal };
+/** The value at `fraction` of the sorted values `vs` (non-empty). */
+function pick(kind: 'percentile_cont' | 'percentile_disc', valueType: SqlType, vs: unknown[], f: number): unknown {
+  if (kind === 'percentile_disc') {
+    // The first value whose position reaches the fraction (PostgreSQL's definition).
+    return vs[Math.max(0, Math.ceil(f * vs.length) - 1)];
+  }
+  const pos = f * (vs.length - 1);
+  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  if (valueType.id === 'interval') {
+    const a = vs[lo] as Interval, b = vs[hi] as Interval;
+    return lo === hi ? a : intervalAdd(a, intervalMul(intervalSub(b, a), pos - lo));
+  }
+  const a = vs[lo] as number, b = vs[hi] as number;
+  return lo === hi ? a : a + (b - a) * (pos - lo);
+}
+
+function checkFraction(f: number): void {
+  if (!(f >= 0 && f <= 1)) throw new QuiverError(SqlState.numericOutOfRange, `percentile value ${f} is not between 0 and 1`);
+}
+
+/**
+ * The scalar half of percentile_cont / percentile_disc: (sorted values, fraction) for one group,
+ * or (sorted values, array of fractions) giving an array. As PostgreSQL's final functions: a
+ * NULL fraction gives NULL, a single fraction is checked even for a group without values, and
+ * an array's fractions are checked only when there are values.
+ */
+export function percentileFinal(kind: 'percentile_cont' | 'percentile_disc', valueType: SqlType, multi: boolean): { fn: ScalarFunction; type: SqlType } {
+  const one = kind === 'percentile_cont' ? (valueType.id === 'interval' ? T.interval : T.float8) : valueType;
+  const type = multi ? arrayOf(one) : one;
+  const impl = multi
+    ? (vs: unknown[] | null, fs: (number | null)[] | null): unknown => {
+      if (fs === null || vs === null || vs.length === 0) return null;
+      for (const f of fs) if (f !== null) checkFraction(f);
+      return fs.map((f) => (f === null ? null : pick(kind, valueType, vs, f)));
+    }
+    : (vs: unknown[] | null, f: number | null): unknown => {
+      if (f === null) return null;
+      checkFraction(f);
+      if (vs === null || vs.length === 0) return null;
+      return pick(kind, valueType, vs, f);
+    };
+  const fn: ScalarFunction = { name: kind, args: ['any', 'any'], ret: type, strict: false, impl: impl as (...args: never[]) => unknown };
+  return { fn, type };
+}
