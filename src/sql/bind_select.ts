@@ -499,10 +499,21 @@ export class SelectBinder implements QueryBinder {
     // GROUP BY
     const groupExprs: Expr[] = [];
     const groupKeys = new Map<string, number>();
-    const addKey = (e: Expr): number => {
+    // As in PostgreSQL, a GROUP BY item naming a select-list entry (by alias, position, or an
+    // equal expression: the first such entry) groups by that entry. Two entries with the same
+    // expression are two grouping columns, nulled separately by grouping sets.
+    const targetKey = new Map<number, number>();
+    const targetExprKeys = targets.map(exprKey);
+    const addKey = (e: Expr, target: number | null = null): number => {
       const k = exprKey(e);
-      let i = groupKeys.get(k);
-      if (i === undefined) { i = groupExprs.length; groupExprs.push(e); groupKeys.set(k, i); }
+      const ti = target ?? targetExprKeys.indexOf(k);
+      let i = ti >= 0 ? targetKey.get(ti) : groupKeys.get(k);
+      if (i === undefined) {
+        i = groupExprs.length;
+        groupExprs.push(e);
+        if (ti >= 0) targetKey.set(ti, i);
+        if (!groupKeys.has(k)) groupKeys.set(k, i);
+      }
       return i;
     };
     const gctx: BindContext = { ...ctx, scope: from.scope, aggs: null, windows: null, clause: 'GROUP BY' };
@@ -511,7 +522,7 @@ export class SelectBinder implements QueryBinder {
       const p = positionalRef(n, targets.length, 'GROUP BY');
       if (p !== null) {
         if (containsRef(targets[p]!, AGG_BASE)) throw err(SqlState.groupingError, 'aggregate functions are not allowed in GROUP BY', n);
-        return addKey(targets[p]!);
+        return addKey(targets[p]!, p);
       }
       const cref = n.ColumnRef;
       if (cref && cref.fields.length === 1) {
@@ -519,7 +530,7 @@ export class SelectBinder implements QueryBinder {
         // An input column wins over an output alias of the same name, as in PostgreSQL.
         if (!from.scope.find(name, null)) {
           const ti = names.indexOf(name);
-          if (ti >= 0) return addKey(targets[ti]!);
+          if (ti >= 0) return addKey(targets[ti]!, ti);
         }
       }
       return addKey(bindExpr(this, gctx, n));
@@ -536,6 +547,8 @@ export class SelectBinder implements QueryBinder {
         let acc: number[][] = [[]];
         for (const l of setLists) acc = acc.flatMap((a) => l.map((b) => [...a, ...b]));
         sets = acc.map((x) => [...new Set(x)].sort((a, b) => a - b));
+        // GROUP BY DISTINCT: each grouping set once.
+        if (s.groupDistinct) sets = [...new Map(sets.map((x) => [x.join(','), x])).values()];
       }
     }
     const having = s.havingClause ? requireBool(bindExpr(this, { ...sctx, srfs: null, clause: 'HAVING' }, s.havingClause), 'HAVING', s.havingClause) : null;
@@ -632,7 +645,10 @@ export class SelectBinder implements QueryBinder {
         ],
       };
       plan = aggNode;
-      all = all.map(rewrite);
+      all = all.map((e, i) => {
+        const k = targetKey.get(i);
+        return k === undefined ? rewrite(e) : { kind: 'col', index: k, type: groupExprs[k]!.type };
+      });
       if (havingE) havingE = rewrite(havingE);
       windowCalls = windowCalls.map((w) => rewriteWindow(w, rewrite));
       srfCalls = srfCalls.map((c) => ({ ...c, args: c.args.map(rewrite) }));
