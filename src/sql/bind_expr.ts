@@ -15,10 +15,10 @@ import { commonType, coerce } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
 import { Scope } from './scope.js';
-import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext } from './context.js';
+import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext, type AggCollector } from './context.js';
 import { setFunction } from '../udf/set_functions.js';
 import { compileScalarOp } from '../udf/evaluate.js';
-import { orderedSetAggregate, percentileFinal } from '../udf/ordered_set.js';
+import { orderedSetAggregate, percentileFinal, hypotheticalAggregate, hypotheticalFinal, type HypotheticalKind } from '../udf/ordered_set.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Sequence } from '../catalog/catalog.js';
 
@@ -556,7 +556,8 @@ function varLevel(ctx: BindContext, e: Expr): number {
  * bound outside it, as PostgreSQL evaluates it: once per group, from grouped columns only.
  */
 function bindOrderedSet(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {
-  if (name !== 'percentile_cont' && name !== 'percentile_disc' && name !== 'mode') {
+  const hypothetical = name === 'rank' || name === 'dense_rank' || name === 'percent_rank' || name === 'cume_dist';
+  if (name !== 'percentile_cont' && name !== 'percentile_disc' && name !== 'mode' && !hypothetical) {
     throw err(SqlState.undefinedFunction, `function ${name} is not an ordered-set aggregate`, v);
   }
   if (!ctx.aggs) {
@@ -564,6 +565,7 @@ function bindOrderedSet(b: QueryBinder, ctx: BindContext, v: PgNode, name: strin
     throw err(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.clause}`, v);
   }
   const inner: BindContext = { ...ctx, aggs: null, windows: null, srfs: null, clause: 'aggregate function calls' };
+  if (hypothetical) return bindHypothetical(b, ctx.aggs, inner, v, name);
   const order = (v.agg_order ?? []) as PgNode[];
   if (order.length !== 1) throw err(SqlState.featureNotSupported, `${name} takes exactly one ORDER BY expression`, v);
   const key = bindSortBy(b, inner, order[0].SortBy);
@@ -590,6 +592,31 @@ function bindOrderedSet(b: QueryBinder, ctx: BindContext, v: PgNode, name: strin
   fraction = coerce(fraction, multi ? arrayOf(T.float8) : T.float8);
   const final = percentileFinal(name, value.type, multi);
   return { kind: 'call', fn: final.fn, args: [agg, fraction], type: final.type };
+}
+
+/**
+ * rank / dense_rank / percent_rank / cume_dist (args) WITHIN GROUP (ORDER BY keys): where a
+ * hypothetical row of the direct arguments would fall among the group's rows. Each argument and
+ * its key take their common type; the arguments are evaluated per group, like a percentile's.
+ */
+function bindHypothetical(b: QueryBinder, aggs: AggCollector, inner: BindContext, v: PgNode, name: HypotheticalKind): Expr {
+  const keys = ((v.agg_order ?? []) as PgNode[]).map((s) => bindSortBy(b, inner, s.SortBy));
+  const args = ((v.args ?? []) as PgNode[]).map((a) => bindExpr(b, inner, a));
+  if (args.length !== keys.length) {
+    throw new QuiverError(SqlState.undefinedFunction, `function ${name}(${[...args, ...keys.map((k) => k.expr)].map((a) => typeName(a.type)).join(', ')}) does not exist`, {
+      ...pos(v), hint: `To use the hypothetical-set aggregate ${name}, the number of hypothetical direct arguments (here ${args.length}) must match the number of ordering columns (here ${keys.length}).`,
+    });
+  }
+  const types = keys.map((k, i) => {
+    const t = commonType([args[i]!.type, k.expr.type], name, pos(v).position);
+    return t.id === 'unknown' ? T.text : t;
+  });
+  const sortKeys = keys.map((k, i) => ({ ...k, expr: coerce(k.expr, types[i]!) }));
+  const filter = v.agg_filter ? requireBool(bindExpr(b, inner, v.agg_filter), 'FILTER', v.agg_filter) : null;
+  const { fn, type } = hypotheticalAggregate(name);
+  const k = aggs.add({ fn, args: sortKeys.map((s) => s.expr), distinct: false, filter, orderBy: sortKeys, type });
+  const final = hypotheticalFinal(name, sortKeys.map((s, i) => ({ type: types[i]!, desc: s.desc, nullsFirst: s.nullsFirst })));
+  return { kind: 'call', fn: final.fn, args: [{ kind: 'col', index: AGG_BASE + k, type }, ...args.map((a, i) => coerce(a, types[i]!))], type: final.type };
 }
 
 function bindAggregate(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {

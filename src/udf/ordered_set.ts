@@ -14,6 +14,7 @@ import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { intervalCmp, intervalAdd, intervalMul, intervalSub, type Interval } from '../common/datetime.js';
 import type { Accumulator, AggregateFunction, ScalarFunction } from './registry.js';
+import { makeRowComparator } from '../physical/operators/sort.js';
 
 export type OrderedSetKind = 'percentile_cont' | 'percentile_disc' | 'mode';
 
@@ -131,5 +132,90 @@ export function percentileFinal(kind: 'percentile_cont' | 'percentile_disc', val
       return pick(kind, valueType, vs, f);
     };
   const fn: ScalarFunction = { name: kind, args: ['any', 'any'], ret: type, strict: false, impl: impl as (...args: never[]) => unknown };
+  return { fn, type };
+}
+
+// ---- hypothetical-set aggregates ----------------------------------------------------------------
+
+export type HypotheticalKind = 'rank' | 'dense_rank' | 'percent_rank' | 'cume_dist';
+
+export interface HypotheticalKey { type: SqlType; desc: boolean; nullsFirst: boolean }
+
+/** Each group's rows of ORDER BY values, NULLs included (they have a place in the order). */
+class SortedRows implements Accumulator {
+  private rows: unknown[][][] = [];
+  constructor(private ret: SqlType) {}
+  resize(n: number): void { while (this.rows.length < n) this.rows.push([]); }
+  update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
+    for (let k = 0; k < n; k++) {
+      const i = sel === null ? k : sel[k]!;
+      this.rows[gids[k]!]!.push(args.map((v) => (v.valid !== null && v.valid[i] === 0 ? null : v.type.id === 'bool' ? v.data[i] === 1 : v.data[i])));
+    }
+  }
+  merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {
+    const o = other as SortedRows;
+    for (let k = 0; k < n; k++) this.rows[into[k]!]!.push(...o.rows[from[k]!]!);
+  }
+  finish(n: number): Vector {
+    this.resize(n);
+    const out: unknown[] = new Array(n);
+    for (let g = 0; g < n; g++) out[g] = this.rows[g]!;
+    return makeVector(this.ret, out as unknown as VectorData, null, n);
+  }
+}
+
+/**
+ * The aggregate half of rank / dense_rank / percent_rank / cume_dist (args) WITHIN GROUP (ORDER
+ * BY keys): each group's key rows, in order. Its value is internal, read only by
+ * `hypotheticalFinal`; it is typed as an array so that it passes through plans like one.
+ */
+export function hypotheticalAggregate(kind: HypotheticalKind): { fn: AggregateFunction; type: SqlType } {
+  const type = arrayOf(T.text);
+  const fn: AggregateFunction = { name: kind, args: ['any'], ret: type, strict: false, create: () => new SortedRows(type) };
+  return { fn, type };
+}
+
+/**
+ * The scalar half: where the hypothetical row (the direct arguments) would go among the group's
+ * rows, in the call's ORDER BY order (with the engine's ordering of each type), as PostgreSQL's
+ * hypothetical_*_final functions compute it.
+ */
+export function hypotheticalFinal(kind: HypotheticalKind, keys: HypotheticalKey[]): { fn: ScalarFunction; type: SqlType } {
+  const type = kind === 'rank' || kind === 'dense_rank' ? T.int8 : T.float8;
+  const orders = keys.map((k) => ({ desc: k.desc, nullsFirst: k.nullsFirst }));
+  const impl = (rows: unknown[][] | null, ...hyp: unknown[]): unknown => {
+    const rs = rows ?? [];
+    const n = rs.length + 1;
+    // Position 0 is the hypothetical row, 1..n-1 the group's rows.
+    const vecs = keys.map((k, j) => {
+      const data = allocData(physicalKind(k.type.id), n) as unknown as { [i: number]: unknown };
+      const valid = new Uint8Array(n);
+      const set = (i: number, x: unknown): void => {
+        if (x === null || x === undefined) return;
+        valid[i] = 1;
+        data[i] = k.type.id === 'bool' ? (x ? 1 : 0) : x;
+      };
+      set(0, hyp[j]);
+      for (let i = 1; i < n; i++) set(i, rs[i - 1]![j]);
+      return makeVector(k.type, data as unknown as VectorData, valid, n);
+    });
+    const cmp = makeRowComparator(vecs, orders);
+    let before = 0, peers = 0, groupsBefore = 0;
+    for (let i = 1; i < n; i++) {
+      const c = cmp(i, 0);
+      if (c < 0) {
+        before++;
+        // The rows arrive sorted: a new peer group starts wherever a row differs from the last.
+        if (i === 1 || cmp(i, i - 1) !== 0) groupsBefore++;
+      } else if (c === 0) peers++;
+    }
+    switch (kind) {
+      case 'rank': return BigInt(before + 1);
+      case 'dense_rank': return BigInt(groupsBefore + 1);
+      case 'percent_rank': return n === 1 ? 0 : before / (n - 1);
+      case 'cume_dist': return (before + peers + 1) / n;
+    }
+  };
+  const fn: ScalarFunction = { name: kind, args: ['any'], variadic: true, ret: type, strict: false, impl: impl as (...args: never[]) => unknown };
   return { fn, type };
 }
