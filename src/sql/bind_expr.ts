@@ -552,8 +552,8 @@ function varLevel(ctx: BindContext, e: Expr): number {
 
 /**
  * percentile_cont / percentile_disc / mode ... WITHIN GROUP (ORDER BY x). The aggregate gets x as
- * its argument and ORDER BY x as its ordering; a percentile's fraction (a direct argument) is
- * bound outside it, as PostgreSQL evaluates it: once per group, from grouped columns only.
+ * its argument and sorts each group's values itself; a percentile's fraction (a direct argument)
+ * is bound outside it, as PostgreSQL evaluates it: once per group, from grouped columns only.
  */
 function bindOrderedSet(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {
   const hypothetical = name === 'rank' || name === 'dense_rank' || name === 'percent_rank' || name === 'cume_dist';
@@ -580,8 +580,8 @@ function bindOrderedSet(b: QueryBinder, ctx: BindContext, v: PgNode, name: strin
     value = coerce(value, T.float8);
   }
   const filter = v.agg_filter ? requireBool(bindExpr(b, inner, v.agg_filter), 'FILTER', v.agg_filter) : null;
-  const { fn, type } = orderedSetAggregate(name, value.type);
-  const k = ctx.aggs.add({ fn, args: [value], distinct: false, filter, orderBy: [{ ...key, expr: value }], type });
+  const { fn, type } = orderedSetAggregate(name, value.type, key.desc);
+  const k = ctx.aggs.add({ fn, args: [value], distinct: false, filter, orderBy: [], type });
   const agg: Expr = { kind: 'col', index: AGG_BASE + k, type };
   if (name === 'mode') return agg;
   let fraction = args[0]!;

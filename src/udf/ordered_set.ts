@@ -1,11 +1,11 @@
 /**
  * Ordered-set aggregates: percentile_cont, percentile_disc and mode, written
- * `f(args) WITHIN GROUP (ORDER BY x)`. The binder gives the aggregate call x as its argument and
- * (ORDER BY x) as its ordering, so each group's values arrive sorted.
+ * `f(args) WITHIN GROUP (ORDER BY x)`. The aggregate collects each group's values and sorts them
+ * at finish (a per-group sort of plain values is much cheaper than ordering all input rows).
  *
  * The fraction of a percentile is a direct argument: PostgreSQL evaluates it once per group, after
  * aggregation, like any expression over the grouped columns. So a percentile is two steps: the
- * aggregate collects each group's sorted values, and a scalar function over that list and the
+ * aggregate gives each group's sorted values, and a scalar function over that list and the
  * group's fraction (or array of fractions) picks the answer.
  */
 import { T, physicalKind, arrayOf, type SqlType } from '../common/types.js';
@@ -13,21 +13,35 @@ import { makeVector, allocData, type Vector, type VectorData } from '../common/v
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { intervalCmp, intervalAdd, intervalMul, intervalSub, type Interval } from '../common/datetime.js';
+import { timeTzCmp, type TimeTz } from '../common/time.js';
 import type { Accumulator, AggregateFunction, ScalarFunction } from './registry.js';
 import { makeRowComparator } from '../physical/operators/sort.js';
 
 export type OrderedSetKind = 'percentile_cont' | 'percentile_disc' | 'mode';
 
+/** Ascending order of two non-NULL values of type t, as ORDER BY sorts them. */
 function compare(t: SqlType): (a: unknown, b: unknown) => number {
   if (t.id === 'numeric') return (a, b) => (a as Decimal).cmp(b as Decimal);
   if (t.id === 'interval') return (a, b) => intervalCmp(a as Interval, b as Interval);
+  if (t.id === 'timetz') return (a, b) => timeTzCmp(a as TimeTz, b as TimeTz);
+  if (t.id === 'float4' || t.id === 'float8') {
+    // NaN sorts above every other value and equal to itself.
+    return (a, b) => {
+      const x = a as number, y = b as number;
+      return x < y ? -1 : x > y ? 1 : x === y ? 0 : x !== x ? (y !== y ? 0 : 1) : -1;
+    };
+  }
+  if (t.id === 'bpchar') {
+    // char(n) compares without its trailing blanks.
+    return (a, b) => { const x = (a as string).trimEnd(), y = (b as string).trimEnd(); return x < y ? -1 : x > y ? 1 : 0; };
+  }
   return (a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0);
 }
 
 /** Each group's non-NULL values, in the (sorted) order they arrive. */
 class SortedValues implements Accumulator {
   protected values: unknown[][] = [];
-  constructor(private ret: SqlType) {}
+  constructor(private ret: SqlType, protected valueType: SqlType, protected desc: boolean) {}
   resize(n: number): void { while (this.values.length < n) this.values.push([]); }
   update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
     const v = args[0]!, d = v.data as unknown as ArrayLike<unknown>;
@@ -41,18 +55,21 @@ class SortedValues implements Accumulator {
     const o = other as SortedValues;
     for (let k = 0; k < n; k++) this.values[into[k]!]!.push(...o.values[from[k]!]!);
   }
-  /** The list of each group (empty when it had no values): the percentile functions finish it. */
+  protected sorted(g: number): unknown[] {
+    const cmp = compare(this.valueType);
+    return this.values[g]!.sort(this.desc ? (a, b) => cmp(b, a) : cmp);
+  }
+  /** The sorted list of each group (empty when it had no values): the percentile functions finish it. */
   finish(n: number): Vector {
     this.resize(n);
     const out: unknown[] = new Array(n);
-    for (let g = 0; g < n; g++) out[g] = this.values[g]!;
+    for (let g = 0; g < n; g++) out[g] = this.sorted(g);
     return makeVector(this.ret, out as unknown as VectorData, null, n);
   }
 }
 
 /** mode(): the most frequent value; among equally frequent ones, the first in the sort order. */
 class Mode extends SortedValues {
-  constructor(private valueType: SqlType) { super(valueType); }
   override finish(n: number): Vector {
     this.resize(n);
     const cmp = compare(this.valueType);
@@ -60,7 +77,7 @@ class Mode extends SortedValues {
     const valid = new Uint8Array(n);
     let anyNull = false;
     for (let g = 0; g < n; g++) {
-      const vs = this.values[g]!;
+      const vs = this.sorted(g);
       if (vs.length === 0) { anyNull = true; continue; }
       let best = vs[0], bestN = 0;
       for (let i = 0; i < vs.length;) {
@@ -77,15 +94,16 @@ class Mode extends SortedValues {
 }
 
 /**
- * The aggregate half of an ordered-set call over values of `valueType` (already sorted by the
- * call's ORDER BY). For the percentiles its result is the sorted list, typed as an array of the
- * values, which `percentileFinal` turns into the answer.
+ * The aggregate half of an ordered-set call over values of `valueType`, sorted ascending or
+ * descending. For the percentiles its result is the sorted list, typed as an array of the
+ * values, which `percentileFinal` turns into the answer. The direction is part of the name: the
+ * binder merges calls by name and arguments, and x ASC and x DESC are different calls.
  */
-export function orderedSetAggregate(kind: OrderedSetKind, valueType: SqlType): { fn: AggregateFunction; type: SqlType } {
+export function orderedSetAggregate(kind: OrderedSetKind, valueType: SqlType, desc: boolean): { fn: AggregateFunction; type: SqlType } {
   const type = kind === 'mode' ? valueType : arrayOf(valueType);
   const fn: AggregateFunction = {
-    name: kind, args: ['any'], ret: type, strict: true,
-    create: () => (kind === 'mode' ? new Mode(valueType) : new SortedValues(type)),
+    name: desc ? `${kind} desc` : kind, args: ['any'], ret: type, strict: true,
+    create: () => (kind === 'mode' ? new Mode(valueType, valueType, desc) : new SortedValues(type, valueType, desc)),
   };
   return { fn, type };
 }
