@@ -5,6 +5,7 @@
  */
 import type { PgNode } from './parser.js';
 import type { Expr, SortKey, WindowFrame, FrameBound, SubqueryExpr } from '../logical/expr.js';
+import { mapChildren } from '../logical/expr.js';
 import { T, type SqlType, typeName, isText, arrayOf } from '../common/types.js';
 import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
@@ -14,10 +15,10 @@ import { commonType, coerce, paramNumberTo } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
 import { Scope } from './scope.js';
-import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext } from './context.js';
+import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext, type AggCollector } from './context.js';
 import { setFunction } from '../udf/set_functions.js';
 import { compileScalarOp } from '../udf/evaluate.js';
-import { orderedSetAggregate } from '../udf/ordered_set.js';
+import { orderedSetAggregate, percentileFinal, hypotheticalAggregate, hypotheticalFinal, type HypotheticalKind } from '../udf/ordered_set.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import type { Sequence } from '../catalog/catalog.js';
 
@@ -120,8 +121,11 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
     case 'SQLValueFunction': return bindSqlValueFunction(v);
     case 'CollateClause': return bindExpr(b, ctx, v.arg);
     case 'GroupingFunc': {
+      const up = bindAtOuterLevel(b, ctx, n, v.args ?? []);
+      if (up) return up;
       if (!ctx.aggs) throw err(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level', v);
       const args = (v.args as PgNode[]).map((a) => bindExpr(b, ctx, a));
+      ctx.aggs.grouping = true;
       // Resolved against the grouping keys once they are known (see bind_select).
       return { kind: 'call', fn: groupingFn, args: [{ kind: 'col', index: GROUPING_ID, type: T.int4 }, ...args], type: T.int4 };
     }
@@ -419,10 +423,16 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     // strpos(string, sub) is position(sub IN string), which the parser already swaps into (string, sub).
   }
   if (v.over) return bindWindowCall(b, ctx, v, name);
-  if (v.agg_within_group) return bindOrderedSet(b, ctx, v, name);
+  if (v.agg_within_group) {
+    // The direct arguments do not decide an ordered-set aggregate's level (as in PostgreSQL).
+    const up = bindAtOuterLevel(b, ctx, { FuncCall: v }, [...aggOrderNodes(v), ...(v.agg_filter ? [v.agg_filter] : [])], v.args ?? []);
+    return up ?? bindOrderedSet(b, ctx, v, name);
+  }
   if (hasAggregate(name) || v.agg_star) {
     if (!hasAggregate(name)) throw err(SqlState.undefinedFunction, `function ${name}(*) does not exist`, v);
-    return bindAggregate(b, ctx, v, name);
+    const args = ((v.args ?? []) as PgNode[]).flatMap((a) => (a.RowExpr ? (a.RowExpr.args ?? []) as PgNode[] : [a]));
+    const up = bindAtOuterLevel(b, ctx, { FuncCall: v }, [...args, ...aggOrderNodes(v), ...(v.agg_filter ? [v.agg_filter] : [])]);
+    return up ?? bindAggregate(b, ctx, v, name);
   }
   if (v.agg_distinct || v.agg_filter || v.agg_order) {
     throw err(SqlState.syntaxError, `${v.agg_filter ? 'FILTER' : 'DISTINCT or ORDER BY'} specified, but ${name} is not an aggregate function`, v);
@@ -512,30 +522,126 @@ export function bindSortBy(b: QueryBinder, ctx: BindContext, s: PgNode, bindItem
   return { expr: expr.type.id === 'unknown' ? coerce(expr, T.text) : expr, desc, nullsFirst };
 }
 
-/** percentile_cont / percentile_disc / mode ... WITHIN GROUP (ORDER BY x). */
+function aggOrderNodes(v: PgNode): PgNode[] {
+  return ((v.agg_order ?? []) as PgNode[]).map((s) => s.SortBy.node as PgNode);
+}
+
+/**
+ * The query level an aggregate or GROUPING() belongs to, as PostgreSQL decides it: the level of
+ * the innermost query whose columns its arguments (FILTER and ORDER BY included) reference. One
+ * that reads only an enclosing query's columns is that query's aggregate, and a constant here:
+ * `(SELECT max(o.x))` aggregates the outer rows. Returns the call bound at its own level and seen
+ * from here as an outer value, or null when it belongs to this level.
+ */
+function bindAtOuterLevel(b: QueryBinder, ctx: BindContext, node: PgNode, parts: PgNode[], direct: PgNode[] = []): Expr | null {
+  if (!ctx.outer || parts.length === 0) return null;
+  // The parts are bound only to see which levels they reach: the outer slots this adds are undone.
+  const links: OuterLink[] = [];
+  for (let o: OuterLink | null = ctx.outer; o; o = o.parent.outer) links.push(o);
+  const marks = links.map((l) => l.args.length);
+  let level = Infinity, directLevel = Infinity;
+  try {
+    const inner: BindContext = { ...ctx, aggs: null, windows: null, srfs: null, clause: 'aggregate function calls' };
+    for (const p of parts) level = Math.min(level, varLevel(ctx, bindExpr(b, inner, p)));
+    for (const p of direct) directLevel = Math.min(directLevel, varLevel(ctx, bindExpr(b, inner, p)));
+  } catch (e) {
+    // The binding at this level reports the error.
+    if (e instanceof QuiverError) return null;
+    throw e;
+  } finally {
+    links.forEach((l, i) => l.reset(marks[i]!));
+  }
+  if (level === Infinity || level === 0) return null;
+  if (directLevel < level) throw err(SqlState.groupingError, 'outer-level aggregate cannot contain a lower-level variable in its direct arguments', node.FuncCall ?? node);
+  const up = bindExpr(b, ctx.outer.parent, node);
+  return { kind: 'outer', slot: ctx.outer.slot(up), type: up.type };
+}
+
+/** The fewest levels up a column that `e` reads lies (0: this query's own), Infinity for none. */
+function varLevel(ctx: BindContext, e: Expr): number {
+  let min = Infinity;
+  const walk = (x: Expr): Expr => {
+    // An aggregate inside the arguments counts at its own level (so one of the same level is
+    // reported as nested, as PostgreSQL does); window and GROUPING() placeholders do not count.
+    if (x.kind === 'col') { if (x.index < WIN_BASE) min = 0; return x; }
+    if (x.kind === 'outer') {
+      const link = ctx.outer;
+      if (link) min = Math.min(min, 1 + varLevel(link.parent, link.args[x.slot]!));
+      return x;
+    }
+    return mapChildren(x, walk);
+  };
+  walk(e);
+  return min;
+}
+
+/**
+ * percentile_cont / percentile_disc / mode ... WITHIN GROUP (ORDER BY x). The aggregate gets x as
+ * its argument and sorts each group's values itself; a percentile's fraction (a direct argument)
+ * is bound outside it, as PostgreSQL evaluates it: once per group, from grouped columns only.
+ */
 function bindOrderedSet(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {
-  if (name !== 'percentile_cont' && name !== 'percentile_disc' && name !== 'mode') {
+  const hypothetical = name === 'rank' || name === 'dense_rank' || name === 'percent_rank' || name === 'cume_dist';
+  if (name !== 'percentile_cont' && name !== 'percentile_disc' && name !== 'mode' && !hypothetical) {
     throw err(SqlState.undefinedFunction, `function ${name} is not an ordered-set aggregate`, v);
   }
-  if (!ctx.aggs) throw err(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.clause}`, v);
+  if (!ctx.aggs) {
+    if (ctx.clause === 'aggregate function calls') throw err(SqlState.groupingError, 'aggregate function calls cannot be nested', v);
+    throw err(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.clause}`, v);
+  }
   const inner: BindContext = { ...ctx, aggs: null, windows: null, srfs: null, clause: 'aggregate function calls' };
+  if (hypothetical) return bindHypothetical(b, ctx.aggs, inner, v, name);
   const order = (v.agg_order ?? []) as PgNode[];
   if (order.length !== 1) throw err(SqlState.featureNotSupported, `${name} takes exactly one ORDER BY expression`, v);
   const key = bindSortBy(b, inner, order[0].SortBy);
   const args = ((v.args ?? []) as PgNode[]).map((a) => bindExpr(b, inner, a));
   if (args.length !== (name === 'mode' ? 0 : 1)) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, v);
   let value = key.expr;
+  const numeric = (t: SqlType): boolean => ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'unknown'].includes(t.id);
   if (name === 'percentile_cont' && value.type.id !== 'interval') {
-    if (!['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'unknown'].includes(value.type.id)) {
+    if (!numeric(value.type)) {
       throw err(SqlState.undefinedFunction, `function percentile_cont(double precision) within group (order by ${typeName(value.type)}) does not exist`, v);
     }
     value = coerce(value, T.float8);
   }
-  const fraction = args[0] ? coerce(args[0], T.float8) : null;
-  const { fn, type } = orderedSetAggregate(name, value.type, key.desc);
   const filter = v.agg_filter ? requireBool(bindExpr(b, inner, v.agg_filter), 'FILTER', v.agg_filter) : null;
-  const k = ctx.aggs.add({ fn, args: fraction ? [value, fraction] : [value], distinct: false, filter, orderBy: [], type });
-  return { kind: 'col', index: AGG_BASE + k, type };
+  const { fn, type } = orderedSetAggregate(name, value.type, key.desc);
+  const k = ctx.aggs.add({ fn, args: [value], distinct: false, filter, orderBy: [], type });
+  const agg: Expr = { kind: 'col', index: AGG_BASE + k, type };
+  if (name === 'mode') return agg;
+  let fraction = args[0]!;
+  const multi = fraction.type.id === 'array';
+  if (!(multi ? numeric(fraction.type.elem!) : numeric(fraction.type))) {
+    throw err(SqlState.undefinedFunction, `function ${name}(${typeName(fraction.type)}) within group (order by ${typeName(key.expr.type)}) does not exist`, v);
+  }
+  fraction = coerce(fraction, multi ? arrayOf(T.float8) : T.float8);
+  const final = percentileFinal(name, value.type, multi);
+  return { kind: 'call', fn: final.fn, args: [agg, fraction], type: final.type };
+}
+
+/**
+ * rank / dense_rank / percent_rank / cume_dist (args) WITHIN GROUP (ORDER BY keys): where a
+ * hypothetical row of the direct arguments would fall among the group's rows. Each argument and
+ * its key take their common type; the arguments are evaluated per group, like a percentile's.
+ */
+function bindHypothetical(b: QueryBinder, aggs: AggCollector, inner: BindContext, v: PgNode, name: HypotheticalKind): Expr {
+  const keys = ((v.agg_order ?? []) as PgNode[]).map((s) => bindSortBy(b, inner, s.SortBy));
+  const args = ((v.args ?? []) as PgNode[]).map((a) => bindExpr(b, inner, a));
+  if (args.length !== keys.length) {
+    throw new QuiverError(SqlState.undefinedFunction, `function ${name}(${[...args, ...keys.map((k) => k.expr)].map((a) => typeName(a.type)).join(', ')}) does not exist`, {
+      ...pos(v), hint: `To use the hypothetical-set aggregate ${name}, the number of hypothetical direct arguments (here ${args.length}) must match the number of ordering columns (here ${keys.length}).`,
+    });
+  }
+  const types = keys.map((k, i) => {
+    const t = commonType([args[i]!.type, k.expr.type], name, pos(v).position);
+    return t.id === 'unknown' ? T.text : t;
+  });
+  const sortKeys = keys.map((k, i) => ({ ...k, expr: coerce(k.expr, types[i]!) }));
+  const filter = v.agg_filter ? requireBool(bindExpr(b, inner, v.agg_filter), 'FILTER', v.agg_filter) : null;
+  const { fn, type } = hypotheticalAggregate(name);
+  const k = aggs.add({ fn, args: sortKeys.map((s) => s.expr), distinct: false, filter, orderBy: sortKeys, type });
+  const final = hypotheticalFinal(name, sortKeys.map((s, i) => ({ type: types[i]!, desc: s.desc, nullsFirst: s.nullsFirst })));
+  return { kind: 'call', fn: final.fn, args: [{ kind: 'col', index: AGG_BASE + k, type }, ...args.map((a, i) => coerce(a, types[i]!))], type: final.type };
 }
 
 function bindAggregate(b: QueryBinder, ctx: BindContext, v: PgNode, name: string): Expr {

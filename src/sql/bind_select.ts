@@ -257,7 +257,8 @@ export class SelectBinder implements QueryBinder {
   /** A LATERAL item (or a function in FROM) may read the columns of the items before it. */
   private lateralContext(ctx: BindContext, left: Scope | null): { ctx: BindContext; link: OuterLink | null } {
     if (!left) return { ctx: { ...ctx, scope: Scope.empty() }, link: null };
-    const link = new OuterLink({ ...ctx, scope: left, aggs: null, windows: null, srfs: null });
+    // An aggregate over only these columns would belong to this query, in its own FROM clause.
+    const link = new OuterLink({ ...ctx, scope: left, aggs: null, windows: null, srfs: null, clause: 'FROM clause of their own query level' });
     return { ctx: { ...ctx, scope: Scope.empty(), outer: link }, link };
   }
 
@@ -519,10 +520,21 @@ export class SelectBinder implements QueryBinder {
     // GROUP BY
     const groupExprs: Expr[] = [];
     const groupKeys = new Map<string, number>();
-    const addKey = (e: Expr): number => {
+    // As in PostgreSQL, a GROUP BY item naming a select-list entry (by alias, position, or an
+    // equal expression: the first such entry) groups by that entry. Two entries with the same
+    // expression are two grouping columns, nulled separately by grouping sets.
+    const targetKey = new Map<number, number>();
+    const targetExprKeys = targets.map(exprKey);
+    const addKey = (e: Expr, target: number | null = null): number => {
       const k = exprKey(e);
-      let i = groupKeys.get(k);
-      if (i === undefined) { i = groupExprs.length; groupExprs.push(e); groupKeys.set(k, i); }
+      const ti = target ?? targetExprKeys.indexOf(k);
+      let i = ti >= 0 ? targetKey.get(ti) : groupKeys.get(k);
+      if (i === undefined) {
+        i = groupExprs.length;
+        groupExprs.push(e);
+        if (ti >= 0) targetKey.set(ti, i);
+        if (!groupKeys.has(k)) groupKeys.set(k, i);
+      }
       return i;
     };
     const gctx: BindContext = { ...ctx, scope: from.scope, aggs: null, windows: null, clause: 'GROUP BY' };
@@ -531,7 +543,7 @@ export class SelectBinder implements QueryBinder {
       const p = positionalRef(n, targets.length, 'GROUP BY');
       if (p !== null) {
         if (containsRef(targets[p]!, AGG_BASE)) throw err(SqlState.groupingError, 'aggregate functions are not allowed in GROUP BY', n);
-        return addKey(targets[p]!);
+        return addKey(targets[p]!, p);
       }
       const cref = n.ColumnRef;
       if (cref && cref.fields.length === 1) {
@@ -539,7 +551,7 @@ export class SelectBinder implements QueryBinder {
         // An input column wins over an output alias of the same name, as in PostgreSQL.
         if (!from.scope.find(name, null)) {
           const ti = names.indexOf(name);
-          if (ti >= 0) return addKey(targets[ti]!);
+          if (ti >= 0) return addKey(targets[ti]!, ti);
         }
       }
       return addKey(bindExpr(this, gctx, n));
@@ -556,6 +568,8 @@ export class SelectBinder implements QueryBinder {
         let acc: number[][] = [[]];
         for (const l of setLists) acc = acc.flatMap((a) => l.map((b) => [...a, ...b]));
         sets = acc.map((x) => [...new Set(x)].sort((a, b) => a - b));
+        // GROUP BY DISTINCT: each grouping set once.
+        if (s.groupDistinct) sets = [...new Map(sets.map((x) => [x.join(','), x])).values()];
       }
     }
     const having = s.havingClause ? requireBool(bindExpr(this, { ...sctx, srfs: null, clause: 'HAVING' }, s.havingClause), 'HAVING', s.havingClause) : null;
@@ -584,7 +598,7 @@ export class SelectBinder implements QueryBinder {
         }));
       }
     }
-    const isAgg = aggs.aggs.length > 0 || s.groupClause !== undefined || having !== null;
+    const isAgg = aggs.aggs.length > 0 || aggs.grouping || s.groupClause !== undefined || having !== null;
 
     // Resolve ORDER BY keys to target positions (negative markers) or hidden extra targets.
     const targetKeys = targets.map(exprKey);
@@ -636,9 +650,10 @@ export class SelectBinder implements QueryBinder {
       if (!sets) { [...targets, ...extraTargets].forEach(pre); if (having) pre(having); }
       const nk = groupExprs.length;
       const hasSets = sets !== null;
-      const ungrouped = (x: Extract<Expr, { kind: 'col' }>): never => {
+      const ungrouped = (x: Extract<Expr, { kind: 'col' }>, inSubquery: boolean): never => {
         const sc = from.scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === x.index);
         const name = sc ? (sc.table ? `${sc.table}.${sc.name}` : sc.name) : `#${x.index}`;
+        if (inSubquery) throw new QuiverError(SqlState.groupingError, `subquery uses ungrouped column "${name}" from outer query`);
         throw new QuiverError(SqlState.groupingError, `column "${name}" must appear in the GROUP BY clause or be used in an aggregate function`);
       };
       const rewrite = (e: Expr): Expr => rewriteForAggregate(e, groupExprs, groupKeys, nk, hasSets ? nk + aggs.aggs.length : -1, ungrouped);
@@ -651,7 +666,10 @@ export class SelectBinder implements QueryBinder {
         ],
       };
       plan = aggNode;
-      all = all.map(rewrite);
+      all = all.map((e, i) => {
+        const k = targetKey.get(i);
+        return k === undefined ? rewrite(e) : { kind: 'col', index: k, type: groupExprs[k]!.type };
+      });
       if (havingE) havingE = rewrite(havingE);
       windowCalls = windowCalls.map((w) => rewriteWindow(w, rewrite));
       srfCalls = srfCalls.map((c) => ({ ...c, args: c.args.map(rewrite) }));
@@ -790,7 +808,8 @@ function remapRefs(e: Expr, base: number, to: number): Expr {
  * Rewrites a select-list expression over the Aggregate's output: group-key subtrees become key
  * columns, aggregate refs become aggregate columns; any other column is a grouping error.
  */
-function rewriteForAggregate(e: Expr, keys: Expr[], keyIdx: Map<string, number>, nk: number, gidCol: number, ungrouped: (x: Extract<Expr, { kind: 'col' }>) => Expr): Expr {
+function rewriteForAggregate(e: Expr, keys: Expr[], keyIdx: Map<string, number>, nk: number, gidCol: number, ungrouped: (x: Extract<Expr, { kind: 'col' }>, inSubquery: boolean) => Expr): Expr {
+  let inSubquery = false;
   const rec = (x: Expr): Expr => {
     if (x.kind === 'call' && x.fn === (groupingFn as unknown)) {
       const positions = x.args.slice(1).map((a) => {
@@ -806,7 +825,15 @@ function rewriteForAggregate(e: Expr, keys: Expr[], keyIdx: Map<string, number>,
     if (x.kind === 'col') {
       if (x.index >= AGG_BASE && x.index < WIN_BASE) return { kind: 'col', index: nk + x.index - AGG_BASE, type: x.type };
       if (x.index >= WIN_BASE) return x;
-      return ungrouped(x);
+      return ungrouped(x, inSubquery);
+    }
+    if (x.kind === 'subquery') {
+      // A subquery's outer values are read per group, so they too must be grouped (or aggregates).
+      const was = inSubquery;
+      inSubquery = true;
+      let outerArgs: Expr[];
+      try { outerArgs = x.outerArgs.map(rec); } finally { inSubquery = was; }
+      return { ...x, outerArgs, test: x.test ? rec(x.test) : null };
     }
     return mapChildren(x, rec);
   };

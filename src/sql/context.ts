@@ -22,6 +22,8 @@ export class SrfCollector {
 
 export class AggCollector {
   aggs: AggCall[] = [];
+  /** GROUPING() was used: like an aggregate, it makes the query a grouped one. */
+  grouping = false;
   private keys = new Map<string, number>();
   add(a: AggCall): number {
     const k = JSON.stringify([a.fn.name, a.distinct, a.args.map(exprKey), a.filter ? exprKey(a.filter) : null, a.orderBy.map((o) => [exprKey(o.expr), o.desc, o.nullsFirst]), a.type.id]);
@@ -51,6 +53,11 @@ export class OuterLink {
     let s = this.keys.get(k);
     if (s === undefined) { s = this.args.length; this.args.push(e); this.keys.set(k, s); }
     return s;
+  }
+  /** Forgets the slots added since `args.length` was `n` (after binding something only to inspect it). */
+  reset(n: number): void {
+    for (const [k, s] of this.keys) if (s >= n) this.keys.delete(k);
+    this.args.length = n;
   }
 }
 

@@ -100,6 +100,15 @@ test('order_conjuncts tests cheap conjuncts first and keeps the written order am
     ['Projection: id#0', 'Scan: a [id, v, s] filters=[(v#1 <> 0), ((10 / v#1) > 1), ((id#0 + v#1) > 2)]'].join('\n'));
 });
 
+test('push_down_filter moves a condition below grouping sets only on a key present in every set', () => {
+  // v is NULL in the rows of the set (id): v IS NULL must see them, so it stays above.
+  assert.equal(run([pushDownFilter], 'SELECT id, v, count(*) FROM a GROUP BY id, ROLLUP (v) HAVING id = 1 AND v IS NULL'),
+    ['Projection: group0#0, group1#1, count0#2', 'Filter: group1#1 IS NULL', 'Aggregate: groupBy=[id#0, v#1] aggr=[count()] sets=[[0,1],[0]]', 'Scan: a [id, v, s] filters=[(id#0 = 1)]'].join('\n'));
+  // The empty set leaves id out too.
+  assert.equal(run([pushDownFilter], 'SELECT * FROM (SELECT id, v FROM a GROUP BY GROUPING SETS ((id, v), (id), ())) q WHERE q.id = 1'),
+    ['Projection: id#0, v#1', 'Projection: group0#0, group1#1', 'Filter: (group0#0 = 1)', 'Aggregate: groupBy=[id#0, v#1] aggr=[] sets=[[0,1],[0],[]]', 'Scan: a [id, v, s]'].join('\n'));
+});
+
 test('plan_joins never leaves a cross product where an equality links the inputs', () => {
   // a × c has no condition between them; each must be joined through b.
   const text = run([pushDownFilter, planJoins], 'SELECT 1 FROM a, c, b WHERE a.id = b.a_id AND b.id = c.b_id');

@@ -1,9 +1,9 @@
 /**
  * Predicate pushdown: moves filter conjuncts as close to the scans as their columns allow —
  * through projections, sorts and distincts, into both sides of inner joins (and the preserved
- * side of outer joins), below aggregates when they read only group keys, and into scans. A
- * conjunct that spans both sides of an inner join becomes part of its join condition, which is
- * what turns comma joins into equi-joins.
+ * side of outer joins), below aggregates when they read only group keys (present in every
+ * grouping set), and into scans. A conjunct that spans both sides of an inner join becomes part
+ * of its join condition, which is what turns comma joins into equi-joins.
  */
 import type { LogicalPlan } from '../plan.js';
 import type { BoolExpr, Expr } from '../expr.js';
@@ -57,10 +57,13 @@ function push(p: LogicalPlan, preds: Expr[]): LogicalPlan {
       return { ...p, ctes: p.ctes.map((c) => ({ ...c, plan: push(c.plan, []) })), input: push(p.input, preds) };
     case 'aggregate': {
       const nk = p.groupBy.length;
+      // A key that some grouping set leaves out reads NULL in that set's rows, whatever the
+      // input rows hold: a condition on it must stay above. Keys in every set are safe.
+      const kept = (i: number): boolean => i < nk && (!p.groupingSets || p.groupingSets.every((set) => set.includes(i)));
       const down: Expr[] = [], stay: Expr[] = [];
       for (const e of preds) {
         const cols = columnsUsed(e);
-        if (!p.groupingSets && cols.size > 0 && [...cols].every((i) => i < nk) && !isVolatile(e)) {
+        if (cols.size > 0 && [...cols].every(kept) && !isVolatile(e)) {
           down.push(transformExpr(e, (x) => (x.kind === 'col' ? p.groupBy[x.index]! : x)));
         } else stay.push(e);
       }
