@@ -12,7 +12,7 @@ import { QuiverError, SqlState } from '../common/errors.js';
 import { SelectBinder } from '../sql/bind_select.js';
 import { anchorCtes } from '../sql/bind_cte.js';
 import { bindExpr, requireBool, strVal, nodeType, figureColname, firstPosition } from '../sql/bind_expr.js';
-import { canAssign, coerce } from '../sql/coerce.js';
+import { canAssign, coerce, paramNumberTo } from '../sql/coerce.js';
 import { Scope, scopeOf, conflictingTable, type ScopeColumn } from '../sql/scope.js';
 import type { BindContext } from '../sql/context.js';
 import { checkChecks, checkNotNull, checkUnique } from './constraints.js';
@@ -40,6 +40,9 @@ function statementCtes(binder: SelectBinder, s: PgNode, run: RunPlan): { ctes: C
 /** Cast to a column's type with assignment rules, or PostgreSQL's 42804 error. */
 function assign(e: Expr, t: TableEntry, c: number): Expr {
   const col = t.columns[c]!;
+  // A number parameter is read from its text by the column type's input, whatever that type is.
+  const viaText = paramNumberTo(e, col.type, false);
+  if (viaText) return viaText;
   if (!canAssign(e.type, col.type)) {
     throw new QuiverError(SqlState.datatypeMismatch, `column "${col.name}" is of type ${typeName(col.type)} but expression is of type ${typeName(e.type)}`, {
       hint: 'You will need to rewrite or cast the expression.',

@@ -189,7 +189,7 @@ export function requireBool(e: Expr, what: string, node?: PgNode): Expr {
 
 export function castTo(arg: Expr, target: SqlType, explicit: boolean, node?: PgNode): Expr {
   if (arg.kind === 'const' && arg.value === null) return { kind: 'const', value: null, type: target };
-  const viaText = paramNumberTo(arg, target);
+  const viaText = paramNumberTo(arg, target, explicit);
   if (viaText) return viaText;
   const from = arg.type;
   if (!explicit && from.id !== 'unknown') {

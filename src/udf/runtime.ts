@@ -54,29 +54,29 @@ export function f4(x: number): number {
 export function fmod(a: number, b: number): number { if (b === 0) divByZero(); return a % b; }
 export function dadd(a: Decimal, b: Decimal): Decimal { return a.add(b); }
 
-/** Text → integer types, as PostgreSQL's int4in: optional sign, digits, surrounding spaces. */
-function parseIntText(s: string, what: string): bigint {
-  const t = s.trim();
-  if (!/^[+-]?\d+$/.test(t)) {
-    // PostgreSQL 15 also takes underscores? No (16+). Reject anything else.
-    throw new QuiverError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${what}: "${s}"`);
+/**
+ * Text → integer types, as PostgreSQL 15's pg_strtoint: optional spaces and sign, digits, optional
+ * spaces. The digits are range-checked as they are read, so a run of digits too large for the type
+ * is 22003 even when junk follows it ("99999abc", "2147483647.5" for smallint); anything else that
+ * is not that shape is 22P02.
+ */
+function parseIntText(s: string, what: string, min: bigint, max: bigint): bigint {
+  const m = /^[ \t\n\r\v\f]*([+-]?)(\d+)/.exec(s);
+  if (m) {
+    const v = BigInt(m[1] + m[2]!);
+    if (v < min || v > max) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type ${what}`);
+    if (/^[ \t\n\r\v\f]*$/.test(s.slice(m[0].length))) return v;
   }
-  return BigInt(t);
+  throw new QuiverError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${what}: "${s}"`);
 }
 export function textToI4(s: string): number {
-  const v = parseIntText(s, 'integer');
-  if (v < BigInt(I4_MIN) || v > BigInt(I4_MAX)) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type integer`);
-  return Number(v);
+  return Number(parseIntText(s, 'integer', BigInt(I4_MIN), BigInt(I4_MAX)));
 }
 export function textToI2(s: string): number {
-  const v = parseIntText(s, 'smallint');
-  if (v < BigInt(I2_MIN) || v > BigInt(I2_MAX)) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type smallint`);
-  return Number(v);
+  return Number(parseIntText(s, 'smallint', BigInt(I2_MIN), BigInt(I2_MAX)));
 }
 export function textToI8(s: string): bigint {
-  const v = parseIntText(s, 'bigint');
-  if (v < I8_MIN || v > I8_MAX) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type bigint`);
-  return v;
+  return parseIntText(s, 'bigint', I8_MIN, I8_MAX);
 }
 export function textToF8(s: string, what = 'double precision'): number {
   const t = s.trim().toLowerCase();
