@@ -121,15 +121,19 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     });
     plan = { kind: 'values', rows, schema };
   } else {
+    binder.insertSource = sel;
     const q = binder.bindQuery(sel, emptyCtx(Scope.empty(), 'SELECT', ctes));
+    binder.insertSource = null;
     if (!s.cols && q.plan.schema.length < targetCols.length) targetCols.length = q.plan.schema.length;
     if (q.plan.schema.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns', firstPosition(sel.targetList?.[targetCols.length] ?? sel));
     if (q.plan.schema.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions', firstPosition(s.cols?.[q.plan.schema.length] ?? sel));
     const given = q.plan.schema.map((f, i): Expr => {
       // A number parameter selected as is goes into its column as PostgreSQL reads its text, as in VALUES.
       const top = q.plan.kind === 'project' ? q.plan.exprs[i]! : null;
-      if (top && top.kind === 'param' && top.type.id === 'float8') return top;
-      return { kind: 'col', index: i, type: f.type.id === 'unknown' ? T.text : f.type };
+      if (top && top.kind === 'param' && (top.type.id === 'float8' || top.type.id === 'int4' || top.type.id === 'int8')) return top;
+      // An untyped column (a NULL, a quoted literal, a string parameter) takes its target column's
+      // type, as PostgreSQL leaves the select list of INSERT ... SELECT unresolved for that.
+      return { kind: 'col', index: i, type: f.type };
     });
     plan = { kind: 'project', input: q.plan, exprs: fill(given), schema };
   }
