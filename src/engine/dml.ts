@@ -139,6 +139,12 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   }
   const batches = run(plan);
   let rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
+  if (onConflict) {
+    // PostgreSQL checks a proposed row's NOT NULL and CHECK constraints before it looks for a
+    // conflict: a row that conflicts is refused by them all the same.
+    checkNotNull(t, rows);
+    checkChecks(catalog, t, rows, ctx);
+  }
   if (onConflict === 'ONCONFLICT_UPDATE') return upsert(catalog, binder, t, s, rows, ctx, run, ret, ctes);
   if (onConflict) rows = withoutConflicts(t, rows);
   const result = returning(ret, rows, run, 'INSERT', rows.length);
@@ -183,6 +189,10 @@ export function insertRows(catalog: Catalog, t: TableEntry, targetCols: number[]
  * turned into updates of the existing row (EXCLUDED names the proposed row); the rest are
  * inserted. As in PostgreSQL, one command may not touch the same row twice.
  */
+function secondTime(): never {
+  throw new QuiverError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
+}
+
 function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode, proposed: Batch, ctx: ExecContext, run: RunPlan, ret: Returning | null, ctes: Ctes): StatementResult {
   const oc = s.onConflictClause;
   const inferCols: string[] = ((oc.infer?.indexElems ?? []) as PgNode[]).map((e) => {
@@ -213,7 +223,6 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
   for (let i = 0; i < existing.length; i++) rowOfKey[ids[i]!] = i;
   const pids = new Int32Array(proposed.length);
   index.insert(arbiter.columns.map((c) => proposed.columns[c]!), proposed.length, pids);
-  const touched = new Set<number>();
   const inserts: number[] = [], conflicts: [number, number][] = [];
   for (let k = 0; k < proposed.length; k++) {
     const hasNull = arbiter.columns.some((c) => { const v = proposed.columns[c]!; return v.valid !== null && v.valid[k] === 0; });
@@ -223,10 +232,7 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
       inserts.push(k);
       continue;
     }
-    if (touched.has(target) || target >= existing.length) {
-      throw new QuiverError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
-    }
-    touched.add(target);
+    if (target >= existing.length) secondTime();
     conflicts.push([target, k]);
   }
   // SET and WHERE see the table's row and, as "excluded", the proposed one.
@@ -258,6 +264,17 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     const w = evalOver(run, pairBatch, [where])[0]!;
     const d = w.data as Uint8Array;
     chosen = chosen.filter((i) => (!w.valid || w.valid[i] === 1) && d[i] === 1);
+  }
+  // PostgreSQL locks the conflicting row before it evaluates WHERE, and refuses a row this command
+  // has already updated (or inserted, above): a row WHERE skipped is not updated, so another
+  // proposed row may meet it again. WHERE saw the rows as they were, which is how the first update
+  // of each sees it; a second one is refused before its WHERE would be evaluated.
+  const updated = new Set<number>();
+  const whereHeld = new Set(chosen);
+  for (let i = 0; i < conflicts.length; i++) {
+    const target = conflicts[i]![0];
+    if (updated.has(target)) secondTime();
+    if (whereHeld.has(i)) updated.add(target);
   }
   // SET is evaluated for the pairs WHERE kept only: a row it skips raises no error.
   const kept = takeBatch(pairBatch, Int32Array.from(chosen), chosen.length);
