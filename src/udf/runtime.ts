@@ -205,21 +205,55 @@ export function toText(v: unknown, t: SqlType): string {
   }
 }
 
+/*
+ * varchar(n) and char(n) count characters (code points), as PostgreSQL does; a JavaScript string's
+ * length counts UTF-16 units, which is never fewer, so a string no longer than n units needs no
+ * counting at all.
+ */
+
+/** The UTF-16 index where character n starts (s.length when s has at most n characters). */
+function charIndex(s: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n && i < s.length; k++) {
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return i;
+}
+
 export function varcharCheck(s: string, n: number): string {
   if (n < 0 || s.length <= n) return s;
+  const cut = charIndex(s, n);
+  if (cut === s.length) return s;
   // Trailing spaces beyond the limit are truncated silently, as the SQL standard asks.
-  if (s.slice(n).trim() === '') return s.slice(0, n);
+  if (s.slice(cut).trim() === '') return s.slice(0, cut);
   throw new QuiverError(SqlState.stringDataRightTruncation, `value too long for type character varying(${n})`);
 }
 export function bpcharCheck(s: string, n: number): string {
   if (n < 0) return s;
-  if (s.length <= n) return s.padEnd(n, ' ');
-  if (s.slice(n).trim() === '') return s.slice(0, n);
+  if (s.length <= n) return padChars(s, n);
+  const cut = charIndex(s, n);
+  if (cut === s.length) return s;
+  if (s.slice(cut).trim() === '') return s.slice(0, cut);
   throw new QuiverError(SqlState.stringDataRightTruncation, `value too long for type character(${n})`);
 }
+/** s (at most n characters) padded with spaces to n characters. */
+function padChars(s: string, n: number): string {
+  if (s.length === n) return s;
+  const have = countChars(s);
+  return have >= n ? s : s + ' '.repeat(n - have);
+}
+function countChars(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > 0 && (s.charCodeAt(i - 1) & 0xfc00) === 0xd800)) n++;
+  }
+  return n;
+}
 /** Explicit casts truncate instead of failing. */
-export function varcharCut(s: string, n: number): string { return n >= 0 && s.length > n ? s.slice(0, n) : s; }
-export function bpcharCut(s: string, n: number): string { return n < 0 ? s : s.length > n ? s.slice(0, n) : s.padEnd(n, ' '); }
+export function varcharCut(s: string, n: number): string { return n >= 0 && s.length > n ? s.slice(0, charIndex(s, n)) : s; }
+export function bpcharCut(s: string, n: number): string { return n < 0 ? s : s.length > n ? padChars(s.slice(0, charIndex(s, n)), n) : padChars(s, n); }
 
 // The last pattern each operator saw: a constant pattern (the usual case) costs one string
 // comparison per row, a pattern that varies per row goes through the compiled-pattern cache.
