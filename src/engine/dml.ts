@@ -137,6 +137,8 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     });
     plan = { kind: 'project', input: q.plan, exprs: fill(given), schema };
   }
+  // ON CONFLICT DO UPDATE is bound, as the whole statement is in PostgreSQL, before any row is read.
+  const onUpdate = onConflict === 'ONCONFLICT_UPDATE' ? bindUpsert(binder, t, s, ctes) : null;
   const batches = run(plan);
   let rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
   if (onConflict) {
@@ -145,7 +147,7 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     checkNotNull(t, rows);
     checkChecks(catalog, t, rows, ctx);
   }
-  if (onConflict === 'ONCONFLICT_UPDATE') return upsert(catalog, binder, t, s, rows, ctx, run, ret, ctes);
+  if (onUpdate) return upsert(catalog, t, onUpdate, rows, ctx, run, ret);
   if (onConflict) rows = withoutConflicts(t, rows);
   const result = returning(ret, rows, run, 'INSERT', rows.length);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
@@ -193,7 +195,9 @@ function secondTime(): never {
   throw new QuiverError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
 }
 
-function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode, proposed: Batch, ctx: ExecContext, run: RunPlan, ret: Returning | null, ctes: Ctes): StatementResult {
+interface BoundUpsert { arbiter: TableEntry['constraints'][number]; sets: Map<number, Expr>; where: Expr | null }
+
+function bindUpsert(binder: SelectBinder, t: TableEntry, s: PgNode, ctes: Ctes): BoundUpsert {
   const oc = s.onConflictClause;
   const inferCols: string[] = ((oc.infer?.indexElems ?? []) as PgNode[]).map((e) => {
     if (!e.IndexElem?.name) throw new QuiverError(SqlState.featureNotSupported, 'ON CONFLICT with expressions is not supported');
@@ -213,6 +217,29 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     throw new QuiverError(SqlState.invalidColumnReference, named ? `constraint "${named}" for table "${s.relation.relname}" does not exist` : 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
   }
   const types = t.columns.map((c) => c.type);
+  // SET and WHERE see the table's row and, as "excluded", the proposed one.
+  const n = t.columns.length;
+  const scope = new Scope([
+    ...targetScope(t, s.relation).cols,
+    ...scopeOf('excluded', t.columns.map((c) => c.name), types, n),
+  ]);
+  const bctx = emptyCtx(scope, 'ON CONFLICT', ctes);
+  const sets = new Map<number, Expr>();
+  for (const rt of (oc.targetList ?? []) as PgNode[]) {
+    const r = rt.ResTarget;
+    const c = t.columns.findIndex((x) => x.name === r.name);
+    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${r.name}" of relation "${s.relation.relname}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
+    if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${r.name}"`);
+    sets.set(c, nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, bctx, r.val), t, c));
+  }
+  const where = oc.whereClause ? requireBool(bindExpr(binder, bctx, oc.whereClause), 'WHERE', oc.whereClause) : null;
+  return { arbiter, sets, where };
+}
+
+function upsert(catalog: Catalog, t: TableEntry, bound: BoundUpsert, proposed: Batch, ctx: ExecContext, run: RunPlan, ret: Returning | null): StatementResult {
+  const { arbiter, sets, where } = bound;
+  const types = t.columns.map((c) => c.type);
+  const n = t.columns.length;
   const existing = concatBatches(types, [emptyBatch(t), ...t.data.snapshot()]);
   const keyTypes = arbiter.columns.map((c) => types[c]!);
   const index = new GroupTable(keyTypes);
@@ -235,22 +262,6 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     if (target >= existing.length) secondTime();
     conflicts.push([target, k]);
   }
-  // SET and WHERE see the table's row and, as "excluded", the proposed one.
-  const n = t.columns.length;
-  const scope = new Scope([
-    ...targetScope(t, s.relation).cols,
-    ...scopeOf('excluded', t.columns.map((c) => c.name), types, n),
-  ]);
-  const bctx = emptyCtx(scope, 'ON CONFLICT', ctes);
-  const sets = new Map<number, Expr>();
-  for (const rt of (oc.targetList ?? []) as PgNode[]) {
-    const r = rt.ResTarget;
-    const c = t.columns.findIndex((x) => x.name === r.name);
-    if (c < 0) throw new QuiverError(SqlState.undefinedColumn, `column "${r.name}" of relation "${s.relation.relname}" does not exist`, r.location !== undefined ? { position: r.location + 1 } : {});
-    if (sets.has(c)) throw new QuiverError(SqlState.syntaxError, `multiple assignments to same column "${r.name}"`);
-    sets.set(c, nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, bctx, r.val), t, c));
-  }
-  const where = oc.whereClause ? requireBool(bindExpr(binder, bctx, oc.whereClause), 'WHERE', oc.whereClause) : null;
   const pairs = conflicts.length;
   const pairBatch: Batch = {
     length: pairs,
