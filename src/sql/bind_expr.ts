@@ -10,7 +10,7 @@ import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar, AmbiguousError, resolveVariadicScalar } from '../udf/registry.js';
-import { commonType, coerce, paramNumberTo } from './coerce.js';
+import { commonType, coerce, paramNumberTo, sameType } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
 import { Scope } from './scope.js';
@@ -255,6 +255,7 @@ function outerHasTable(ctx: BindContext, table: string): boolean {
 
 /** Resolves a binary or unary operator by name, coercing the operands to the chosen overload. */
 export function bindOperator(op: string, args: Expr[], node?: PgNode): Expr {
+  args = numberParamAsOperand(op, args);
   let r;
   try {
     r = resolveScalar(op, args.map((a) => a.type));
@@ -268,6 +269,39 @@ export function bindOperator(op: string, args: Expr[], node?: PgNode): Expr {
   }
   const cargs = args.map((a, i) => (r.fn.args[i] === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!)));
   return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
+}
+
+function isNumberParam(e: Expr): boolean {
+  return e.kind === 'param' && (e.type.id === 'int4' || e.type.id === 'int8' || e.type.id === 'float8');
+}
+
+/**
+ * A number parameter beside an operand of a known type is read as that type, as PostgreSQL reads
+ * the text a client sends for an untyped parameter there (`smallint_col = $1`, `real_col = $1`,
+ * `int_col + $1`): when the operator exists for that type on both sides. Otherwise (no such
+ * operator, as for date + date) the parameter keeps the type its JavaScript value gives it.
+ */
+function numberParamAsOperand(op: string, args: Expr[]): Expr[] {
+  if (args.length !== 2) return args;
+  const k = isNumberParam(args[0]!) ? 0 : isNumberParam(args[1]!) ? 1 : -1;
+  if (k < 0) return args;
+  // The operand's type without its length or precision: numeric(10,2) = $1 reads a numeric.
+  const known = args[1 - k]!.type;
+  const other = known.id === 'numeric' || known.id === 'varchar' || known.id === 'bpchar' ? T[known.id] : known;
+  if (other.id === 'unknown' || isNumberParam(args[1 - k]!) || sameType(other, args[k]!.type)) return args;
+  let r;
+  try {
+    r = resolveScalar(op, [other, other]);
+  } catch (e) {
+    if (e instanceof AmbiguousError) return args;
+    throw e;
+  }
+  if (!r || r.fn.args[0] === 'any' || r.fn.args[1] === 'any') return args;
+  const read = paramNumberTo(args[k]!, other, false);
+  if (!read) return args;
+  const out = [...args];
+  out[k] = read;
+  return out;
 }
 
 function coerceAny(a: Expr): Expr { return a.type.id === 'unknown' ? coerce(a, T.text) : a; }

@@ -154,9 +154,21 @@ test('strings are read as the type the context asks for, with that type\'s limit
   await rejects(db, 'DELETE FROM t WHERE i = $1 AND false', ['1.5'], '22P02', 'invalid input syntax for type integer: "1.5"');
   assert.equal(await one(db, 'INSERT INTO t (b) VALUES ($1) RETURNING b', ['9223372036854775807']), 2n ** 63n - 1n);
   await rejects(db, 'SELECT * FROM t WHERE s = $1', ['100000'], '22003', 'value "100000" is out of range for type smallint');
-  // A number parameter compared with a smallint column is compared as a number (PostgreSQL 15,
-  // PREPARE p(int) AS SELECT count(*) FROM t WHERE s = $1; EXECUTE p(100000): 0).
-  assert.equal(await one(db, 'SELECT count(*) FROM t WHERE s = $1', [100000]), 0n);
+  await db.close();
+});
+
+test('a number beside an operand of a known type is read as that type', async () => {
+  const db = await table();
+  await db.query("INSERT INTO t (s, i, r, n) VALUES (1, 2, 0.1, 0.1)");
+  // PostgreSQL 15, e.g. PREPARE p AS SELECT count(*) FROM t WHERE s = $1; EXECUTE p('100000'):
+  await rejects(db, 'SELECT count(*) FROM t WHERE s = $1', [100000], '22003', 'value "100000" is out of range for type smallint');
+  await rejects(db, 'SELECT i + $1 FROM t', [1.5], '22P02', 'invalid input syntax for type integer: "1.5"');
+  await rejects(db, 'SELECT s * $1 FROM t', [40000], '22003', 'value "40000" is out of range for type smallint');
+  // '0.1' read as a real equals the real column's 0.1 (PostgreSQL 15: 1 row); so does numeric's.
+  assert.equal(await one(db, 'SELECT count(*) FROM t WHERE r = $1', [0.1]), 1n);
+  assert.equal(await one(db, 'SELECT count(*) FROM t WHERE n = $1', [0.1]), 1n);
+  // PostgreSQL 15: n * '1180591620717411303424' is 118059162071741130342.4.
+  assert.equal(await one(db, 'SELECT n * $1 FROM t', [2n ** 70n]), '118059162071741130342.4');
   await db.close();
 });
 

@@ -14,6 +14,7 @@
  *    22P02, a BigInt past bigint's range is a fine real, numeric or text — never a wrapped or
  *    rounded value;
  *  - `$1::T` is a context too: T's input function reads the text;
+ *  - `v = $1` reads it as v's type;
  *  - `LIMIT $1` reads it as a bigint;
  *  - where nothing gives the parameter a type (`SELECT $1`), the JavaScript type decides (integer,
  *    bigint, double precision, boolean, timestamp): PostgreSQL is told that type (`$1::bigint`), so
@@ -194,6 +195,12 @@ function casesFor(v: unknown): Case[] {
       // UPDATE's SET takes another path to the column than INSERT's VALUES; it is compared for the
       // integer types, where a value out of range used to wrap. Row 1 is always there.
       if (t.kind === 'int') out.push({ sql: `UPDATE ${t.table} SET v = $1 WHERE id = 1 RETURNING v`, pgSql: `UPDATE ${t.table} SET v = $1 WHERE id = 1 RETURNING v`, value: v });
+    }
+    // An operand of a known type beside the parameter is a context too: PostgreSQL reads it as
+    // that type when the operator exists for it on both sides, as = does for every type here.
+    if (!typedInContext(v) && v !== null) {
+      const cmp = `SELECT count(*) AS n FROM ${t.table} WHERE v = $1`;
+      out.push({ sql: cmp, pgSql: cmp, value: v });
     }
     // A cast is a context: T's input reads the text, as PostgreSQL reads an untyped parameter. (A
     // string's cast runs the same input function its INSERT does, compared above.) A boolean or a
