@@ -54,29 +54,51 @@ export function f4(x: number): number {
 export function fmod(a: number, b: number): number { if (b === 0) divByZero(); return a % b; }
 export function dadd(a: Decimal, b: Decimal): Decimal { return a.add(b); }
 
+/** Whether c is a space as C's isspace sees it (pg_strtoint skips these around the digits). */
+function isCSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
+
+const I2_LO = BigInt(I2_MIN), I2_HI = BigInt(I2_MAX), I4_LO = BigInt(I4_MIN), I4_HI = BigInt(I4_MAX);
+
 /**
  * Text → integer types, as PostgreSQL 15's pg_strtoint: optional spaces and sign, digits, optional
  * spaces. The digits are range-checked as they are read, so a run of digits too large for the type
  * is 22003 even when junk follows it ("99999abc", "2147483647.5" for smallint); anything else that
  * is not that shape is 22P02.
  */
-function parseIntText(s: string, what: string, min: bigint, max: bigint): bigint {
-  const m = /^[ \t\n\r\v\f]*([+-]?)(\d+)/.exec(s);
-  if (m) {
-    const v = BigInt(m[1] + m[2]!);
-    if (v < min || v > max) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type ${what}`);
-    if (/^[ \t\n\r\v\f]*$/.test(s.slice(m[0].length))) return v;
+function parseIntText(s: string, what: string, min: bigint, max: bigint): bigint | number {
+  let i = 0;
+  const n = s.length;
+  while (i < n && isCSpace(s.charCodeAt(i))) i++;
+  const start = i;
+  if (i < n && (s.charCodeAt(i) === 45 || s.charCodeAt(i) === 43)) i++;
+  const digits = i;
+  while (i < n) { const c = s.charCodeAt(i); if (c < 48 || c > 57) break; i++; }
+  if (i > digits) {
+    // Up to 15 digits are exact as a double and within every type's reach but the range check.
+    const text = s.slice(start, i);
+    let v: bigint | number;
+    if (i - digits <= 15) {
+      v = Number(text) + 0; // + 0: '-0' is 0
+      if (v < Number(min) || v > Number(max)) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type ${what}`);
+    } else {
+      const b = BigInt(text);
+      if (b < min || b > max) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type ${what}`);
+      v = b;
+    }
+    while (i < n && isCSpace(s.charCodeAt(i))) i++;
+    if (i === n) return v;
   }
   throw new QuiverError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${what}: "${s}"`);
 }
 export function textToI4(s: string): number {
-  return Number(parseIntText(s, 'integer', BigInt(I4_MIN), BigInt(I4_MAX)));
+  return Number(parseIntText(s, 'integer', I4_LO, I4_HI));
 }
 export function textToI2(s: string): number {
-  return Number(parseIntText(s, 'smallint', BigInt(I2_MIN), BigInt(I2_MAX)));
+  return Number(parseIntText(s, 'smallint', I2_LO, I2_HI));
 }
 export function textToI8(s: string): bigint {
-  return parseIntText(s, 'bigint', I8_MIN, I8_MAX);
+  const v = parseIntText(s, 'bigint', I8_MIN, I8_MAX);
+  return typeof v === 'bigint' ? v : BigInt(v);
 }
 export function textToF8(s: string, what = 'double precision'): number {
   const t = s.trim().toLowerCase();
