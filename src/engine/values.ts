@@ -9,12 +9,12 @@ import { formatDate, formatTimestamp, formatTimestampTz, formatInterval, type In
 import { QuiverError, SqlState } from '../common/errors.js';
 import { formatTime } from '../common/time.js';
 import type { LogicalPlan } from '../logical/plan.js';
-import { planChildren } from '../logical/plan.js';
-import { visitExpr, type Expr } from '../logical/expr.js';
+import { transformPlan } from '../logical/plan.js';
+import { visitExpr, transformExpr, type Expr } from '../logical/expr.js';
 import { mapNodeExprs } from '../logical/optimizer/rule.js';
 import { isParamConversion, isParamNumberText, paramNumberText } from '../sql/coerce.js';
 import { exprKey } from '../logical/expr_key.js';
-import { compileExpr } from '../physical/compile.js';
+import { evalConstant } from '../physical/compile.js';
 import type { ExecContext } from '../physical/context.js';
 
 /** A function turning row i of a vector into its API value. */
@@ -117,32 +117,31 @@ function arrayLiteral(a: unknown[]): string {
 }
 
 /**
- * Runs each conversion of a parameter to the type its context chose once, before the plan runs:
- * PostgreSQL converts parameter values when the statement starts, so '40000' for a smallint is an
- * error even where no row is read (an empty table, a false WHERE).
+ * Runs each conversion of a parameter to the type its context chose once, before the plan runs,
+ * and puts its value in the plan as a constant: PostgreSQL converts parameter values when the
+ * statement starts, so '40000' for a smallint is an error even where no row is read (an empty
+ * table, a false WHERE), and a row then compares with the converted value, not the text.
  */
-export function convertParamsUpFront(plan: LogicalPlan, ctx: ExecContext): void {
-  if (ctx.params.length === 0) return;
-  const seen = new Set<string>();
-  const visit = (e: Expr): Expr => {
+export function convertParamsUpFront(plan: LogicalPlan, ctx: ExecContext): LogicalPlan {
+  if (ctx.params.length === 0) return plan;
+  const done = new Map<string, unknown>();
+  const fix = (e: Expr): Expr => {
     // A number parameter read as its text is the argument of that conversion: it is not a bigint.
     const asText = new Set<Expr>();
     visitExpr(e, (x) => {
-      if (x.kind === 'subquery') walk(x.plan);
-      else if (isParamNumberText(x) && x.kind === 'call') asText.add(x.args[0]!);
+      if (isParamNumberText(x) && x.kind === 'call') asText.add(x.args[0]!);
       else if (x.kind === 'param' && !asText.has(x)) checkBareParam(x.type, ctx.params[x.index]);
-      if (isParamConversion(x)) {
-        const k = exprKey(x);
-        if (!seen.has(k)) { seen.add(k); compileExpr(x)({ length: 1, columns: [] }, ctx); }
-      }
     });
-    return e;
+    return transformExpr(e, (x) => {
+      if (x.kind === 'subquery') return { ...x, plan: walk(x.plan) };
+      if (!isParamConversion(x)) return x;
+      const k = exprKey(x);
+      if (!done.has(k)) done.set(k, evalConstant(x, ctx));
+      return { kind: 'const', value: done.get(k), type: x.type };
+    });
   };
-  const walk = (p: LogicalPlan): void => {
-    mapNodeExprs(p, visit);
-    for (const c of planChildren(p)) walk(c);
-  };
-  walk(plan);
+  const walk = (p: LogicalPlan): LogicalPlan => transformPlan(p, (n) => mapNodeExprs(n, fix));
+  return walk(plan);
 }
 
 /**
