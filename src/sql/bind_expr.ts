@@ -10,7 +10,7 @@ import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar, AmbiguousError, resolveVariadicScalar } from '../udf/registry.js';
-import { commonType, coerce, paramNumberTo, sameType } from './coerce.js';
+import { commonType, commonTypeOf, coerce, coerceMember, isNumberParam, paramNumberTo, sameType } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
 import { Scope } from './scope.js';
@@ -105,15 +105,15 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
     case 'CaseExpr': return bindCase(b, ctx, v);
     case 'CoalesceExpr': {
       const args = (v.args as PgNode[]).map((a) => bindExpr(b, ctx, a));
-      const ty = commonType(args.map((a) => a.type), 'COALESCE', pos(v).position);
-      return { kind: 'coalesce', args: args.map((a) => coerce(a, ty)), type: ty };
+      const ty = commonTypeOf(args, 'COALESCE', pos(v).position);
+      return { kind: 'coalesce', args: args.map((a) => coerceMember(a, ty)), type: ty };
     }
     case 'MinMaxExpr': {
       const args = (v.args as PgNode[]).map((a) => bindExpr(b, ctx, a));
-      const ty = commonType(args.map((a) => a.type), v.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST', pos(v).position);
+      const ty = commonTypeOf(args, v.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST', pos(v).position);
       const cmp = resolveScalar('<', [ty, ty]);
       if (!cmp) throw err(SqlState.undefinedFunction, `could not identify a comparison function for type ${typeName(ty)}`, v);
-      return { kind: v.op === 'IS_GREATEST' ? 'greatest' : 'least', args: args.map((a) => coerce(a, ty)), cmp: cmp.fn, type: ty };
+      return { kind: v.op === 'IS_GREATEST' ? 'greatest' : 'least', args: args.map((a) => coerceMember(a, ty)), cmp: cmp.fn, type: ty };
     }
     case 'FuncCall': return bindFuncCall(b, ctx, v);
     case 'SubLink': return bindSubLink(b, ctx, v);
@@ -155,9 +155,9 @@ function bindArrayLiteral(b: QueryBinder, ctx: BindContext, v: PgNode, elem: Sql
   const items = ((v.elements ?? []) as PgNode[]).map((e) => bindExpr(b, ctx, e));
   if (items.some((x) => x.type.id === 'array')) throw err(SqlState.featureNotSupported, 'multidimensional arrays are not supported', v);
   if (!elem && items.length === 0) throw err('42P18', 'cannot determine type of empty array', v);
-  const et = elem ?? commonType(items.map((x) => x.type), 'ARRAY', pos(v).position);
+  const et = elem ?? commonTypeOf(items, 'ARRAY', pos(v).position);
   const t = arrayOf(et.id === 'unknown' ? T.text : et);
-  return { kind: 'call', fn: arrayCtor, args: items.map((x) => (elem ? castTo(x, t.elem!, true) : coerce(x, t.elem!))), type: t };
+  return { kind: 'call', fn: arrayCtor, args: items.map((x) => (elem ? castTo(x, t.elem!, true) : coerceMember(x, t.elem!))), type: t };
 }
 
 function bindSqlValueFunction(v: PgNode): Expr {
@@ -271,10 +271,6 @@ export function bindOperator(op: string, args: Expr[], node?: PgNode): Expr {
   return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
 }
 
-function isNumberParam(e: Expr): boolean {
-  return e.kind === 'param' && (e.type.id === 'int4' || e.type.id === 'int8' || e.type.id === 'float8');
-}
-
 /**
  * A number parameter beside an operand of a known type is read as that type, as PostgreSQL reads
  * the text a client sends for an untyped parameter there (`smallint_col = $1`, `real_col = $1`,
@@ -359,10 +355,10 @@ function bindAExpr(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
       const l = bindExpr(b, ctx, v.lexpr);
       const items = (v.rexpr.List?.items ?? v.rexpr) as PgNode[];
       const list = (Array.isArray(items) ? items : [items]).map((x) => bindExpr(b, ctx, x));
-      const ty = commonType([l.type, ...list.map((x) => x.type)], 'IN', pos(v).position);
+      const ty = commonTypeOf([l, ...list], 'IN', pos(v).position);
       const eqr = resolveScalar('=', [ty, ty]);
       if (!eqr) throw err(SqlState.undefinedFunction, `operator does not exist: ${typeName(ty)} = ${typeName(ty)}`, v);
-      return { kind: 'inlist', arg: coerce(l, ty), list: list.map((x) => coerce(x, ty)), eq: eqr.fn, negated: opName === '<>', type: T.bool };
+      return { kind: 'inlist', arg: coerceMember(l, ty), list: list.map((x) => coerceMember(x, ty)), eq: eqr.fn, negated: opName === '<>', type: T.bool };
     }
     case 'AEXPR_BETWEEN': case 'AEXPR_NOT_BETWEEN': case 'AEXPR_BETWEEN_SYM': case 'AEXPR_NOT_BETWEEN_SYM': {
       const x = bindExpr(b, ctx, v.lexpr);
@@ -427,11 +423,11 @@ function bindCase(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   }
   const otherwise = v.defresult ? bindExpr(b, ctx, v.defresult) : null;
   // PostgreSQL considers the ELSE result first, which decides the order types appear in errors.
-  const ty = commonType([...(otherwise ? [otherwise.type] : []), ...whens.map((w) => w.result.type)], 'CASE', pos(v).position);
+  const ty = commonTypeOf([...(otherwise ? [otherwise] : []), ...whens.map((w) => w.result)], 'CASE', pos(v).position);
   return {
     kind: 'case', type: ty,
-    whens: whens.map((w) => ({ cond: w.cond, result: coerce(w.result, ty) })),
-    otherwise: otherwise ? coerce(otherwise, ty) : null,
+    whens: whens.map((w) => ({ cond: w.cond, result: coerceMember(w.result, ty) })),
+    otherwise: otherwise ? coerceMember(otherwise, ty) : null,
   };
 }
 

@@ -39,6 +39,36 @@ export function commonType(types: SqlType[], what: string, position?: number): S
   return best;
 }
 
+/** A parameter given as a JavaScript number or BigInt (typed by its value until a context types it). */
+export function isNumberParam(e: Expr): boolean {
+  return e.kind === 'param' && (e.type.id === 'int4' || e.type.id === 'int8' || e.type.id === 'float8');
+}
+
+/**
+ * select_common_type over expressions, where a number parameter counts as untyped, as the text a
+ * client sends for it does in PostgreSQL, when another expression has a type: COALESCE(s, $1) with
+ * a smallint s reads $1 as a smallint. Members are coerced with coerceMember.
+ */
+export function commonTypeOf(es: Expr[], what: string, position?: number): SqlType {
+  const typed = es.some((e) => e.type.id !== 'unknown' && !isNumberParam(e));
+  const t = commonType(es.map((e) => (typed && isNumberParam(e) ? T.unknown : e.type)), what, position);
+  // The result keeps a length or precision only when every member has it (select_common_typmod).
+  return hasTypmod(t) && es.some((e) => !sameType(e.type, t)) ? T[t.id] : t;
+}
+
+function hasTypmod(t: SqlType): boolean {
+  return (t.id === 'numeric' || t.id === 'varchar' || t.id === 'bpchar') && !sameType(t, T[t.id]);
+}
+
+/**
+ * coerce for a member of commonTypeOf's set: an untyped member (a literal, a string or number
+ * parameter) is read as the type without its length or precision, as PostgreSQL reads it.
+ */
+export function coerceMember(e: Expr, t: SqlType): Expr {
+  if ((isNumberParam(e) || e.type.id === 'unknown') && hasTypmod(t)) return coerce(e, T[t.id]);
+  return coerce(e, t);
+}
+
 export function sameType(a: SqlType, b: SqlType): boolean {
   return a.id === b.id && a.precision === b.precision && a.scale === b.scale && (a.id !== 'array' || sameType(a.elem!, b.elem!));
 }

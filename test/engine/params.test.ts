@@ -167,6 +167,13 @@ test('a number beside an operand of a known type is read as that type', async ()
   // '0.1' read as a real equals the real column's 0.1 (PostgreSQL 15: 1 row); so does numeric's.
   assert.equal(await one(db, 'SELECT count(*) FROM t WHERE r = $1', [0.1]), 1n);
   assert.equal(await one(db, 'SELECT count(*) FROM t WHERE n = $1', [0.1]), 1n);
+  // So does one among typed expressions of COALESCE, IN, CASE (PostgreSQL 15, untyped '100000', '1.5'):
+  await rejects(db, 'SELECT COALESCE(s, $1) FROM t', [100000], '22003', 'value "100000" is out of range for type smallint');
+  await rejects(db, 'SELECT CASE WHEN true THEN $1 ELSE s END FROM t', [1.5], '22P02', 'invalid input syntax for type smallint: "1.5"');
+  await rejects(db, 'SELECT $1 IN (1, 2)', [1.5], '22P02', 'invalid input syntax for type integer: "1.5"');
+  // PostgreSQL 15: s IN ($1, 2) takes integer from 2 (count 0), COALESCE(n2, $1) is a numeric without n2's typmod.
+  assert.equal(await one(db, 'SELECT count(*) FROM t WHERE s IN ($1, 2)', [100000]), 0n);
+  assert.equal(await one(db, 'SELECT COALESCE(n2, $1) FROM t', [123456789]), '123456789');
   // PostgreSQL 15: n * '1180591620717411303424' is 118059162071741130342.4.
   assert.equal(await one(db, 'SELECT n * $1 FROM t', [2n ** 70n]), '118059162071741130342.4');
   await db.close();

@@ -14,7 +14,7 @@
  *    22P02, a BigInt past bigint's range is a fine real, numeric or text — never a wrapped or
  *    rounded value;
  *  - `$1::T` is a context too: T's input function reads the text;
- *  - `v = $1` reads it as v's type;
+ *  - `v = $1`, `COALESCE(v, $1)`, `v IN ($1, v)`, `CASE ... THEN v ELSE $1 END` read it as v's type;
  *  - `LIMIT $1` reads it as a bigint;
  *  - where nothing gives the parameter a type (`SELECT $1`), the JavaScript type decides (integer,
  *    bigint, double precision, boolean, timestamp): PostgreSQL is told that type (`$1::bigint`), so
@@ -201,6 +201,9 @@ function casesFor(v: unknown): Case[] {
     if (!typedInContext(v) && v !== null) {
       const cmp = `SELECT count(*) AS n FROM ${t.table} WHERE v = $1`;
       out.push({ sql: cmp, pgSql: cmp, value: v });
+      // And a set of expressions with a common type: COALESCE, IN, CASE.
+      const set = `SELECT COALESCE(v, $1) AS c, v IN ($1, v) AS i, CASE WHEN id = 1 THEN v ELSE $1 END AS k FROM ${t.table} WHERE id = 1`;
+      out.push({ sql: set, pgSql: set, value: v });
     }
     // A cast is a context: T's input reads the text, as PostgreSQL reads an untyped parameter. (A
     // string's cast runs the same input function its INSERT does, compared above.) A boolean or a
