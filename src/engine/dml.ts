@@ -13,7 +13,7 @@ import { SelectBinder } from '../sql/bind_select.js';
 import { anchorCtes } from '../sql/bind_cte.js';
 import { orderPredicate } from '../logical/optimizer/order_conjuncts.js';
 import { bindExpr, requireBool, strVal, nodeType, figureColname, firstPosition } from '../sql/bind_expr.js';
-import { canAssign, coerce } from '../sql/coerce.js';
+import { canAssign, coerce, paramNumberTo } from '../sql/coerce.js';
 import { Scope, scopeOf, conflictingTable, type ScopeColumn } from '../sql/scope.js';
 import type { BindContext } from '../sql/context.js';
 import { checkChecks, checkNotNull, checkUnique } from './constraints.js';
@@ -41,6 +41,9 @@ function statementCtes(binder: SelectBinder, s: PgNode, run: RunPlan): { ctes: C
 /** Cast to a column's type with assignment rules, or PostgreSQL's 42804 error. */
 function assign(e: Expr, t: TableEntry, c: number): Expr {
   const col = t.columns[c]!;
+  // A number parameter is read from its text by the column type's input, whatever that type is.
+  const viaText = paramNumberTo(e, col.type, false);
+  if (viaText) return viaText;
   if (!canAssign(e.type, col.type)) {
     throw new QuiverError(SqlState.datatypeMismatch, `column "${col.name}" is of type ${typeName(col.type)} but expression is of type ${typeName(e.type)}`, {
       hint: 'You will need to rewrite or cast the expression.',
@@ -119,21 +122,33 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
     });
     plan = { kind: 'values', rows, schema };
   } else {
+    binder.insertSource = sel;
     const q = binder.bindQuery(sel, emptyCtx(Scope.empty(), 'SELECT', ctes));
+    binder.insertSource = null;
     if (!s.cols && q.plan.schema.length < targetCols.length) targetCols.length = q.plan.schema.length;
     if (q.plan.schema.length > targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more expressions than target columns', firstPosition(sel.targetList?.[targetCols.length] ?? sel));
     if (q.plan.schema.length < targetCols.length) throw new QuiverError(SqlState.syntaxError, 'INSERT has more target columns than expressions', firstPosition(s.cols?.[q.plan.schema.length] ?? sel));
     const given = q.plan.schema.map((f, i): Expr => {
       // A number parameter selected as is goes into its column as PostgreSQL reads its text, as in VALUES.
       const top = q.plan.kind === 'project' ? q.plan.exprs[i]! : null;
-      if (top && top.kind === 'param' && top.type.id === 'float8') return top;
-      return { kind: 'col', index: i, type: f.type.id === 'unknown' ? T.text : f.type };
+      if (top && top.kind === 'param' && (top.type.id === 'float8' || top.type.id === 'int4' || top.type.id === 'int8')) return top;
+      // An untyped column (a NULL, a quoted literal, a string parameter) takes its target column's
+      // type, as PostgreSQL leaves the select list of INSERT ... SELECT unresolved for that.
+      return { kind: 'col', index: i, type: f.type };
     });
     plan = { kind: 'project', input: q.plan, exprs: fill(given), schema };
   }
+  // ON CONFLICT DO UPDATE is bound, as the whole statement is in PostgreSQL, before any row is read.
+  const onUpdate = onConflict === 'ONCONFLICT_UPDATE' ? bindUpsert(binder, t, s, ctes) : null;
   const batches = run(plan);
   let rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
-  if (onConflict === 'ONCONFLICT_UPDATE') return upsert(catalog, binder, t, s, rows, ctx, run, ret, ctes);
+  if (onConflict) {
+    // PostgreSQL checks a proposed row's NOT NULL and CHECK constraints before it looks for a
+    // conflict: a row that conflicts is refused by them all the same.
+    checkNotNull(t, rows);
+    checkChecks(catalog, t, rows, ctx);
+  }
+  if (onUpdate) return upsert(catalog, t, onUpdate, rows, ctx, run, ret);
   if (onConflict) rows = withoutConflicts(t, rows);
   const result = returning(ret, rows, run, 'INSERT', rows.length);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
@@ -177,7 +192,13 @@ export function insertRows(catalog: Catalog, t: TableEntry, targetCols: number[]
  * turned into updates of the existing row (EXCLUDED names the proposed row); the rest are
  * inserted. As in PostgreSQL, one command may not touch the same row twice.
  */
-function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode, proposed: Batch, ctx: ExecContext, run: RunPlan, ret: Returning | null, ctes: Ctes): StatementResult {
+function secondTime(): never {
+  throw new QuiverError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
+}
+
+interface BoundUpsert { arbiter: TableEntry['constraints'][number]; sets: Map<number, Expr>; where: Expr | null }
+
+function bindUpsert(binder: SelectBinder, t: TableEntry, s: PgNode, ctes: Ctes): BoundUpsert {
   const oc = s.onConflictClause;
   const inferCols: string[] = ((oc.infer?.indexElems ?? []) as PgNode[]).map((e) => {
     if (!e.IndexElem?.name) throw new QuiverError(SqlState.featureNotSupported, 'ON CONFLICT with expressions is not supported');
@@ -197,32 +218,6 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     throw new QuiverError(SqlState.invalidColumnReference, named ? `constraint "${named}" for table "${s.relation.relname}" does not exist` : 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
   }
   const types = t.columns.map((c) => c.type);
-  const existing = concatBatches(types, [emptyBatch(t), ...t.data.snapshot()]);
-  const keyTypes = arbiter.columns.map((c) => types[c]!);
-  const index = new GroupTable(keyTypes);
-  const ids = new Int32Array(existing.length);
-  index.insert(arbiter.columns.map((c) => existing.columns[c]!), existing.length, ids);
-  // Row of the table (existing, or inserted earlier in this command) holding each key id.
-  const rowOfKey: number[] = [];
-  for (let i = 0; i < existing.length; i++) rowOfKey[ids[i]!] = i;
-  const pids = new Int32Array(proposed.length);
-  index.insert(arbiter.columns.map((c) => proposed.columns[c]!), proposed.length, pids);
-  const touched = new Set<number>();
-  const inserts: number[] = [], conflicts: [number, number][] = [];
-  for (let k = 0; k < proposed.length; k++) {
-    const hasNull = arbiter.columns.some((c) => { const v = proposed.columns[c]!; return v.valid !== null && v.valid[k] === 0; });
-    const target = hasNull ? undefined : rowOfKey[pids[k]!];
-    if (target === undefined) {
-      if (!hasNull) rowOfKey[pids[k]!] = existing.length + inserts.length;
-      inserts.push(k);
-      continue;
-    }
-    if (touched.has(target) || target >= existing.length) {
-      throw new QuiverError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
-    }
-    touched.add(target);
-    conflicts.push([target, k]);
-  }
   // SET and WHERE see the table's row and, as "excluded", the proposed one.
   const n = t.columns.length;
   const scope = new Scope([
@@ -239,6 +234,35 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     sets.set(c, nodeType(r.val) === 'SetToDefault' ? defaultExpr(binder, t, c) : assign(bindExpr(binder, bctx, r.val), t, c));
   }
   const where = oc.whereClause ? orderPredicate(requireBool(bindExpr(binder, bctx, oc.whereClause), 'WHERE', oc.whereClause)) : null;
+  return { arbiter, sets, where };
+}
+
+function upsert(catalog: Catalog, t: TableEntry, bound: BoundUpsert, proposed: Batch, ctx: ExecContext, run: RunPlan, ret: Returning | null): StatementResult {
+  const { arbiter, sets, where } = bound;
+  const types = t.columns.map((c) => c.type);
+  const n = t.columns.length;
+  const existing = concatBatches(types, [emptyBatch(t), ...t.data.snapshot()]);
+  const keyTypes = arbiter.columns.map((c) => types[c]!);
+  const index = new GroupTable(keyTypes);
+  const ids = new Int32Array(existing.length);
+  index.insert(arbiter.columns.map((c) => existing.columns[c]!), existing.length, ids);
+  // Row of the table (existing, or inserted earlier in this command) holding each key id.
+  const rowOfKey: number[] = [];
+  for (let i = 0; i < existing.length; i++) rowOfKey[ids[i]!] = i;
+  const pids = new Int32Array(proposed.length);
+  index.insert(arbiter.columns.map((c) => proposed.columns[c]!), proposed.length, pids);
+  const inserts: number[] = [], conflicts: [number, number][] = [];
+  for (let k = 0; k < proposed.length; k++) {
+    const hasNull = arbiter.columns.some((c) => { const v = proposed.columns[c]!; return v.valid !== null && v.valid[k] === 0; });
+    const target = hasNull ? undefined : rowOfKey[pids[k]!];
+    if (target === undefined) {
+      if (!hasNull) rowOfKey[pids[k]!] = existing.length + inserts.length;
+      inserts.push(k);
+      continue;
+    }
+    if (target >= existing.length) secondTime();
+    conflicts.push([target, k]);
+  }
   const pairs = conflicts.length;
   const pairBatch: Batch = {
     length: pairs,
@@ -252,6 +276,17 @@ function upsert(catalog: Catalog, binder: SelectBinder, t: TableEntry, s: PgNode
     const w = evalOver(run, pairBatch, [where])[0]!;
     const d = w.data as Uint8Array;
     chosen = chosen.filter((i) => (!w.valid || w.valid[i] === 1) && d[i] === 1);
+  }
+  // PostgreSQL locks the conflicting row before it evaluates WHERE, and refuses a row this command
+  // has already updated (or inserted, above): a row WHERE skipped is not updated, so another
+  // proposed row may meet it again. WHERE saw the rows as they were, which is how the first update
+  // of each sees it; a second one is refused before its WHERE would be evaluated.
+  const updated = new Set<number>();
+  const whereHeld = new Set(chosen);
+  for (let i = 0; i < conflicts.length; i++) {
+    const target = conflicts[i]![0];
+    if (updated.has(target)) secondTime();
+    if (whereHeld.has(i)) updated.add(target);
   }
   // SET is evaluated for the pairs WHERE kept only: a row it skips raises no error.
   const kept = takeBatch(pairBatch, Int32Array.from(chosen), chosen.length);

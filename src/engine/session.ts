@@ -88,13 +88,12 @@ export class Session {
     const binder = new SelectBinder(this.catalog, paramTypes);
     const q = binder.bindQuery(node, null);
     // Before the optimizer folds away a branch that converts a parameter.
-    if (ctx) convertParamsUpFront(q.plan, ctx);
-    return { plan: optimize(q.plan), names: q.names };
+    const plan = ctx ? convertParamsUpFront(q.plan, ctx) : q.plan;
+    return { plan: optimize(plan), names: q.names };
   }
 
   run(plan: LogicalPlan, ctx: ExecContext): Batch[] {
-    convertParamsUpFront(plan, ctx);
-    const op = planPhysical(optimize(plan));
+    const op = planPhysical(optimize(convertParamsUpFront(plan, ctx)));
     return [...executeAll(op, ctx)];
   }
 

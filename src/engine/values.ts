@@ -9,12 +9,12 @@ import { formatDate, formatTimestamp, formatTimestampTz, formatInterval, type In
 import { QuiverError, SqlState } from '../common/errors.js';
 import { formatTime } from '../common/time.js';
 import type { LogicalPlan } from '../logical/plan.js';
-import { planChildren } from '../logical/plan.js';
-import { visitExpr, type Expr } from '../logical/expr.js';
+import { transformPlan } from '../logical/plan.js';
+import { visitExpr, transformExpr, type Expr } from '../logical/expr.js';
 import { mapNodeExprs } from '../logical/optimizer/rule.js';
-import { isParamConversion } from '../sql/coerce.js';
+import { isParamConversion, isParamNumberText, paramNumberText } from '../sql/coerce.js';
 import { exprKey } from '../logical/expr_key.js';
-import { compileExpr } from '../physical/compile.js';
+import { evalConstant } from '../physical/compile.js';
 import type { ExecContext } from '../physical/context.js';
 
 /** A function turning row i of a vector into its API value. */
@@ -45,18 +45,19 @@ function apiArray(a: unknown[], t: SqlType): unknown[] {
 }
 
 /**
- * The type a parameter value gets: strings stay untyped so context decides, as in PostgreSQL; a
- * number is an integer or bigint when it is a whole number in their range, else double precision
- * (which becomes an integer or numeric only as its text would: see paramNumberTo in sql/coerce);
- * an array is untyped text in PostgreSQL's array syntax, read by the type context asks for.
+ * The type a parameter value gets where its context asks for none: strings stay untyped so context
+ * decides, as in PostgreSQL; a whole number is an integer (bigint when larger, out of range past
+ * it), any other number double precision, a BigInt bigint. Where the context does ask for a type,
+ * a number or BigInt is read from its text as that type (paramNumberTo in sql/coerce), as
+ * PostgreSQL reads the text a client library sends; an array is untyped text in PostgreSQL's array
+ * syntax, read by the type context asks for.
  */
 export function paramType(v: unknown): SqlType {
   if (v === null || v === undefined) return T.unknown;
   switch (typeof v) {
     case 'number':
       if (!Number.isInteger(v)) return T.float8;
-      if (v >= -2147483648 && v <= 2147483647) return T.int4;
-      return v >= -(2 ** 63) && v < 2 ** 63 ? T.int8 : T.float8;
+      return v >= -2147483648 && v <= 2147483647 ? T.int4 : T.int8;
     case 'bigint': return T.int8;
     case 'boolean': return T.bool;
     case 'string': return T.unknown;
@@ -81,13 +82,9 @@ const END_TIMESTAMP = 9223371331200000000 + 946684800000000;
 
 export function paramValue(v: unknown, t: SqlType): unknown {
   if (v === null || v === undefined) return null;
-  if (t.id === 'int8') {
-    const b = typeof v === 'number' ? BigInt(v) : v as bigint;
-    if (b < -(2n ** 63n) || b >= 2n ** 63n) {
-      throw new QuiverError(SqlState.numericOutOfRange, `value "${b}" is out of range for type bigint`, { hint: 'Pass a larger integer as a string or a Decimal.' });
-    }
-    return b;
-  }
+  // A whole number past bigint's range is kept exact: read as its text into a numeric, real or
+  // text it is a fine value; used as a bigint it is out of range (checkBareParams).
+  if (t.id === 'int8') return typeof v === 'number' ? BigInt(v) : v as bigint;
   if (t.id === 'timestamp' && v instanceof Date) {
     const ms = v.getTime();
     if (Number.isNaN(ms)) throw new QuiverError(SqlState.invalidDatetimeFormat, 'invalid input syntax for type timestamp: "Invalid Date"');
@@ -106,7 +103,7 @@ function arrayLiteral(a: unknown[]): string {
     if (Array.isArray(x)) return arrayLiteral(x);
     let s: string;
     switch (typeof x) {
-      case 'number': case 'bigint': s = String(x); break;
+      case 'number': case 'bigint': s = paramNumberText(x); break;
       case 'boolean': s = x ? 't' : 'f'; break;
       case 'string': s = x; break;
       default:
@@ -120,26 +117,40 @@ function arrayLiteral(a: unknown[]): string {
 }
 
 /**
- * Runs each conversion of a parameter to the type its context chose once, before the plan runs:
- * PostgreSQL converts parameter values when the statement starts, so '40000' for a smallint is an
- * error even where no row is read (an empty table, a false WHERE).
+ * Runs each conversion of a parameter to the type its context chose once, before the plan runs,
+ * and puts its value in the plan as a constant: PostgreSQL converts parameter values when the
+ * statement starts, so '40000' for a smallint is an error even where no row is read (an empty
+ * table, a false WHERE), and a row then compares with the converted value, not the text.
  */
-export function convertParamsUpFront(plan: LogicalPlan, ctx: ExecContext): void {
-  if (ctx.params.length === 0) return;
-  const seen = new Set<string>();
-  const visit = (e: Expr): Expr => {
+export function convertParamsUpFront(plan: LogicalPlan, ctx: ExecContext): LogicalPlan {
+  if (ctx.params.length === 0) return plan;
+  const done = new Map<string, unknown>();
+  const fix = (e: Expr): Expr => {
+    // A number parameter read as its text is the argument of that conversion: it is not a bigint.
+    const asText = new Set<Expr>();
     visitExpr(e, (x) => {
-      if (x.kind === 'subquery') walk(x.plan);
-      else if (isParamConversion(x)) {
-        const k = exprKey(x);
-        if (!seen.has(k)) { seen.add(k); compileExpr(x)({ length: 1, columns: [] }, ctx); }
-      }
+      if (isParamNumberText(x) && x.kind === 'call') asText.add(x.args[0]!);
+      else if (x.kind === 'param' && !asText.has(x)) checkBareParam(x.type, ctx.params[x.index]);
     });
-    return e;
+    return transformExpr(e, (x) => {
+      if (x.kind === 'subquery') return { ...x, plan: walk(x.plan) };
+      if (!isParamConversion(x)) return x;
+      const k = exprKey(x);
+      if (!done.has(k)) done.set(k, evalConstant(x, ctx));
+      return { kind: 'const', value: done.get(k), type: x.type };
+    });
   };
-  const walk = (p: LogicalPlan): void => {
-    mapNodeExprs(p, visit);
-    for (const c of planChildren(p)) walk(c);
-  };
-  walk(plan);
+  const walk = (p: LogicalPlan): LogicalPlan => transformPlan(p, (n) => mapNodeExprs(n, fix));
+  return walk(plan);
+}
+
+/**
+ * A parameter used as the bigint its JavaScript value made it (no context asked for another type)
+ * must fit: a wider value would wrap in a bigint vector. PostgreSQL's bigint input says 22003.
+ */
+function checkBareParam(t: SqlType, v: unknown): void {
+  if (t.id !== 'int8' || typeof v !== 'bigint') return;
+  if (v < -(2n ** 63n) || v >= 2n ** 63n) {
+    throw new QuiverError(SqlState.numericOutOfRange, `value "${v}" is out of range for type bigint`, { hint: 'Pass a larger integer as a string or a Decimal.' });
+  }
 }

@@ -11,7 +11,7 @@ import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregate, hasWindow, hasScalar, AmbiguousError, resolveVariadicScalar } from '../udf/registry.js';
-import { commonType, coerce, paramNumberTo } from './coerce.js';
+import { commonType, commonTypeOf, coerce, coerceMember, isNumberParam, paramNumberTo, sameType } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
 import { Scope } from './scope.js';
@@ -106,15 +106,15 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
     case 'CaseExpr': return bindCase(b, ctx, v);
     case 'CoalesceExpr': {
       const args = (v.args as PgNode[]).map((a) => bindExpr(b, ctx, a));
-      const ty = commonType(args.map((a) => a.type), 'COALESCE', pos(v).position);
-      return { kind: 'coalesce', args: args.map((a) => coerce(a, ty)), type: ty };
+      const ty = commonTypeOf(args, 'COALESCE', pos(v).position);
+      return { kind: 'coalesce', args: args.map((a) => coerceMember(a, ty)), type: ty };
     }
     case 'MinMaxExpr': {
       const args = (v.args as PgNode[]).map((a) => bindExpr(b, ctx, a));
-      const ty = commonType(args.map((a) => a.type), v.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST', pos(v).position);
+      const ty = commonTypeOf(args, v.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST', pos(v).position);
       const cmp = resolveScalar('<', [ty, ty]);
       if (!cmp) throw err(SqlState.undefinedFunction, `could not identify a comparison function for type ${typeName(ty)}`, v);
-      return { kind: v.op === 'IS_GREATEST' ? 'greatest' : 'least', args: args.map((a) => coerce(a, ty)), cmp: cmp.fn, type: ty };
+      return { kind: v.op === 'IS_GREATEST' ? 'greatest' : 'least', args: args.map((a) => coerceMember(a, ty)), cmp: cmp.fn, type: ty };
     }
     case 'FuncCall': return bindFuncCall(b, ctx, v);
     case 'SubLink': return bindSubLink(b, ctx, v);
@@ -159,9 +159,9 @@ function bindArrayLiteral(b: QueryBinder, ctx: BindContext, v: PgNode, elem: Sql
   const items = ((v.elements ?? []) as PgNode[]).map((e) => bindExpr(b, ctx, e));
   if (items.some((x) => x.type.id === 'array')) throw err(SqlState.featureNotSupported, 'multidimensional arrays are not supported', v);
   if (!elem && items.length === 0) throw err('42P18', 'cannot determine type of empty array', v);
-  const et = elem ?? commonType(items.map((x) => x.type), 'ARRAY', pos(v).position);
+  const et = elem ?? commonTypeOf(items, 'ARRAY', pos(v).position);
   const t = arrayOf(et.id === 'unknown' ? T.text : et);
-  return { kind: 'call', fn: arrayCtor, args: items.map((x) => (elem ? castTo(x, t.elem!, true) : coerce(x, t.elem!))), type: t };
+  return { kind: 'call', fn: arrayCtor, args: items.map((x) => (elem ? castTo(x, t.elem!, true) : coerceMember(x, t.elem!))), type: t };
 }
 
 function bindSqlValueFunction(v: PgNode): Expr {
@@ -193,7 +193,7 @@ export function requireBool(e: Expr, what: string, node?: PgNode): Expr {
 
 export function castTo(arg: Expr, target: SqlType, explicit: boolean, node?: PgNode): Expr {
   if (arg.kind === 'const' && arg.value === null) return { kind: 'const', value: null, type: target };
-  const viaText = paramNumberTo(arg, target);
+  const viaText = paramNumberTo(arg, target, explicit);
   if (viaText) return viaText;
   const from = arg.type;
   if (!explicit && from.id !== 'unknown') {
@@ -259,6 +259,7 @@ function outerHasTable(ctx: BindContext, table: string): boolean {
 
 /** Resolves a binary or unary operator by name, coercing the operands to the chosen overload. */
 export function bindOperator(op: string, args: Expr[], node?: PgNode): Expr {
+  args = numberParamAsOperand(op, args);
   let r;
   try {
     r = resolveScalar(op, args.map((a) => a.type));
@@ -272,6 +273,35 @@ export function bindOperator(op: string, args: Expr[], node?: PgNode): Expr {
   }
   const cargs = args.map((a, i) => (r.fn.args[i] === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!)));
   return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
+}
+
+/**
+ * A number parameter beside an operand of a known type is read as that type, as PostgreSQL reads
+ * the text a client sends for an untyped parameter there (`smallint_col = $1`, `real_col = $1`,
+ * `int_col + $1`): when the operator exists for that type on both sides. Otherwise (no such
+ * operator, as for date + date) the parameter keeps the type its JavaScript value gives it.
+ */
+function numberParamAsOperand(op: string, args: Expr[]): Expr[] {
+  if (args.length !== 2) return args;
+  const k = isNumberParam(args[0]!) ? 0 : isNumberParam(args[1]!) ? 1 : -1;
+  if (k < 0) return args;
+  // The operand's type without its length or precision: numeric(10,2) = $1 reads a numeric.
+  const known = args[1 - k]!.type;
+  const other = known.id === 'numeric' || known.id === 'varchar' || known.id === 'bpchar' ? T[known.id] : known;
+  if (other.id === 'unknown' || isNumberParam(args[1 - k]!) || sameType(other, args[k]!.type)) return args;
+  let r;
+  try {
+    r = resolveScalar(op, [other, other]);
+  } catch (e) {
+    if (e instanceof AmbiguousError) return args;
+    throw e;
+  }
+  if (!r || r.fn.args[0] === 'any' || r.fn.args[1] === 'any') return args;
+  const read = paramNumberTo(args[k]!, other, false);
+  if (!read) return args;
+  const out = [...args];
+  out[k] = read;
+  return out;
 }
 
 function coerceAny(a: Expr): Expr { return a.type.id === 'unknown' ? coerce(a, T.text) : a; }
@@ -329,10 +359,10 @@ function bindAExpr(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
       const l = bindExpr(b, ctx, v.lexpr);
       const items = (v.rexpr.List?.items ?? v.rexpr) as PgNode[];
       const list = (Array.isArray(items) ? items : [items]).map((x) => bindExpr(b, ctx, x));
-      const ty = commonType([l.type, ...list.map((x) => x.type)], 'IN', pos(v).position);
+      const ty = commonTypeOf([l, ...list], 'IN', pos(v).position);
       const eqr = resolveScalar('=', [ty, ty]);
       if (!eqr) throw err(SqlState.undefinedFunction, `operator does not exist: ${typeName(ty)} = ${typeName(ty)}`, v);
-      return { kind: 'inlist', arg: coerce(l, ty), list: list.map((x) => coerce(x, ty)), eq: eqr.fn, negated: opName === '<>', type: T.bool };
+      return { kind: 'inlist', arg: coerceMember(l, ty), list: list.map((x) => coerceMember(x, ty)), eq: eqr.fn, negated: opName === '<>', type: T.bool };
     }
     case 'AEXPR_BETWEEN': case 'AEXPR_NOT_BETWEEN': case 'AEXPR_BETWEEN_SYM': case 'AEXPR_NOT_BETWEEN_SYM': {
       const x = bindExpr(b, ctx, v.lexpr);
@@ -397,11 +427,11 @@ function bindCase(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   }
   const otherwise = v.defresult ? bindExpr(b, ctx, v.defresult) : null;
   // PostgreSQL considers the ELSE result first, which decides the order types appear in errors.
-  const ty = commonType([...(otherwise ? [otherwise.type] : []), ...whens.map((w) => w.result.type)], 'CASE', pos(v).position);
+  const ty = commonTypeOf([...(otherwise ? [otherwise] : []), ...whens.map((w) => w.result)], 'CASE', pos(v).position);
   return {
     kind: 'case', type: ty,
-    whens: whens.map((w) => ({ cond: w.cond, result: coerce(w.result, ty) })),
-    otherwise: otherwise ? coerce(otherwise, ty) : null,
+    whens: whens.map((w) => ({ cond: w.cond, result: coerceMember(w.result, ty) })),
+    otherwise: otherwise ? coerceMember(otherwise, ty) : null,
   };
 }
 

@@ -26,6 +26,11 @@ let cteIds = 0;
 export class SelectBinder implements QueryBinder {
   /** Set while binding the branches of a set operation: untyped outputs stay untyped there. */
   private setOpBranch = false;
+  /**
+   * The SELECT of an INSERT ... SELECT, whose untyped select-list items (NULL, quoted literals,
+   * string parameters) PostgreSQL leaves unresolved so that they take the target columns' types.
+   */
+  insertSource: PgNode | null = null;
 
   constructor(readonly catalog: Catalog, readonly params: SqlType[], private viewDepth = 0) {}
 
@@ -468,7 +473,8 @@ export class SelectBinder implements QueryBinder {
     const branch = this.setOpBranch;
     this.setOpBranch = false;
     try {
-      return this.bindSelectBody(s, ctx, branch);
+      // DISTINCT compares the items, which resolves them (to text) in PostgreSQL as well.
+      return this.bindSelectBody(s, ctx, branch || (s === this.insertSource && !s.distinctClause));
     } finally {
       this.setOpBranch = branch;
     }

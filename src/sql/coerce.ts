@@ -39,6 +39,36 @@ export function commonType(types: SqlType[], what: string, position?: number): S
   return best;
 }
 
+/** A parameter given as a JavaScript number or BigInt (typed by its value until a context types it). */
+export function isNumberParam(e: Expr): boolean {
+  return e.kind === 'param' && (e.type.id === 'int4' || e.type.id === 'int8' || e.type.id === 'float8');
+}
+
+/**
+ * select_common_type over expressions, where a number parameter counts as untyped, as the text a
+ * client sends for it does in PostgreSQL, when another expression has a type: COALESCE(s, $1) with
+ * a smallint s reads $1 as a smallint. Members are coerced with coerceMember.
+ */
+export function commonTypeOf(es: Expr[], what: string, position?: number): SqlType {
+  const typed = es.some((e) => e.type.id !== 'unknown' && !isNumberParam(e));
+  const t = commonType(es.map((e) => (typed && isNumberParam(e) ? T.unknown : e.type)), what, position);
+  // The result keeps a length or precision only when every member has it (select_common_typmod).
+  return hasTypmod(t) && es.some((e) => !sameType(e.type, t)) ? T[t.id] : t;
+}
+
+function hasTypmod(t: SqlType): boolean {
+  return (t.id === 'numeric' || t.id === 'varchar' || t.id === 'bpchar') && !sameType(t, T[t.id]);
+}
+
+/**
+ * coerce for a member of commonTypeOf's set: an untyped member (a literal, a string or number
+ * parameter) is read as the type without its length or precision, as PostgreSQL reads it.
+ */
+export function coerceMember(e: Expr, t: SqlType): Expr {
+  if ((isNumberParam(e) || e.type.id === 'unknown') && hasTypmod(t)) return coerce(e, T[t.id]);
+  return coerce(e, t);
+}
+
 export function sameType(a: SqlType, b: SqlType): boolean {
   return a.id === b.id && a.precision === b.precision && a.scale === b.scale && (a.id !== 'array' || sameType(a.elem!, b.elem!));
 }
@@ -47,7 +77,7 @@ export function sameType(a: SqlType, b: SqlType): boolean {
 export function coerce(e: Expr, t: SqlType, explicit = false): Expr {
   if (sameType(e.type, t)) return e;
   if (e.kind === 'const' && e.value === null) return { kind: 'const', value: null, type: t };
-  const viaText = paramNumberTo(e, t);
+  const viaText = paramNumberTo(e, t, explicit);
   if (viaText) return viaText;
   // Widening text-like types to text needs no conversion.
   if (!explicit && t.id === 'text' && (e.type.id === 'varchar' || e.type.id === 'unknown')) {
@@ -57,19 +87,21 @@ export function coerce(e: Expr, t: SqlType, explicit = false): Expr {
   return { kind: 'cast', arg: e, type: t, explicit };
 }
 
-/** A double's text as JavaScript prints it: every digit the number has, no exponent below 1e21. */
+/**
+ * The text a client library would send for a JavaScript number or BigInt parameter: a whole number
+ * is written out in full (1e21 → "1000000000000000000000"), any other number in JavaScript's
+ * shortest round-trip form ("0.1"), NaN and the infinities as PostgreSQL spells them.
+ */
+export function paramNumberText(x: number | bigint): string {
+  if (typeof x === 'bigint') return x.toString();
+  return Number.isInteger(x) ? BigInt(x).toString() : String(x);
+}
+
 const jsNumberText: ScalarFunction = {
   name: 'text', args: ['float8'], ret: T.text, strict: true,
-  impl: ((x: number) => String(x)) as (...args: never[]) => unknown,
+  impl: paramNumberText as (...args: never[]) => unknown,
 };
 
-/**
- * A parameter given as a JavaScript number that is not a whole number in bigint's range (typed
- * double precision) becomes an integer or numeric as PostgreSQL reads the number's text, as it does
- * for the text a client library sends: 1.5 is not an integer (22P02), 1e20 is out of range (22003),
- * NaN and Infinity are not integers, and a numeric keeps every digit. Rounding a double here would
- * store a value the caller never gave.
- */
 /**
  * Whether e reads a parameter into the type its context chose: an untyped parameter (a string,
  * an array) cast to a type, or a number read through its text. PostgreSQL performs these once,
@@ -79,13 +111,27 @@ export function isParamConversion(e: Expr): boolean {
   if (e.kind !== 'cast') return false;
   const a = e.arg;
   if (a.kind === 'param') return a.type.id === 'unknown';
-  return a.kind === 'call' && a.fn === jsNumberText && a.args[0]!.kind === 'param';
+  return isParamNumberText(a);
 }
 
-export function paramNumberTo(e: Expr, t: SqlType): Expr | null {
-  if (e.kind !== 'param' || e.type.id !== 'float8') return null;
-  if (t.id !== 'int2' && t.id !== 'int4' && t.id !== 'int8' && t.id !== 'numeric') return null;
-  return { kind: 'cast', arg: { kind: 'call', fn: jsNumberText, args: [e], type: T.text }, type: t, explicit: true };
+/** Whether e is a number parameter read as its text (the argument of a conversion). */
+export function isParamNumberText(e: Expr): boolean {
+  return e.kind === 'call' && e.fn === jsNumberText && e.args[0]!.kind === 'param';
+}
+
+/**
+ * A parameter given as a JavaScript number or BigInt takes the type its context asks for as
+ * PostgreSQL would take the text a client library sends for it: the target type's input function
+ * reads the number's text. So 1.5 is not an integer (22P02), 1e20 is out of range for an integer
+ * (22003), a BigInt past bigint's range is a fine numeric, real or text, and a numeric keeps every
+ * digit. Rounding or wrapping the number instead would store a value the caller never gave. The
+ * JavaScript type (integer, bigint, double precision) only decides where nothing else does.
+ */
+export function paramNumberTo(e: Expr, t: SqlType, explicit = true): Expr | null {
+  if (e.kind !== 'param') return null;
+  if (e.type.id !== 'float8' && e.type.id !== 'int4' && e.type.id !== 'int8') return null;
+  if (sameType(e.type, t) || t.id === 'unknown') return null;
+  return { kind: 'cast', arg: { kind: 'call', fn: jsNumberText, args: [e], type: T.text }, type: t, explicit };
 }
 
 /** Assignment cast check (INSERT/UPDATE targets): PostgreSQL allows more than implicit casts here. */

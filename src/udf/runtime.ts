@@ -54,29 +54,51 @@ export function f4(x: number): number {
 export function fmod(a: number, b: number): number { if (b === 0) divByZero(); return a % b; }
 export function dadd(a: Decimal, b: Decimal): Decimal { return a.add(b); }
 
-/** Text → integer types, as PostgreSQL's int4in: optional sign, digits, surrounding spaces. */
-function parseIntText(s: string, what: string): bigint {
-  const t = s.trim();
-  if (!/^[+-]?\d+$/.test(t)) {
-    // PostgreSQL 15 also takes underscores? No (16+). Reject anything else.
-    throw new QuiverError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${what}: "${s}"`);
+/** Whether c is a space as C's isspace sees it (pg_strtoint skips these around the digits). */
+function isCSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
+
+const I2_LO = BigInt(I2_MIN), I2_HI = BigInt(I2_MAX), I4_LO = BigInt(I4_MIN), I4_HI = BigInt(I4_MAX);
+
+/**
+ * Text → integer types, as PostgreSQL 15's pg_strtoint: optional spaces and sign, digits, optional
+ * spaces. The digits are range-checked as they are read, so a run of digits too large for the type
+ * is 22003 even when junk follows it ("99999abc", "2147483647.5" for smallint); anything else that
+ * is not that shape is 22P02.
+ */
+function parseIntText(s: string, what: string, min: bigint, max: bigint): bigint | number {
+  let i = 0;
+  const n = s.length;
+  while (i < n && isCSpace(s.charCodeAt(i))) i++;
+  const start = i;
+  if (i < n && (s.charCodeAt(i) === 45 || s.charCodeAt(i) === 43)) i++;
+  const digits = i;
+  while (i < n) { const c = s.charCodeAt(i); if (c < 48 || c > 57) break; i++; }
+  if (i > digits) {
+    // Up to 15 digits are exact as a double and within every type's reach but the range check.
+    const text = s.slice(start, i);
+    let v: bigint | number;
+    if (i - digits <= 15) {
+      v = Number(text) + 0; // + 0: '-0' is 0
+      if (v < Number(min) || v > Number(max)) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type ${what}`);
+    } else {
+      const b = BigInt(text);
+      if (b < min || b > max) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type ${what}`);
+      v = b;
+    }
+    while (i < n && isCSpace(s.charCodeAt(i))) i++;
+    if (i === n) return v;
   }
-  return BigInt(t);
+  throw new QuiverError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${what}: "${s}"`);
 }
 export function textToI4(s: string): number {
-  const v = parseIntText(s, 'integer');
-  if (v < BigInt(I4_MIN) || v > BigInt(I4_MAX)) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type integer`);
-  return Number(v);
+  return Number(parseIntText(s, 'integer', I4_LO, I4_HI));
 }
 export function textToI2(s: string): number {
-  const v = parseIntText(s, 'smallint');
-  if (v < BigInt(I2_MIN) || v > BigInt(I2_MAX)) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type smallint`);
-  return Number(v);
+  return Number(parseIntText(s, 'smallint', I2_LO, I2_HI));
 }
 export function textToI8(s: string): bigint {
-  const v = parseIntText(s, 'bigint');
-  if (v < I8_MIN || v > I8_MAX) throw new QuiverError(SqlState.numericOutOfRange, `value "${s}" is out of range for type bigint`);
-  return v;
+  const v = parseIntText(s, 'bigint', I8_MIN, I8_MAX);
+  return typeof v === 'bigint' ? v : BigInt(v);
 }
 export function textToF8(s: string, what = 'double precision'): number {
   const t = s.trim().toLowerCase();
@@ -205,21 +227,55 @@ export function toText(v: unknown, t: SqlType): string {
   }
 }
 
+/*
+ * varchar(n) and char(n) count characters (code points), as PostgreSQL does; a JavaScript string's
+ * length counts UTF-16 units, which is never fewer, so a string no longer than n units needs no
+ * counting at all.
+ */
+
+/** The UTF-16 index where character n starts (s.length when s has at most n characters). */
+function charIndex(s: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n && i < s.length; k++) {
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return i;
+}
+
 export function varcharCheck(s: string, n: number): string {
   if (n < 0 || s.length <= n) return s;
+  const cut = charIndex(s, n);
+  if (cut === s.length) return s;
   // Trailing spaces beyond the limit are truncated silently, as the SQL standard asks.
-  if (s.slice(n).trim() === '') return s.slice(0, n);
+  if (s.slice(cut).trim() === '') return s.slice(0, cut);
   throw new QuiverError(SqlState.stringDataRightTruncation, `value too long for type character varying(${n})`);
 }
 export function bpcharCheck(s: string, n: number): string {
   if (n < 0) return s;
-  if (s.length <= n) return s.padEnd(n, ' ');
-  if (s.slice(n).trim() === '') return s.slice(0, n);
+  if (s.length <= n) return padChars(s, n);
+  const cut = charIndex(s, n);
+  if (cut === s.length) return s;
+  if (s.slice(cut).trim() === '') return s.slice(0, cut);
   throw new QuiverError(SqlState.stringDataRightTruncation, `value too long for type character(${n})`);
 }
+/** s (at most n characters) padded with spaces to n characters. */
+function padChars(s: string, n: number): string {
+  if (s.length === n) return s;
+  const have = countChars(s);
+  return have >= n ? s : s + ' '.repeat(n - have);
+}
+function countChars(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > 0 && (s.charCodeAt(i - 1) & 0xfc00) === 0xd800)) n++;
+  }
+  return n;
+}
 /** Explicit casts truncate instead of failing. */
-export function varcharCut(s: string, n: number): string { return n >= 0 && s.length > n ? s.slice(0, n) : s; }
-export function bpcharCut(s: string, n: number): string { return n < 0 ? s : s.length > n ? s.slice(0, n) : s.padEnd(n, ' '); }
+export function varcharCut(s: string, n: number): string { return n >= 0 && s.length > n ? s.slice(0, charIndex(s, n)) : s; }
+export function bpcharCut(s: string, n: number): string { return n < 0 ? s : s.length > n ? padChars(s.slice(0, charIndex(s, n)), n) : padChars(s, n); }
 
 // The last pattern each operator saw: a constant pattern (the usual case) costs one string
 // comparison per row, a pattern that varies per row goes through the compiled-pattern cache.

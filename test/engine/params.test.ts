@@ -6,7 +6,8 @@
  * array as text, which the server reads with the input function of the type the context asks for,
  * so each case was checked as
  *   PREPARE p AS INSERT INTO t (i) VALUES ($1) RETURNING i; EXECUTE p('1.5');
- * with the value's JavaScript text (String(v)), and a typed parameter as PREPARE p(bigint) ...
+ * with the value's text (a whole number written out in full, any other number as String(v)), and a
+ * parameter no context types as PREPARE p(bigint) ...
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,14 +54,16 @@ test('numbers into integer columns: not a whole number is 22P02, too large is 22
   const cases: [string, number, string, string][] = [
     ['i', 1.5, '22P02', 'invalid input syntax for type integer: "1.5"'],
     ['i', 1e20, '22003', 'value "100000000000000000000" is out of range for type integer'],
-    ['i', 1e21, '22P02', 'invalid input syntax for type integer: "1e+21"'],
+    // A whole number's text is written out in full, never in exponent form.
+    ['i', 1e21, '22003', 'value "1000000000000000000000" is out of range for type integer'],
+    ['s', -1e21, '22003', 'value "-1000000000000000000000" is out of range for type smallint'],
     ['i', NaN, '22P02', 'invalid input syntax for type integer: "NaN"'],
     ['i', Infinity, '22P02', 'invalid input syntax for type integer: "Infinity"'],
     ['i', -Infinity, '22P02', 'invalid input syntax for type integer: "-Infinity"'],
     ['s', 1.5, '22P02', 'invalid input syntax for type smallint: "1.5"'],
     ['b', 1.5, '22P02', 'invalid input syntax for type bigint: "1.5"'],
-    // 2 ** 63 prints as 9223372036854776000 in JavaScript, and that is the text read.
-    ['b', 2 ** 63, '22003', 'value "9223372036854776000" is out of range for type bigint'],
+    // 2 ** 63 is read as its exact digits (JavaScript would print 9223372036854776000).
+    ['b', 2 ** 63, '22003', 'value "9223372036854775808" is out of range for type bigint'],
     ['b', 1e19, '22003', 'value "10000000000000000000" is out of range for type bigint'],
   ];
   for (const [col, v, code, message] of cases) await rejects(db, `INSERT INTO t (${col}) VALUES ($1)`, [v], code, message);
@@ -88,6 +91,31 @@ test('numbers into integer columns: not a whole number is 22P02, too large is 22
   await db.close();
 });
 
+test('a BigInt or whole number past bigint is read as its digits by the type the context asks for', async () => {
+  const db = await open();
+  await db.query('CREATE TABLE w (r real, n numeric, x text, v varchar(5), d date, i int)');
+  // PostgreSQL 15, PREPARE p AS INSERT INTO w (c) VALUES ($1) RETURNING c; EXECUTE p('9223372036854775808'):
+  assert.equal(await one(db, 'INSERT INTO w (r) VALUES ($1) RETURNING r', [2n ** 63n]), Math.fround(9.223372e18));
+  assert.equal(await one(db, 'INSERT INTO w (n) VALUES ($1) RETURNING n', [2n ** 63n]), '9223372036854775808');
+  assert.equal(await one(db, 'INSERT INTO w (x) VALUES ($1) RETURNING x', [2n ** 63n]), '9223372036854775808');
+  await rejects(db, 'INSERT INTO w (v) VALUES ($1)', [2n ** 63n], '22001', 'value too long for type character varying(5)');
+  await rejects(db, 'INSERT INTO w (d) VALUES ($1)', [2n ** 63n], '22008', 'date/time field value out of range: "9223372036854775808"');
+  await rejects(db, 'INSERT INTO w (i) VALUES ($1)', [2n ** 63n], '22003', 'value "9223372036854775808" is out of range for type integer');
+  // PostgreSQL 15 with '-1000000000000000000000' into text, and '20240229' into a date.
+  assert.equal(await one(db, 'INSERT INTO w (x) VALUES ($1) RETURNING x', [-1e21]), '-1000000000000000000000');
+  assert.equal(await one(db, 'INSERT INTO w (d) VALUES ($1) RETURNING d', [20240229]), '2024-02-29');
+  // An explicit cast is a context too (PostgreSQL 15: PREPARE p AS SELECT $1::smallint; EXECUTE p('1.5')
+  // is 22P02; $1::varchar(3) with '123456' is 123).
+  await rejects(db, 'SELECT $1::smallint', [1.5], '22P02', 'invalid input syntax for type smallint: "1.5"');
+  assert.equal(await one(db, 'SELECT $1::varchar(3)', [123456]), '123');
+  assert.equal(await one(db, 'SELECT $1::numeric', [2n ** 70n]), '1180591620717411303424');
+  // Where nothing asks for a type, a BigInt is a bigint (PostgreSQL 15, PREPARE p(bigint)): 22003.
+  await rejects(db, 'SELECT $1', [2n ** 63n], '22003', 'value "9223372036854775808" is out of range for type bigint');
+  await rejects(db, 'SELECT $1', [1e21], '22003', 'value "1000000000000000000000" is out of range for type bigint');
+  assert.equal((await db.query('SELECT count(*) FROM w')).rows[0]![0], 5n);
+  await db.close();
+});
+
 test('numbers into numeric keep the digits JavaScript prints; typmods round and overflow', async () => {
   const db = await table();
   // PostgreSQL 15: '0.30000000000000004'::numeric keeps all digits; '1e-7' is 0.0000001.
@@ -107,8 +135,9 @@ test('double and real parameters: NaN and infinities are values, overflow of rea
   assert.equal(await one(db, 'INSERT INTO t (d) VALUES ($1) RETURNING d', [Infinity]), Infinity);
   assert.equal(await one(db, 'INSERT INTO t (d) VALUES ($1) RETURNING d', [-Infinity]), -Infinity);
   assert.ok(Number.isNaN(await one(db, 'INSERT INTO t (r) VALUES ($1) RETURNING r', [NaN])));
-  // PostgreSQL 15: value out of range: overflow
-  await rejects(db, 'INSERT INTO t (r) VALUES ($1)', [1e39], '22003', 'value out of range: overflow');
+  // PostgreSQL 15 reading 1e39's exact digits as a real: "999999999999999939709166371603178586112"
+  // is out of range for type real.
+  await rejects(db, 'INSERT INTO t (r) VALUES ($1)', [1e39], '22003', '"999999999999999939709166371603178586112" is out of range for type real');
   await db.close();
 });
 
@@ -125,9 +154,28 @@ test('strings are read as the type the context asks for, with that type\'s limit
   await rejects(db, 'DELETE FROM t WHERE i = $1 AND false', ['1.5'], '22P02', 'invalid input syntax for type integer: "1.5"');
   assert.equal(await one(db, 'INSERT INTO t (b) VALUES ($1) RETURNING b', ['9223372036854775807']), 2n ** 63n - 1n);
   await rejects(db, 'SELECT * FROM t WHERE s = $1', ['100000'], '22003', 'value "100000" is out of range for type smallint');
-  // A number parameter compared with a smallint column is compared as a number (PostgreSQL 15,
-  // PREPARE p(int) AS SELECT count(*) FROM t WHERE s = $1; EXECUTE p(100000): 0).
-  assert.equal(await one(db, 'SELECT count(*) FROM t WHERE s = $1', [100000]), 0n);
+  await db.close();
+});
+
+test('a number beside an operand of a known type is read as that type', async () => {
+  const db = await table();
+  await db.query("INSERT INTO t (s, i, r, n) VALUES (1, 2, 0.1, 0.1)");
+  // PostgreSQL 15, e.g. PREPARE p AS SELECT count(*) FROM t WHERE s = $1; EXECUTE p('100000'):
+  await rejects(db, 'SELECT count(*) FROM t WHERE s = $1', [100000], '22003', 'value "100000" is out of range for type smallint');
+  await rejects(db, 'SELECT i + $1 FROM t', [1.5], '22P02', 'invalid input syntax for type integer: "1.5"');
+  await rejects(db, 'SELECT s * $1 FROM t', [40000], '22003', 'value "40000" is out of range for type smallint');
+  // '0.1' read as a real equals the real column's 0.1 (PostgreSQL 15: 1 row); so does numeric's.
+  assert.equal(await one(db, 'SELECT count(*) FROM t WHERE r = $1', [0.1]), 1n);
+  assert.equal(await one(db, 'SELECT count(*) FROM t WHERE n = $1', [0.1]), 1n);
+  // So does one among typed expressions of COALESCE, IN, CASE (PostgreSQL 15, untyped '100000', '1.5'):
+  await rejects(db, 'SELECT COALESCE(s, $1) FROM t', [100000], '22003', 'value "100000" is out of range for type smallint');
+  await rejects(db, 'SELECT CASE WHEN true THEN $1 ELSE s END FROM t', [1.5], '22P02', 'invalid input syntax for type smallint: "1.5"');
+  await rejects(db, 'SELECT $1 IN (1, 2)', [1.5], '22P02', 'invalid input syntax for type integer: "1.5"');
+  // PostgreSQL 15: s IN ($1, 2) takes integer from 2 (count 0), COALESCE(n2, $1) is a numeric without n2's typmod.
+  assert.equal(await one(db, 'SELECT count(*) FROM t WHERE s IN ($1, 2)', [100000]), 0n);
+  assert.equal(await one(db, 'SELECT COALESCE(n2, $1) FROM t', [123456789]), '123456789');
+  // PostgreSQL 15: n * '1180591620717411303424' is 118059162071741130342.4.
+  assert.equal(await one(db, 'SELECT n * $1 FROM t', [2n ** 70n]), '118059162071741130342.4');
   await db.close();
 });
 
