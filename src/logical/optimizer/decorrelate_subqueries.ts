@@ -47,15 +47,21 @@ function lift(e: Expr, outerArgs: Expr[], shift: number): Expr {
 /** Operators and functions whose domain errors (division by zero, logarithm of zero...) are common. */
 const DOMAIN_ERRORS = new Set(['/', '%', 'div', 'mod', 'sqrt', 'ln', 'log', 'log10', 'power', 'exp']);
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'unknown']);
+/** Integer arithmetic overflows its type (22003); numeric never does, floats only near their limits. */
+const INTEGER_ARITHMETIC = new Set(['+', '-', '*', 'abs']);
+const INTEGER_TYPES = new Set(['int2', 'int4', 'int8']);
 
 /**
  * Whether e can plausibly fail on some row: a division, a function with a narrow domain, a cast
- * from text or to a narrower type. Arithmetic overflow is left out: every + could overflow.
+ * from text or to a narrower type, integer arithmetic (which overflows its type). Run per outer
+ * row, PostgreSQL computes such an expression only over the rows that match that row; the
+ * decorrelated join would compute it over every row of the subquery's input.
  */
 function mayFail(e: Expr): boolean {
   let f = false;
   visitExpr(e, (x) => {
     if (x.kind === 'call' && DOMAIN_ERRORS.has(x.fn.name)) f = true;
+    else if (x.kind === 'call' && INTEGER_ARITHMETIC.has(x.fn.name) && INTEGER_TYPES.has(x.type.id)) f = true;
     else if (x.kind === 'cast' && x.arg.type.id !== x.type.id && !TEXT_TYPES.has(x.type.id)) {
       const from = x.arg.type.id, to = x.type.id;
       if (TEXT_TYPES.has(from) || to === 'int2' || to === 'int4' || (to === 'int8' && from !== 'int2' && from !== 'int4') || (to === 'numeric' && x.type.precision >= 0)) f = true;
