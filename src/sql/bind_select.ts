@@ -351,12 +351,24 @@ export class SelectBinder implements QueryBinder {
     const reader = fileTableReader(name);
     if (reader) {
       // The file is read now: its columns are the table's, as for a stored table.
-      const vals = ((call.args ?? []) as PgNode[]).map((a) => {
-        const e = bindExpr(this, fctx, a);
-        if (e.kind !== 'const') throw err(SqlState.featureNotSupported, `the arguments of ${name} must be constants`, a);
-        return e.value;
-      });
-      const entry = reader(vals);
+      // Options may also be named (`name => value`); as in PostgreSQL, positional ones come first.
+      const vals: unknown[] = [];
+      const named = new Map<string, unknown>();
+      for (const a of (call.args ?? []) as PgNode[]) {
+        const arg = a.NamedArgExpr ? a.NamedArgExpr.arg : a;
+        const e = bindExpr(this, fctx, arg);
+        if (e.kind !== 'const') throw err(SqlState.featureNotSupported, `the arguments of ${name} must be constants`, arg);
+        if (a.NamedArgExpr) {
+          const key = String(a.NamedArgExpr.name).toLowerCase();
+          if (named.has(key)) throw err(SqlState.syntaxError, `argument name "${key}" used more than once`, a);
+          named.set(key, e.value);
+        } else if (named.size) {
+          throw err(SqlState.syntaxError, 'positional argument cannot follow named argument', a);
+        } else {
+          vals.push(e.value);
+        }
+      }
+      const entry = reader(vals, named);
       const names = this.aliasNames(entry.columns.map((c) => c.name), v.alias);
       const plan: LogicalPlan = { kind: 'scan', table: entry, columns: entry.columns.map((_, i) => i), filters: [], schema: entry.columns.map((c, i) => ({ name: names[i]!, type: c.type })) };
       return { plan, scope: new Scope(scopeOf(alias, names, entry.columns.map((c) => c.type))) };

@@ -1108,7 +1108,8 @@ class ArrayAgg extends Base {
     const o = other as ArrayAgg;
     for (let k = 0; k < n; k++) {
       const src = o.lists[from[k]!];
-      if (src) (this.lists[into[k]!] ??= []).push(...src);
+      // Element by element: push(...src) overflows the stack for a large group.
+      if (src) { const dst = (this.lists[into[k]!] ??= []); for (const x of src) dst.push(x); }
     }
   }
   finish(n: number): Vector {

@@ -39,7 +39,8 @@ class OrderedSet implements Accumulator {
   }
   merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {
     const o = other as OrderedSet;
-    for (let k = 0; k < n; k++) this.values[into[k]!]!.push(...o.values[from[k]!]!);
+    // Element by element: push(...values) overflows the stack for a large group.
+    for (let k = 0; k < n; k++) { const dst = this.values[into[k]!]!; for (const x of o.values[from[k]!]!) dst.push(x); }
     if (this.fraction === null) this.fraction = o.fraction;
   }
   finish(n: number): Vector {
