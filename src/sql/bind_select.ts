@@ -10,7 +10,7 @@ import type { LogicalPlan, Field, JoinType } from '../logical/plan.js';
 import { T, type SqlType, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Scope, scopeOf, type ScopeColumn } from './scope.js';
-import { OuterLink, AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, type BindContext, type CteDef } from './context.js';
+import { OuterLink, AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
 import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, groupingFn, bindSetFunctionCall, firstPosition, type QueryBinder } from './bind_expr.js';
 import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
@@ -608,6 +608,7 @@ export class SelectBinder implements QueryBinder {
     }
 
     let all = [...targets, ...extraTargets];
+    if (!isAgg) groupingWithoutGroupBy(all);
     let havingE = having;
     let windowCalls = wins.calls;
     let srfCalls = srfs.calls;
@@ -770,6 +771,22 @@ function containsRef(e: Expr, base: number): boolean {
   };
   walk(e);
   return found;
+}
+
+/** GROUPING(...) in a query that does not group: the reference to the grouping sets has nothing to read. */
+function groupingWithoutGroupBy(exprs: Expr[]): void {
+  for (const e of exprs) {
+    if (!containsRef(e, GROUPING_ID)) continue;
+    let outer = false;
+    const walk = (x: Expr): void => {
+      if (x.kind === 'call' && x.fn === (groupingFn as unknown) && x.args.slice(1).some((a) => a.kind === 'outer')) outer = true;
+      mapChildren(x, (c) => { walk(c); return c; });
+    };
+    walk(e);
+    // PostgreSQL evaluates GROUPING of an enclosing query's columns at that query's level.
+    if (outer) throw new QuiverError(SqlState.featureNotSupported, 'GROUPING of an enclosing query\'s columns inside a subquery is not supported');
+    throw new QuiverError(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level');
+  }
 }
 
 function remapRefs(e: Expr, base: number, to: number): Expr {
