@@ -104,5 +104,8 @@ export function asQuiverError(e: unknown): QuiverError {
     if (/Maximum BigInt size exceeded/i.test(msg)) return new QuiverError(SqlState.numericOutOfRange, 'value overflows numeric format');
     if (/Division by zero/i.test(msg)) return new QuiverError(SqlState.divisionByZero, 'division by zero');
   }
+  if (e instanceof SyntaxError && /Invalid regular expression/i.test(msg)) {
+    return new QuiverError('2201B', /too large/i.test(msg) ? 'invalid regular expression: regular expression is too complex' : `invalid regular expression: ${msg}`);
+  }
   return new QuiverError(SqlState.internalError, `internal error: ${msg}`);
 }

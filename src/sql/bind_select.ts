@@ -391,6 +391,8 @@ export class SelectBinder implements QueryBinder {
       args = bound.args;
       outTypes = [bound.ret];
     }
+    const available = outTypes.length + (v.ordinality ? 1 : 0);
+    if (colnames.length > available) throw new QuiverError(SqlState.invalidColumnReference, `table "${alias}" has ${available} columns available but ${colnames.length} columns specified`);
     const names = outTypes.map((_, i) => colnames[i] ?? (outTypes.length === 1 ? v.alias?.aliasname ?? name : name));
     const schema: Field[] = outTypes.map((t, i) => ({ name: names[i]!, type: t }));
     if (v.ordinality) { names.push(colnames[outTypes.length] ?? 'ordinality'); schema.push({ name: names[names.length - 1]!, type: T.int8 }); }
