@@ -186,7 +186,7 @@ export function newTable(name: string, columns: ColumnDef[], constraints: TableC
  * Functions that read a file as a table in FROM (read_parquet, read_csv). The readers live in
  * io/ and are registered by the engine, so the binder can ask for them without depending on io/.
  */
-export type FileTableReader = (args: unknown[]) => TableEntry;
+export type FileTableReader = (args: unknown[], named: Map<string, unknown>) => TableEntry;
 const fileReaders = new Map<string, FileTableReader>();
 export function registerFileTableReader(name: string, reader: FileTableReader): void { fileReaders.set(name, reader); }
 export function fileTableReader(name: string): FileTableReader | undefined { return fileReaders.get(name); }

@@ -37,7 +37,14 @@ function isSpace(ch: string): boolean {
 }
 
 export class StatementSplitter {
+  /**
+   * The text not yet handed out, from a little before the scan position (see compact). Chunks
+   * are never appended to the whole pending statement: doing that, then indexing into the
+   * result, copies the statement once per chunk, which is quadratic in its length.
+   */
   private buf = '';
+  /** Text of the current statement that precedes buf (start is then 0). */
+  private head: string[] = [];
   private pos = 0;
   private state: State = NORMAL;
   private parens = 0;
@@ -73,14 +80,18 @@ export class StatementSplitter {
   }
 
   private compact(): void {
-    // Drop text that can no longer be part of a statement, so memory follows the statement
-    // being read rather than the whole input.
-    const keep = this.start >= 0 ? this.start : Math.max(0, this.pos - 1);
-    if (keep > 0) {
-      this.buf = this.buf.slice(keep);
-      this.pos -= keep;
-      if (this.start >= 0) this.start -= keep;
+    // Keep only what the scan still needs: the text from the scan position on, and the two
+    // characters before it (E'...' and $tag$ look back that far). The current statement's
+    // text before that moves to head, so that each character is copied a bounded number of
+    // times however many chunks the statement spans.
+    const keep = Math.max(0, this.pos - 2);
+    if (keep === 0) return;
+    if (this.start >= 0) {
+      if (keep > this.start) this.head.push(this.buf.slice(this.start, keep));
+      this.start = Math.max(0, this.start - keep);
     }
+    this.buf = this.buf.slice(keep);
+    this.pos -= keep;
   }
 
   private begin(at: number): void {
@@ -89,9 +100,11 @@ export class StatementSplitter {
 
   private finish(end: number, out: string[]): void {
     if (this.start >= 0 && this.content) {
-      const text = this.buf.slice(this.start, end).trimEnd();
+      const tail = this.buf.slice(this.start, end);
+      const text = (this.head.length ? this.head.join('') + tail : tail).trimEnd();
       if (text !== '') out.push(text);
     }
+    this.head = [];
     this.start = -1;
     this.content = false;
   }
@@ -172,7 +185,15 @@ export class StatementSplitter {
               i++;
             }
           } else {
-            i++;
+            // Skip to the next character that matters.
+            let j = i + 1;
+            if (st.kind === 'escape') {
+              while (j < n && b[j] !== "'" && b[j] !== '\\') j++;
+            } else {
+              const q = b.indexOf("'", j);
+              j = q < 0 ? n : q;
+            }
+            i = j;
           }
           break;
         }
@@ -185,7 +206,8 @@ export class StatementSplitter {
               i++;
             }
           } else {
-            i++;
+            const q = b.indexOf('"', i + 1);
+            i = q < 0 ? n : q;
           }
           break;
         }

@@ -73,12 +73,39 @@ export function sqlError(code: string, message: string, position?: number): Quiv
   return new QuiverError(code, message, position === undefined ? {} : { position });
 }
 
-/** Anything thrown inside the engine that is not a QuiverError becomes an internal error (XX000). */
+/**
+ * The longest text value: V8's longest string (2^29 - 24 UTF-16 code units). PostgreSQL's limit is
+ * 1 GB; past either, the answer is PostgreSQL's 54000.
+ */
+export const MAX_TEXT_LENGTH = 0x1fffffe8;
+
+/** PostgreSQL's error when a text value would grow past the limit (its enlargeStringInfo). */
+export function textTooLong(have: number, more: number): QuiverError {
+  return new QuiverError('54000', 'out of memory', { detail: `Cannot enlarge string buffer containing ${have} bytes by ${more} more bytes.` });
+}
+
+/**
+ * Anything thrown inside the engine that is not a QuiverError. The places user input can reach
+ * raise QuiverErrors themselves; this is the safety net for the JavaScript errors that mean a
+ * limit was reached (PostgreSQL's 54000 / 54001 / 53200) and for the rest, an internal error (XX000).
+ */
 export function asQuiverError(e: unknown): QuiverError {
   if (e instanceof QuiverError) return e;
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return new QuiverError('54001', 'stack depth limit exceeded');
-  }
   const msg = e instanceof Error ? e.message : String(e);
+  if (e instanceof RangeError) {
+    if (/call stack/i.test(msg)) return new QuiverError('54001', 'stack depth limit exceeded');
+    if (/Invalid string length|Cannot create a string longer/i.test(msg)) {
+      return new QuiverError('54000', 'out of memory', { detail: `A text value would be longer than ${MAX_TEXT_LENGTH} characters.` });
+    }
+    if (/Invalid (typed )?array length|Invalid array buffer length|too many elements/i.test(msg)) {
+      return new QuiverError('54000', 'array size exceeds the maximum allowed');
+    }
+    if (/Array buffer allocation failed|allocation failed/i.test(msg)) return new QuiverError('53200', 'out of memory');
+    if (/Maximum BigInt size exceeded/i.test(msg)) return new QuiverError(SqlState.numericOutOfRange, 'value overflows numeric format');
+    if (/Division by zero/i.test(msg)) return new QuiverError(SqlState.divisionByZero, 'division by zero');
+  }
+  if (e instanceof SyntaxError && /Invalid regular expression/i.test(msg)) {
+    return new QuiverError('2201B', /too large/i.test(msg) ? 'invalid regular expression: regular expression is too complex' : `invalid regular expression: ${msg}`);
+  }
   return new QuiverError(SqlState.internalError, `internal error: ${msg}`);
 }

@@ -58,7 +58,73 @@ export function truncate(catalog: Catalog, s: PgNode): StatementResult {
   return { command: 'TRUNCATE TABLE', rowCount: 0 };
 }
 
+/**
+ * A copy of a parse tree with references into schema `from` pointed at `to`: qualified relation
+ * names, three-part column references and the sequence names given to nextval/currval/setval.
+ * PostgreSQL's views and defaults refer to objects, not names, and keep working after the rename;
+ * Quiver keeps their parse trees, so it renames inside them.
+ */
+function renameSchemaIn(node: unknown, from: string, to: string): unknown {
+  if (Array.isArray(node)) return node.map((x) => renameSchemaIn(x, from, to));
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = renameSchemaIn(v, from, to);
+  const n = out as PgNode;
+  if (n.RangeVar?.schemaname === from) n.RangeVar.schemaname = to;
+  const fields = n.ColumnRef?.fields as PgNode[] | undefined;
+  if (fields && fields.length >= 3 && fields[0].String?.sval === from) fields[0].String.sval = to;
+  const fname = ((n.FuncCall?.funcname ?? []) as PgNode[]).map((f) => f.String?.sval).pop();
+  const arg = n.FuncCall?.args?.[0]?.A_Const?.sval;
+  if (['nextval', 'currval', 'setval'].includes(fname) && typeof arg?.sval === 'string' && arg.sval.startsWith(from + '.')) {
+    arg.sval = to + arg.sval.slice(from.length);
+  }
+  return out;
+}
+
+/** ALTER SCHEMA from RENAME TO to: every object keyed "from.name" becomes "to.name". */
+function renameSchema(catalog: Catalog, from: string, to: string): StatementResult {
+  if (['public', 'main', 'pg_catalog', 'information_schema'].includes(from)) {
+    if (from === 'main') throw new QuiverError(SqlState.undefinedSchema, `schema "${from}" does not exist`);
+    throw new QuiverError(SqlState.featureNotSupported, `renaming schema "${from}" is not supported`);
+  }
+  if (!catalog.schemas.has(from)) throw new QuiverError(SqlState.undefinedSchema, `schema "${from}" does not exist`);
+  if (catalog.schemas.has(to) || ['public', 'pg_catalog', 'information_schema'].includes(to)) {
+    throw new QuiverError(SqlState.duplicateSchema, `schema "${to}" already exists`);
+  }
+  if (to.startsWith('pg_')) {
+    throw new QuiverError('42939', `unacceptable schema name "${to}"`, { detail: 'The prefix "pg_" is reserved for system schemas.' });
+  }
+  const moved = (name: string): string => (name.startsWith(from + '.') ? to + name.slice(from.length) : name);
+  // Entries are replaced, not changed, so that a rolled-back transaction gets the old ones back.
+  for (const e of catalog.all()) {
+    const name = moved(e.name);
+    if (e.kind === 'view') {
+      catalog.drop(e.name);
+      catalog.add({ ...e, name, query: renameSchemaIn(e.query, from, to) });
+      continue;
+    }
+    const columns = e.columns.map((c) => (c.defaultNode ? { ...c, defaultNode: renameSchemaIn(c.defaultNode, from, to) } : c));
+    const constraints = e.constraints.map((k) => (k.checkNode ? { ...k, checkNode: renameSchemaIn(k.checkNode, from, to) } : k));
+    if (name !== e.name || columns.some((c, i) => c !== e.columns[i]) || constraints.some((k, i) => k !== e.constraints[i])) {
+      swap(catalog, e, columns as ColumnDef[], constraints as TableConstraint[], e.data.snapshot(), name);
+    }
+  }
+  for (const [name, seq] of [...catalog.sequences]) {
+    if (moved(name) === name) continue;
+    catalog.sequences.delete(name);
+    catalog.sequences.set(moved(name), { ...seq, name: moved(name) });
+  }
+  catalog.schemas.delete(from);
+  catalog.schemas.add(to);
+  catalog.touch();
+  return { command: 'ALTER SCHEMA', rowCount: 0 };
+}
+
 export function rename(catalog: Catalog, s: PgNode): StatementResult {
+  if (s.renameType === 'OBJECT_SCHEMA') return renameSchema(catalog, s.subname, s.newname);
+  if (!s.relation) {
+    throw new QuiverError(SqlState.featureNotSupported, `ALTER ... RENAME of ${String(s.renameType).replace('OBJECT_', '').toLowerCase()} is not supported`);
+  }
   const t = table(catalog, s.relation, !!s.missing_ok);
   if (!t) return { command: 'ALTER TABLE', rowCount: 0 };
   if (s.renameType === 'OBJECT_TABLE') {

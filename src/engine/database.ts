@@ -14,23 +14,37 @@ import type { Storage } from '../catalog/storage.js';
 import '../udf/builtins.js';
 import '../udf/window.js';
 import { registerFileTableReader } from '../catalog/catalog.js';
-import { readCsvTable, readParquetTable } from '../io/file_tables.js';
+import { readCsvTable, readParquetTable, type ReadCsvOptions } from '../io/file_tables.js';
 import { QuiverError as QE } from '../common/errors.js';
 
 const asText = (v: unknown, what: string): string => {
   if (typeof v !== 'string') throw new QE('22023', `${what} must be a text value`);
   return v;
 };
-registerFileTableReader('read_parquet', (args) => {
-  if (args.length !== 1) throw new QE('42883', 'read_parquet takes one argument: the file path');
+registerFileTableReader('read_parquet', (args, named) => {
+  if (args.length !== 1 || named.size) throw new QE('42883', 'read_parquet takes one argument: the file path');
   return readParquetTable(asText(args[0], 'the file path'));
 });
-registerFileTableReader('read_csv', (args) => {
-  if (args.length < 1 || args.length > 3) throw new QE('42883', 'read_csv takes the file path, then optionally header (boolean) and delimiter (text)');
-  const header = args[1] === undefined ? true : args[1];
-  if (typeof header !== 'boolean') throw new QE('22023', 'the header argument of read_csv must be a boolean');
-  const delimiter = args[2] === undefined ? ',' : asText(args[2], 'the delimiter');
-  return readCsvTable(asText(args[0], 'the file path'), header, delimiter);
+registerFileTableReader('read_csv', (args, named) => {
+  if (args.length < 1 || args.length > 3) throw new QE('42883', 'read_csv takes the file path, then optionally header (boolean) and delimiter (text), or these and null_padding (boolean) named');
+  const opts: Partial<ReadCsvOptions> = {};
+  const header = named.has('header') ? named.get('header') : args[1];
+  if (header !== undefined && header !== null) {
+    if (typeof header !== 'boolean') throw new QE('22023', 'the header argument of read_csv must be a boolean');
+    opts.header = header;
+  }
+  const delimiter = named.has('delimiter') ? named.get('delimiter') : args[2];
+  if (delimiter !== undefined && delimiter !== null) opts.delimiter = asText(delimiter, 'the delimiter');
+  const nullPadding = named.get('null_padding');
+  if (nullPadding !== undefined && nullPadding !== null) {
+    if (typeof nullPadding !== 'boolean') throw new QE('22023', 'the null_padding argument of read_csv must be a boolean');
+    opts.nullPadding = nullPadding;
+  }
+  for (const key of named.keys()) {
+    if (key !== 'header' && key !== 'delimiter' && key !== 'null_padding') throw new QE('42883', `read_csv has no argument named "${key}" (it takes header, delimiter and null_padding)`);
+  }
+  if ((named.has('header') && args.length > 1) || (named.has('delimiter') && args.length > 2)) throw new QE('42883', 'a read_csv argument is given both by position and by name');
+  return readCsvTable(asText(args[0], 'the file path'), opts);
 });
 
 export interface ResultColumn { name: string; /** PostgreSQL's type name, e.g. 'integer' */ type: string }

@@ -95,7 +95,8 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   // Without a column list, a shorter row fills the leading columns (the rest take defaults).
   if (!s.cols) {
     const sel0 = s.selectStmt?.SelectStmt;
-    const width = sel0?.valuesLists ? Math.max(...(sel0.valuesLists as PgNode[]).map((l) => (l.List?.items ?? []).length)) : null;
+    // A loop, not Math.max(...lists): a spread over hundreds of thousands of rows overflows the stack.
+    const width = sel0?.valuesLists ? (sel0.valuesLists as PgNode[]).reduce((m: number, l: PgNode) => Math.max(m, (l.List?.items ?? []).length), -Infinity) : null;
     if (width !== null && width < targetCols.length) targetCols.length = width;
   }
   if (new Set(targetCols).size !== targetCols.length) {

@@ -232,6 +232,7 @@ export class Session {
 
   private createTableAs(s: PgNode, paramTypes: SqlType[], ctx: ExecContext): StatementResult {
     if (s.objtype === 'OBJECT_MATVIEW') throw new QuiverError(SqlState.featureNotSupported, 'materialized views are not supported');
+    if (!s.query?.SelectStmt) throw new QuiverError(SqlState.featureNotSupported, 'CREATE TABLE AS EXECUTE is not supported (there are no prepared statements)');
     const into = s.into;
     const name: string = this.catalog.key(into.rel.relname, into.rel.schemaname);
     if (this.catalog.get(name)) {

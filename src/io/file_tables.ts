@@ -1,6 +1,6 @@
 /**
  * Files read as tables in FROM: read_parquet('file.parquet') and read_csv('file.csv' [, header
- * [, delimiter]]). The whole file becomes one in-memory table for the statement; column types
+ * [, delimiter]] [, name => value ...]). The whole file becomes one in-memory table for the statement; column types
  * come from the Parquet schema, or are inferred from a CSV's values.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { QuiverError } from '../common/errors.js';
 import { VectorBuilder, type Batch } from '../common/vector.js';
 import { newTable, type ColumnDef, type TableEntry } from '../catalog/catalog.js';
 import { fromArrowTable, arrowTypeToSql } from './arrow.js';
-import { parseCsv, CSV_DEFAULTS } from './csv.js';
+import { parseCsvLines, CSV_DEFAULTS } from './csv.js';
 import { fromText } from '../udf/runtime.js';
 
 function readBytes(path: string): Buffer {
@@ -62,23 +62,62 @@ function inferType(values: (string | null)[]): SqlType {
   return T.text;
 }
 
-export function readCsvTable(path: string, header = true, delimiter = ','): TableEntry {
-  const text = readBytes(path).toString('utf8');
-  let rows: (string | null)[][];
+export interface ReadCsvOptions {
+  header: boolean;
+  delimiter: string;
+  /** Rows with fewer fields than the table has columns get NULL for the missing ones (DuckDB's null_padding). */
+  nullPadding: boolean;
+}
+
+export const READ_CSV_DEFAULTS: ReadCsvOptions = { header: true, delimiter: ',', nullPadding: false };
+
+export function readCsvTable(path: string, options: Partial<ReadCsvOptions> = {}): TableEntry {
+  const { header, delimiter, nullPadding } = { ...READ_CSV_DEFAULTS, ...options };
+  let text = readBytes(path).toString('utf8');
+  // A byte-order mark (written by spreadsheet programs) is not part of the first field.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let parsed;
   try {
-    rows = parseCsv(text, { ...CSV_DEFAULTS, header: false, delimiter });
+    parsed = parseCsvLines(text, { ...CSV_DEFAULTS, header: false, delimiter });
   } catch (e) {
     throw new QuiverError('22P04', `could not read CSV file "${path}": ${(e as Error).message}`);
   }
-  const head = header && rows.length ? rows.shift()!.map((h, i) => h ?? `column${i + 1}`) : null;
-  const width = Math.max(head?.length ?? 0, ...rows.map((r) => r.length));
+  const { rows, lines } = parsed;
+  let first = 0;
+  const head = header && rows.length ? rows[first++]!.map((h, i) => h ?? `column${i + 1}`) : null;
+  // The header (or else the first row) fixes the number of columns; another row's count is an error
+  // naming its line, as PostgreSQL's COPY and DuckDB's strict mode report it, not a silent pad.
+  const width = head?.length ?? rows[0]?.length ?? 0;
   const names = head ?? Array.from({ length: width }, (_, i) => `column${i + 1}`);
-  while (names.length < width) names.push(`column${names.length + 1}`);
-  const types = names.map((_, c) => inferType(rows.map((r) => r[c] ?? null)));
-  const builders = types.map((t) => new VectorBuilder(t, Math.max(rows.length, 1)));
-  rows.forEach((r) => types.forEach((t, c) => {
-    const v = r[c] ?? null;
-    builders[c]!.push(v === null || (v === '' && t.id !== 'text') ? null : fromText(v.trim() === v || t.id === 'text' ? v : v.trim(), t));
-  }));
-  return table('read_csv', names, types, [{ length: rows.length, columns: builders.map((b) => b.finish()) }]);
+  const kept: (string | null)[][] = [];
+  for (let r = first; r < rows.length; r++) {
+    const row = rows[r]!;
+    // A blank line is no row (unless the file has a single column, where it is a NULL, as in COPY).
+    if (width > 1 && row.length === 1 && row[0] === null) continue;
+    if (row.length > width) {
+      throw new QuiverError('22P04', `extra data after last expected column in CSV file "${path}", line ${lines[r]!}`, {
+        detail: `Expected ${width} fields, found ${row.length}.`,
+      });
+    }
+    if (row.length < width) {
+      if (!nullPadding) {
+        throw new QuiverError('22P04', `missing data for column "${names[row.length]!}" in CSV file "${path}", line ${lines[r]!}`, {
+          detail: `Expected ${width} fields, found ${row.length}.`,
+          hint: 'read_csv(..., null_padding => true) reads the missing fields as NULL.',
+        });
+      }
+      while (row.length < width) row.push(null);
+    }
+    kept.push(row);
+  }
+  const types = names.map((_, c) => inferType(kept.map((r) => r[c]!)));
+  const builders = types.map((t) => new VectorBuilder(t, Math.max(kept.length, 1)));
+  for (const r of kept) {
+    for (let c = 0; c < width; c++) {
+      const v = r[c]!;
+      const t = types[c]!;
+      builders[c]!.push(v === null || (v === '' && t.id !== 'text') ? null : fromText(v.trim() === v || t.id === 'text' ? v : v.trim(), t));
+    }
+  }
+  return table('read_csv', names, types, [{ length: kept.length, columns: builders.map((b) => b.finish()) }]);
 }

@@ -10,7 +10,7 @@ import type { LogicalPlan, Field, JoinType } from '../logical/plan.js';
 import { T, type SqlType, typeName } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Scope, scopeOf, conflictingTable, type ScopeColumn } from './scope.js';
-import { OuterLink, AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, type BindContext, type CteDef } from './context.js';
+import { OuterLink, AggCollector, WindowCollector, SrfCollector, AGG_BASE, WIN_BASE, SRF_BASE, GROUPING_ID, type BindContext, type CteDef } from './context.js';
 import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requireBool, strVal, groupingFn, bindSetFunctionCall, firstPosition, type QueryBinder } from './bind_expr.js';
 import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
@@ -378,12 +378,24 @@ export class SelectBinder implements QueryBinder {
     const reader = fileTableReader(name);
     if (reader) {
       // The file is read now: its columns are the table's, as for a stored table.
-      const vals = ((call.args ?? []) as PgNode[]).map((a) => {
-        const e = bindExpr(this, fctx, a);
-        if (e.kind !== 'const') throw err(SqlState.featureNotSupported, `the arguments of ${name} must be constants`, a);
-        return e.value;
-      });
-      const entry = reader(vals);
+      // Options may also be named (`name => value`); as in PostgreSQL, positional ones come first.
+      const vals: unknown[] = [];
+      const named = new Map<string, unknown>();
+      for (const a of (call.args ?? []) as PgNode[]) {
+        const arg = a.NamedArgExpr ? a.NamedArgExpr.arg : a;
+        const e = bindExpr(this, fctx, arg);
+        if (e.kind !== 'const') throw err(SqlState.featureNotSupported, `the arguments of ${name} must be constants`, arg);
+        if (a.NamedArgExpr) {
+          const key = String(a.NamedArgExpr.name).toLowerCase();
+          if (named.has(key)) throw err(SqlState.syntaxError, `argument name "${key}" used more than once`, a);
+          named.set(key, e.value);
+        } else if (named.size) {
+          throw err(SqlState.syntaxError, 'positional argument cannot follow named argument', a);
+        } else {
+          vals.push(e.value);
+        }
+      }
+      const entry = reader(vals, named);
       const names = this.aliasNames(entry.columns.map((c) => c.name), v.alias);
       const plan: LogicalPlan = { kind: 'scan', table: entry, columns: entry.columns.map((_, i) => i), filters: [], schema: entry.columns.map((c, i) => ({ name: names[i]!, type: c.type })) };
       return { plan, scope: new Scope(scopeOf(alias, names, entry.columns.map((c) => c.type))) };
@@ -406,6 +418,8 @@ export class SelectBinder implements QueryBinder {
       args = bound.args;
       outTypes = [bound.ret];
     }
+    const available = outTypes.length + (v.ordinality ? 1 : 0);
+    if (colnames.length > available) throw new QuiverError(SqlState.invalidColumnReference, `table "${alias}" has ${available} columns available but ${colnames.length} columns specified`);
     const names = outTypes.map((_, i) => colnames[i] ?? (outTypes.length === 1 ? v.alias?.aliasname ?? name : name));
     const schema: Field[] = outTypes.map((t, i) => ({ name: names[i]!, type: t }));
     if (v.ordinality) { names.push(colnames[outTypes.length] ?? 'ordinality'); schema.push({ name: names[names.length - 1]!, type: T.int8 }); }
@@ -637,6 +651,7 @@ export class SelectBinder implements QueryBinder {
     }
 
     let all = [...targets, ...extraTargets];
+    if (!isAgg) groupingWithoutGroupBy(all);
     let havingE = having;
     let windowCalls = wins.calls;
     let srfCalls = srfs.calls;
@@ -803,6 +818,22 @@ function containsRef(e: Expr, base: number): boolean {
   };
   walk(e);
   return found;
+}
+
+/** GROUPING(...) in a query that does not group: the reference to the grouping sets has nothing to read. */
+function groupingWithoutGroupBy(exprs: Expr[]): void {
+  for (const e of exprs) {
+    if (!containsRef(e, GROUPING_ID)) continue;
+    let outer = false;
+    const walk = (x: Expr): void => {
+      if (x.kind === 'call' && x.fn === (groupingFn as unknown) && x.args.slice(1).some((a) => a.kind === 'outer')) outer = true;
+      mapChildren(x, (c) => { walk(c); return c; });
+    };
+    walk(e);
+    // PostgreSQL evaluates GROUPING of an enclosing query's columns at that query's level.
+    if (outer) throw new QuiverError(SqlState.featureNotSupported, 'GROUPING of an enclosing query\'s columns inside a subquery is not supported');
+    throw new QuiverError(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level');
+  }
 }
 
 function remapRefs(e: Expr, base: number, to: number): Expr {

@@ -45,6 +45,13 @@ export function parseSql(sql: string): ParsedStatement[] {
     const position = pos === undefined ? undefined : (hasNonAscii(sql) ? byteToCharOffset(sql, pos) : pos) + 1;
     // The grammar raises a few errors with their own SQLSTATE; the rest are syntax errors.
     if (/call stack|stack depth/i.test(msg)) throw new QuiverError('54001', 'stack depth limit exceeded', { hint: 'The statement nests too deeply.' });
+    // The parser's memory (and the JSON of its tree) is bounded: a statement of tens of megabytes
+    // can exhaust it, which the library reports as an exit, a missing tree or a string too long.
+    if (e instanceof RangeError || /Program terminated|No parse tree generated|memory allocation failed|out of memory/i.test(msg)) {
+      throw new QuiverError('54000', `statement is too large to parse (${(sql.length / 1e6).toFixed(1)} MB)`, {
+        hint: 'Split it into several statements (for example INSERTs of fewer rows each), or load the data with COPY.',
+      });
+    }
     const code = /^frame (start|end|starting)/i.test(msg) ? SqlState.windowingError
       : /out of range/i.test(msg) && !/syntax error/i.test(msg) ? SqlState.numericOutOfRange : SqlState.syntaxError;
     throw new QuiverError(code, msg, position === undefined ? {} : { position });
@@ -52,6 +59,9 @@ export function parseSql(sql: string): ParsedStatement[] {
   const out: ParsedStatement[] = [];
   const nonAscii = hasNonAscii(sql);
   const buf = nonAscii ? Buffer.from(sql, 'utf8') : null;
+  // Character offset of byte `prevByte`: each statement's offset is counted on from the previous
+  // one's, not from the start of the input, so that many statements cost linear time.
+  let prevByte = 0, prevChar = 0;
   for (const s of tree.stmts ?? []) {
     const start: number = s.stmt_location ?? 0;
     const len: number | undefined = s.stmt_len;
@@ -59,7 +69,9 @@ export function parseSql(sql: string): ParsedStatement[] {
     if (buf) {
       const end = len === undefined || len === 0 ? buf.length : start + len;
       text = buf.subarray(start, end).toString('utf8');
-      offset = buf.subarray(0, start).toString('utf8').length;
+      prevChar += start >= prevByte ? buf.subarray(prevByte, start).toString('utf8').length : -buf.subarray(start, prevByte).toString('utf8').length;
+      prevByte = start;
+      offset = prevChar;
     } else {
       text = len === undefined || len === 0 ? sql.slice(start) : sql.slice(start, start + len);
       offset = start;

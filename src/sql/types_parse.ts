@@ -35,8 +35,8 @@ export function resolveTypeName(tn: PgNode): SqlType {
       return type('numeric', p, s);
     }
     case 'text': case 'string': return T.text;
-    case 'varchar': case 'character varying': return mods.length ? type('varchar', mods[0]!) : T.varchar;
-    case 'bpchar': case 'char': case 'character': return mods.length ? type('bpchar', mods[0]!) : T.bpchar;
+    case 'varchar': case 'character varying': return mods.length ? type('varchar', charLength(tn, 'varchar', mods[0]!)) : T.varchar;
+    case 'bpchar': case 'char': case 'character': return mods.length ? type('bpchar', charLength(tn, 'char', mods[0]!)) : T.bpchar;
     case 'date': return T.date;
     case 'time': case 'time without time zone': return T.time;
     case 'timetz': case 'time with time zone': return T.timetz;
@@ -47,4 +47,13 @@ export function resolveTypeName(tn: PgNode): SqlType {
     default:
       throw new QuiverError(SqlState.undefinedObject, `type "${name}" does not exist`, pos === undefined ? {} : { position: pos });
   }
+}
+
+/** A character type's length, within PostgreSQL's bounds (its anychar_typmodin). */
+function charLength(tn: PgNode, name: string, n: number): number {
+  const loc = tn.typmods?.[0]?.A_Const?.location ?? tn.location;
+  const at = typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
+  if (n < 1) throw new QuiverError(SqlState.invalidParameterValue, `length for type ${name} must be at least 1`, at);
+  if (n > 10485760) throw new QuiverError(SqlState.invalidParameterValue, `length for type ${name} cannot exceed 10485760`, at);
+  return n;
 }

@@ -3,7 +3,7 @@
  * group id, grown by doubling; the number paths allocate nothing per row. finish() never changes
  * the state, because window functions read running aggregates and keep updating afterwards.
  */
-import { QuiverError, SqlState } from '../common/errors.js';
+import { QuiverError, SqlState, MAX_TEXT_LENGTH, textTooLong } from '../common/errors.js';
 import { T, physicalKind, arrayOf, isTimestampTz, type SqlType, type TypeId } from '../common/types.js';
 import { makeVector, type Vector, type VectorData } from '../common/vector.js';
 import { Decimal, DecimalSum } from '../common/decimal.js';
@@ -725,6 +725,8 @@ class StringAgg extends Base {
       // A NULL delimiter acts as an empty one.
       const delim = dvalid !== null && dvalid[i] === 0 ? '' : dd[i]!;
       const p = this.parts[g];
+      const more = delim.length + d[i]!.length;
+      if ((p?.length ?? 0) + more > MAX_TEXT_LENGTH) throw textTooLong((p?.length ?? 0) - this.skip[g]!, more);
       if (p === null || p === undefined) { this.parts[g] = delim + d[i]!; this.skip[g] = delim.length; }
       else this.parts[g] = p + delim + d[i]!;
     });
@@ -737,6 +739,7 @@ class StringAgg extends Base {
       if (q === null || q === undefined) continue;
       const p = this.parts[a];
       if (p === null || p === undefined) { this.parts[a] = q; this.skip[a] = o.skip[b]!; }
+      else if (p.length + q.length > MAX_TEXT_LENGTH) throw textTooLong(p.length, q.length);
       else this.parts[a] = p + q;
     }
   }
@@ -1108,7 +1111,8 @@ class ArrayAgg extends Base {
     const o = other as ArrayAgg;
     for (let k = 0; k < n; k++) {
       const src = o.lists[from[k]!];
-      if (src) (this.lists[into[k]!] ??= []).push(...src);
+      // Element by element: push(...src) overflows the stack for a large group.
+      if (src) { const dst = (this.lists[into[k]!] ??= []); for (const x of src) dst.push(x); }
     }
   }
   finish(n: number): Vector {

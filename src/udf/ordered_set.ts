@@ -53,7 +53,8 @@ class SortedValues implements Accumulator {
   }
   merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {
     const o = other as SortedValues;
-    for (let k = 0; k < n; k++) this.values[into[k]!]!.push(...o.values[from[k]!]!);
+    // Element by element: push(...values) overflows the stack for a large group.
+    for (let k = 0; k < n; k++) { const dst = this.values[into[k]!]!; for (const x of o.values[from[k]!]!) dst.push(x); }
   }
   protected sorted(g: number): unknown[] {
     const cmp = compare(this.valueType);

@@ -86,6 +86,13 @@ export function registerWindow(f: WindowFunction): void {
 }
 
 export function hasScalar(name: string): boolean { return scalars.has(name); }
+/** Every scalar function and aggregate signature (for tests that call each one with hostile arguments). */
+export function allSignatures(): { kind: 'scalar' | 'aggregate'; name: string; args: ArgSpec[]; variadic: boolean }[] {
+  return [
+    ...[...scalars.values()].flat().map((f) => ({ kind: 'scalar' as const, name: f.name, args: f.args, variadic: !!f.variadic })),
+    ...[...aggregates.values()].flat().map((f) => ({ kind: 'aggregate' as const, name: f.name, args: f.args, variadic: false })),
+  ];
+}
 export function hasAggregate(name: string): boolean { return aggregates.has(name); }
 export function hasWindow(name: string): boolean { return windows.has(name); }
 

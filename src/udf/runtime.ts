@@ -338,14 +338,27 @@ export function arrFromText(s: string, elem: (x: string) => unknown): unknown[] 
   return parseArrayText(s).map((x) => (x === null ? null : elem(x)));
 }
 
+/** A JavaScript regular-expression error as PostgreSQL's 2201B. */
+export function regexError(e: unknown): QuiverError {
+  const msg = e instanceof Error ? e.message : String(e);
+  // PostgreSQL's own wording for a pattern its engine cannot take.
+  if (/too large/i.test(msg)) return new QuiverError('2201B', 'invalid regular expression: regular expression is too complex');
+  return new QuiverError('2201B', `invalid regular expression: ${msg}`);
+}
+
 const regexCache = new Map<string, RegExp>();
 /** POSIX regular expressions are close enough to JavaScript's for the common subset. */
 export function regex(p: string, flags: string): RegExp {
   const key = flags + '/' + p;
   let re = regexCache.get(key);
   if (!re) {
-    try { re = new RegExp(p, flags + 'u'); } catch (e) {
-      throw new QuiverError('2201B', `invalid regular expression: ${(e as Error).message}`);
+    try {
+      re = new RegExp(p, flags + 'u');
+      // V8 compiles on first use, which is where a pattern too large for it fails.
+      re.test('');
+      re.lastIndex = 0;
+    } catch (e) {
+      throw regexError(e);
     }
     if (regexCache.size > 1000) regexCache.clear();
     regexCache.set(key, re);

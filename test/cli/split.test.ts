@@ -100,3 +100,30 @@ test('incremental: every token survives being cut at any point', () => {
     }
   }
 });
+
+test('a statement of several megabytes comes out whole, however the input is cut', () => {
+  // Quoted semicolons, E'' escapes, comments and a dollar quote spread through a 4 MB INSERT.
+  const rows: string[] = [];
+  for (let i = 0; rows.length < 80000; i++) {
+    rows.push(`(${i}, 'a;''b ${i}', E'c\\';${i}', $q$;${i}$q$ /* ; */, "x;"` + (i % 100 === 0 ? ' -- ;\n' : '') + ')');
+  }
+  const big = `INSERT INTO t VALUES ${rows.join(',')}`;
+  assert.ok(big.length > 4e6, `${big.length} characters`);
+  const text = `SELECT 1;\n${big};\nSELECT 'after';`;
+  const want = ['SELECT 1', big, "SELECT 'after'"];
+  assert.deepEqual(splitStatements(text), want);
+  for (const size of [65536, 4093, 7]) {
+    const s = new StatementSplitter();
+    const got: string[] = [];
+    for (let i = 0; i < text.length; i += size) got.push(...s.push(text.slice(i, i + size)));
+    got.push(...s.end());
+    assert.equal(got.length, 3, `chunks of ${size}`);
+    assert.ok(got[1] === big, `chunks of ${size}: the large statement differs`);
+    assert.deepEqual([got[0], got[2]], [want[0], want[2]]);
+  }
+});
+
+test('many statements in one input come out in order', () => {
+  const stmts = Array.from({ length: 100000 }, (_, i) => `INSERT INTO t VALUES (${i}, 'é;${i}')`);
+  assert.deepEqual(splitStatements(stmts.join(';\n') + ';'), stmts);
+});

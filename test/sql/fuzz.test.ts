@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fc from 'fast-check';
 import { open, QuiverError } from '../../src/index.js';
+import { allSignatures } from '../../src/udf/registry.js';
 import type { Database } from '../../src/index.js';
 
 const WORKER_TAG = 'quiver-fuzz-engine';
@@ -774,6 +775,49 @@ for (const key of Object.keys(PARAM_SETS)) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Every function and aggregate, one argument at a time at the edge of its type
+
+/** Per argument type: an ordinary value first, then values at the edges of the type. */
+const EDGE_VALUES: Record<string, string[]> = {
+  int2: ['1::int2', '32767::int2', '(-32768)::int2', '0::int2'],
+  int4: ['1', '0', '-1', '2147483647', '(-2147483648)', '1000000000'],
+  int8: ['1::int8', '9223372036854775807', '(-9223372036854775808)::int8'],
+  float8: ['1.5::float8', "'NaN'::float8", "'Infinity'::float8", "'-Infinity'::float8", '1e308::float8', '1e-320::float8', '0::float8'],
+  float4: ['1.5::float4', "'NaN'::float4", '3.4e38::float4'],
+  numeric: ['1.5::numeric', "'NaN'::numeric", '1e100::numeric', '(-1.5)::numeric', '0::numeric', '1e-100::numeric'],
+  date: ["'2024-01-02'::date", "'4713-01-01 BC'::date", "'5874897-12-31'::date"],
+  interval: ["'1 day'::interval", "'178000000 years'::interval", "'-1 day'::interval", "'2147483647 months'::interval"],
+  timestamp: ["'2024-01-02 03:04:05'::timestamp", "'294276-12-31 23:59:59'::timestamp", "'4713-01-01 00:00:00 BC'::timestamp"],
+  timetz: ["'10:00+02'::timetz", "'24:00:00+15:59'::timetz"],
+  time: ["'10:00'::time", "'24:00:00'::time"],
+  bool: ['true', 'false'],
+  text: ["'ab'::text", "''::text", "'('::text", "repeat('x', 100000)", "'%'::text", "'\\'::text", "'é'::text", "'999999999999'::text"],
+  bpchar: ["'ab'::bpchar", "''::bpchar"],
+  array: ['array[1,2]', "'{}'::int[]", 'array[NULL]::int[]', "array['a','b']"],
+  any: ['1', "'x'::text", 'NULL::int', '1.5::numeric', 'array[1]'],
+};
+
+/** Calls of every registered function and aggregate with one argument at a time set to an edge value. */
+function edgeCalls(): string[] {
+  const out = new Set<string>();
+  for (const f of allSignatures()) {
+    const vals = f.args.map((a) => EDGE_VALUES[a] ?? ['1']);
+    const combos = [vals.map((v) => v[0]!)];
+    for (let p = 0; p < vals.length; p++) for (const x of vals[p]!.slice(1)) combos.push(vals.map((v, i) => (i === p ? x : v[0]!)));
+    for (const c of combos) {
+      if (f.kind === 'aggregate') {
+        if (c.length === 0) continue;
+        const row = c.map((x, i) => `${x} AS c${i}`).join(', ');
+        out.add(`SELECT ${f.name}(${c.map((_, i) => `c${i}`).join(', ')}) FROM (SELECT ${row} UNION ALL SELECT ${row}) t`);
+      } else if (/^[a-z_]/.test(f.name)) out.add(`SELECT ${f.name}(${c.join(', ')})`);
+      else if (c.length === 2) out.add(`SELECT (${c[0]}) ${f.name} (${c[1]})`);
+      else if (c.length === 1) out.add(`SELECT ${f.name} (${c[0]})`);
+    }
+  }
+  return [...out];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Corpus statements: truncated and mutated
 
 const CORPUS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../sqllogictest/imported');
@@ -1007,6 +1051,22 @@ if (!isMainThread && workerData === WORKER_TAG) {
       const { findings, runs, spread } = await fuzz(fc.tuple(typedStmt, fc.constant(undefined)), SEED + 2, 2000, 12_000);
       t.diagnostic(`${runs} statements; outcomes ${spread}`);
       assert.equal(findings.size, 0, findings.report('failures in well-typed statements'));
+      assert.equal(await canaryProblem(), null);
+    });
+
+    test('every function and aggregate with arguments at the edges of their types', async (t) => {
+      const calls = edgeCalls();
+      const findings = new Findings();
+      const deadline = Date.now() + 60_000;
+      let tried = 0;
+      for (const sql of calls) {
+        if (Date.now() > deadline) break;
+        tried++;
+        const { bad } = await run(sql);
+        if (bad) findings.add({ sql, problem: bad });
+      }
+      t.diagnostic(`${tried} of ${calls.length} calls`);
+      assert.equal(findings.size, 0, findings.report('functions failing at edge values'));
       assert.equal(await canaryProblem(), null);
     });
 

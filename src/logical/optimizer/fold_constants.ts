@@ -26,7 +26,7 @@ export function simplify(e: Expr): Expr {
           if (a.value === decisive) return decisive ? TRUE : FALSE;
           continue; // neutral element
         }
-        if (a.kind === x.kind) args.push(...a.args); else args.push(a);
+        if (a.kind === x.kind) { for (const b of a.args) args.push(b); } else args.push(a);
       }
       if (args.length === 0) return decisive ? FALSE : TRUE;
       if (args.length === 1) return args[0]!;

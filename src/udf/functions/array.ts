@@ -3,7 +3,7 @@
  * string_to_array, array_position, and x = ANY(array).
  */
 import { T, arrayOf, typeName, type SqlType } from '../../common/types.js';
-import { QuiverError, SqlState } from '../../common/errors.js';
+import { QuiverError, SqlState, MAX_TEXT_LENGTH, textTooLong } from '../../common/errors.js';
 import { registerScalar } from '../registry.js';
 import { toText } from '../runtime.js';
 import { keyOf } from './array_keys.js';
@@ -67,26 +67,95 @@ function regexpMatch(s: string, pattern: string, flags = ''): (string | null)[] 
 }
 
 /** format(fmt, args...): %s (text), %I (identifier), %L (literal), %% — PostgreSQL's subset without widths. */
+/**
+ * format(): PostgreSQL's text_format, with argument positions (%2$s), the - flag and widths, given
+ * directly (%10s) or by an argument (%*s, %*3$s); a negative width aligns to the left.
+ */
 function formatText(fmt: string, args: unknown[], types: SqlType[]): string {
-  let next = 0, out = '';
-  for (let i = 0; i < fmt.length; i++) {
+  const bad = (msg: string, hint = false): QuiverError =>
+    new QuiverError(SqlState.invalidParameterValue, msg, hint ? { hint: 'For a single "%" use "%%".' } : {});
+  let out = '';
+  let arg = 0; // the last argument used, 1-based as in PostgreSQL (0: none yet)
+  let i = 0;
+  const advance = (): void => { if (++i >= fmt.length) throw bad('unterminated format() type specifier', true); };
+  const digits = (): number | null => {
+    const m = /^\d+/.exec(fmt.slice(i, i + 12));
+    if (!m) return null;
+    const n = Number(m[0]);
+    if (m[0].length > 10 || n > 0x7fffffff) throw new QuiverError(SqlState.numericOutOfRange, 'number is out of range');
+    i += m[0].length;
+    if (i >= fmt.length) throw bad('unterminated format() type specifier', true);
+    return n;
+  };
+  const argument = (pos: number): number => {
+    arg = pos > 0 ? pos : arg + 1;
+    if (arg > args.length) throw bad('too few arguments for format()');
+    return arg - 1;
+  };
+  for (; i < fmt.length; i++) {
     const c = fmt[i]!;
     if (c !== '%') { out += c; continue; }
-    let spec = fmt[++i];
-    let pos: number | null = null;
-    const m = /^(\d+)\$/.exec(fmt.slice(i));
-    if (m) { pos = Number(m[1]) - 1; i += m[0].length; spec = fmt[i]; }
-    if (spec === '%') { out += '%'; continue; }
-    if (spec !== 's' && spec !== 'I' && spec !== 'L') throw new QuiverError(SqlState.invalidParameterValue, `unrecognized format() type specifier "${spec ?? ''}"`);
-    const k = pos ?? next++;
-    if (k >= args.length) throw new QuiverError(SqlState.invalidParameterValue, 'too few arguments for format()');
+    advance();
+    if (fmt[i] === '%') { out += '%'; continue; }
+    let argpos = 0, widthpos = -1, width = 0, minus = false;
+    const first = digits();
+    if (first !== null && fmt[i] !== '$') {
+      width = first;
+    } else {
+      if (first !== null) {
+        if (first === 0) throw bad('format specifies argument 0, but arguments are numbered from 1');
+        argpos = first;
+        advance();
+      }
+      while (fmt[i] === '-') { minus = true; advance(); }
+      if (fmt[i] === '*') {
+        advance();
+        const n = digits();
+        if (n !== null) {
+          if (fmt[i] !== '$') throw bad('width argument position must be ended by "$"');
+          if (n === 0) throw bad('format specifies argument 0, but arguments are numbered from 1');
+          widthpos = n;
+          advance();
+        } else widthpos = 0;
+      } else {
+        width = digits() ?? 0;
+      }
+    }
+    const spec = fmt[i]!;
+    if (spec !== 's' && spec !== 'I' && spec !== 'L') throw bad(`unrecognized format() type specifier "${spec}"`, true);
+    if (widthpos >= 0) {
+      const k = argument(widthpos);
+      const w = args[k];
+      if (w === null || w === undefined) width = 0;
+      else {
+        const t = typeof w === 'number' || typeof w === 'bigint' ? String(w) : toText(w, types[k]!);
+        if (!/^\s*[+-]?\d+\s*$/.test(t)) throw new QuiverError(SqlState.invalidTextRepresentation, `invalid input syntax for type integer: "${t}"`);
+        width = Number(t);
+        if (width > 0x7fffffff || width < -0x80000000) throw new QuiverError(SqlState.numericOutOfRange, `value "${t.trim()}" is out of range for type integer`);
+      }
+    }
+    const k = argument(argpos);
     const v = args[k];
-    const text = v === null ? null : toText(v, types[k]!);
-    if (spec === 's') out += text ?? '';
-    else if (spec === 'I') {
-      if (text === null) throw new QuiverError('22004', 'null values cannot be formatted as an SQL identifier');
-      out += /^[a-z_][a-z0-9_$]*$/.test(text) ? text : `"${text.replace(/"/g, '""')}"`;
-    } else out += text === null ? 'NULL' : `'${text.replace(/'/g, "''")}'`;
+    let text: string;
+    if (v === null) {
+      if (spec === 'I') throw new QuiverError('22004', 'null values cannot be formatted as an SQL identifier');
+      text = spec === 'L' ? 'NULL' : '';
+    } else {
+      const t = toText(v, types[k]!);
+      if (spec === 's') text = t;
+      else if (spec === 'I') text = /^[a-z_][a-z0-9_$]*$/.test(t) ? t : `"${t.replace(/"/g, '""')}"`;
+      // quote_literal: a backslash doubles, and the literal becomes an E'' string.
+      else text = (t.includes('\\') ? 'E' : '') + `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+    }
+    if (width <= -0x80000000) throw new QuiverError(SqlState.numericOutOfRange, 'number is out of range');
+    const left = width < 0 || minus;
+    const pad = Math.abs(width) - [...text].length;
+    if (pad > 0) {
+      if (out.length + pad + text.length > MAX_TEXT_LENGTH) throw textTooLong(out.length, pad + text.length);
+      text = left ? text + ' '.repeat(pad) : ' '.repeat(pad) + text;
+    }
+    if (out.length + text.length > MAX_TEXT_LENGTH) throw textTooLong(out.length, text.length);
+    out += text;
   }
   return out;
 }

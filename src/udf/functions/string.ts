@@ -7,11 +7,10 @@ import { createHash } from 'node:crypto';
 import { QuiverError, SqlState } from '../../common/errors.js';
 import { T, type SqlType } from '../../common/types.js';
 import { registerScalar, type ScalarFunction } from '../registry.js';
-import { toText } from '../runtime.js';
+import { toText, regexError } from '../runtime.js';
 
 const PROGRAM_LIMIT = '54000';
 const SUBSTRING_ERROR = '22011';
-const INVALID_REGEX = '2201B';
 
 function reg(f: ScalarFunction): void { registerScalar(f); }
 
@@ -364,8 +363,11 @@ export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
   const src = opts.literal ? pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : translateRegex(pattern, opts.expanded);
   try {
     re = new RegExp(src, opts.jsFlags);
+    // V8 compiles on first use, which is where a pattern too large for it fails.
+    re.test('');
+    re.lastIndex = 0;
   } catch (e) {
-    throw new QuiverError(INVALID_REGEX, `invalid regular expression: ${(e as Error).message}`);
+    throw regexError(e);
   }
   if (regexCache.size > 1000) regexCache.clear();
   regexCache.set(key, re);

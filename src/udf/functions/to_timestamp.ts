@@ -6,6 +6,7 @@ import { T } from '../../common/types.js';
 import { QuiverError, SqlState } from '../../common/errors.js';
 import { makeDate, makeTimestamp } from '../../common/datetime.js';
 import { registerScalar } from '../registry.js';
+import { formatG } from './misc.js';
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
@@ -132,7 +133,10 @@ function register(): void {
   registerScalar({
     name: 'to_timestamp', args: ['float8'], ret: T.timestamptz, strict: true,
     impl: ((x: number) => {
+      if (Number.isNaN(x)) throw new QuiverError(SqlState.datetimeFieldOverflow, 'timestamp cannot be NaN');
       if (!Number.isFinite(x)) return x;
+      // PostgreSQL's range: 4714-11-24 BC up to (not including) 294277-01-01, in epoch seconds.
+      if (x < -210866803200 || x >= 9224318016000) throw new QuiverError(SqlState.datetimeFieldOverflow, `timestamp out of range: "${formatG(x)}"`);
       return Math.round(x * 1e6);
     }) as (...args: never[]) => unknown,
   });
