@@ -21,14 +21,10 @@ export interface CsvRows {
   lines: number[];
 }
 
-/** Parses CSV text into rows of fields; a quoted empty field is '' while an unquoted one is NULL. */
-export function parseCsv(text: string, opts: CsvOptions): (string | null)[][] {
-  return parseCsvLines(text, opts).rows;
-}
-
 /**
- * parseCsv, also telling the line each row starts on, for errors that name the line. Linear in the
- * text: fields are sliced out of it, never built a character at a time.
+ * Parses CSV text into rows of fields (a quoted empty field is '' while an unquoted one is NULL),
+ * with the line each row starts on, for errors that name the line. Linear in the text: fields are
+ * sliced out of it, never built a character at a time.
  */
 export function parseCsvLines(text: string, opts: CsvOptions): CsvRows {
   const rows: (string | null)[][] = [];
@@ -81,12 +77,4 @@ export function parseCsvLines(text: string, opts: CsvOptions): CsvRows {
   }
   if (row.length) { rows.push(row); lines.push(rowLine); }
   return opts.header ? { rows: rows.slice(1), lines: lines.slice(1) } : { rows, lines };
-}
-
-export function csvField(v: string | null, opts: CsvOptions): string {
-  if (v === null) return opts.nullString;
-  if (v === '' || v.includes(opts.delimiter) || v.includes(opts.quote) || v.includes('\n') || v.includes('\r')) {
-    return opts.quote + v.split(opts.quote).join(opts.escape + opts.quote) + opts.quote;
-  }
-  return v;
 }

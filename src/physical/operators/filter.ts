@@ -20,18 +20,25 @@ export class FilterExec implements PhysicalOperator {
     let sel = new Int32Array(1024);
     for (const b of this.input.execute(ctx, partition)) {
       if (sel.length < b.length) sel = new Int32Array(b.length);
-      let n: number;
-      try {
-        n = this.filter(b, ctx, sel);
-      } catch (e) {
-        // The rows accepted before the failing one go on first: a consumer that needs no more
-        // (LIMIT) never asks for the row that fails.
-        const k = evalFailure.k;
-        if (k > 0) yield takeBatch(b, sel, k);
-        throw e;
-      }
-      if (n === 0) continue;
-      yield n === b.length ? b : takeBatch(b, sel, n);
+      yield* acceptedRows(this.filter, b, ctx, sel);
     }
   }
+}
+
+/**
+ * The rows of b the predicate accepts (none, b itself, or a copy of the selected rows). When the
+ * predicate fails, the rows it accepted before the failing one go on first, then the error: a
+ * consumer that needs no more (LIMIT) never asks for the row that fails. `sel` holds b.length.
+ */
+export function* acceptedRows(filter: FilterFn, b: Batch, ctx: ExecContext, sel: Int32Array): Generator<Batch> {
+  let n: number;
+  try {
+    n = filter(b, ctx, sel);
+  } catch (e) {
+    const k = evalFailure.k;
+    if (k > 0) yield takeBatch(b, sel, k);
+    throw e;
+  }
+  if (n === 0) return;
+  yield n === b.length ? b : takeBatch(b, sel, n);
 }

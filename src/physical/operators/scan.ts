@@ -1,10 +1,11 @@
 import type { Batch } from '../../common/vector.js';
-import { sliceBatch, takeBatch } from '../../common/vector.js';
+import { sliceBatch } from '../../common/vector.js';
 import type { TableEntry } from '../../catalog/catalog.js';
 import type { Field } from '../../logical/plan.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
-import { evalFailure, type FilterFn } from '../compile.js';
+import type { FilterFn } from '../compile.js';
+import { acceptedRows } from './filter.js';
 
 /** Batches of a scan are chunk slices: zero-copy views for typed-array columns. */
 const SCAN_BATCH = 65536;
@@ -27,22 +28,13 @@ export class ScanExec implements PhysicalOperator {
       for (let start = 0; start < chunk.length; start += SCAN_BATCH) {
         const end = Math.min(chunk.length, start + SCAN_BATCH);
         const whole = start === 0 && end === chunk.length ? chunk : sliceBatch(chunk, start, end);
-        let b: Batch = { length: whole.length, columns: this.columns.map((c) => whole.columns[c]!) };
+        const b: Batch = { length: whole.length, columns: this.columns.map((c) => whole.columns[c]!) };
         if (this.filter) {
           if (!sel || sel.length < b.length) sel = new Int32Array(Math.max(b.length, 1024));
-          let n: number;
-          try {
-            n = this.filter(b, ctx, sel);
-          } catch (e) {
-            // As FilterExec: the rows accepted before the failing one first, then the error.
-            const k = evalFailure.k;
-            if (k > 0) yield takeBatch(b, sel, k);
-            throw e;
-          }
-          if (n === 0) continue;
-          if (n < b.length) b = takeBatch(b, sel, n);
+          yield* acceptedRows(this.filter, b, ctx, sel);
+        } else {
+          yield b;
         }
-        yield b;
       }
     }
   }
