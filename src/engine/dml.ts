@@ -483,15 +483,23 @@ function scopeCol(scope: Scope, j: number): Expr {
   return { kind: 'col', index: j, type: scope.cols.find((c) => c.expr.kind === 'col' && c.expr.index === j)!.expr.type };
 }
 
-export function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
+/**
+ * UPDATE ... FROM and DELETE ... USING: the target table, its WITH clause, and the extra FROM
+ * items bound beside the target (`scope` sees both; a name they share is ambiguous).
+ */
+function bindTargetAndFrom(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, items: PgNode[] | undefined) {
   const t = targetTable(catalog, s.relation);
   const binder = new SelectBinder(catalog, params);
-  const n = t.columns.length;
   const target = targetScope(t, s.relation);
-  const { ctes, run: runWith } = statementCtes(binder, s, run);
+  const withCtes = statementCtes(binder, s, run);
+  const from = withFromItems(binder, target, items, withCtes.ctes);
+  return { t, binder, ctes: withCtes.ctes, run: withCtes.run, from, scope: from ? from.scope : target };
+}
+
+export function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
+  const { t, binder, ctes, from, scope, run: runWith } = bindTargetAndFrom(catalog, s, params, run, s.fromClause);
   run = runWith;
-  const from = withFromItems(binder, target, s.fromClause, ctes);
-  const scope = from ? from.scope : target;
+  const n = t.columns.length;
   const sets = new Map<number, Expr>();
   for (const rt of s.targetList as PgNode[]) {
     const r = rt.ResTarget;
@@ -569,15 +577,10 @@ function updateFrom(catalog: Catalog, t: TableEntry, run: RunPlan, ctx: ExecCont
 }
 
 export function del(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
-  const t = targetTable(catalog, s.relation);
-  const binder = new SelectBinder(catalog, params);
+  const { t, binder, ctes, from, scope, run: runWith } = bindTargetAndFrom(catalog, s, params, run, s.usingClause);
+  run = runWith;
   const n = t.columns.length;
   const before = t.data.rowCount;
-  const target = targetScope(t, s.relation);
-  const { ctes, run: runWith } = statementCtes(binder, s, run);
-  run = runWith;
-  const from = withFromItems(binder, target, s.usingClause, ctes);
-  const scope = from ? from.scope : target;
   const where = s.whereClause ? orderPredicate(requireBool(bindExpr(binder, emptyCtx(scope, 'WHERE', ctes), s.whereClause), 'WHERE', s.whereClause)) : null;
   const ret = bindReturning(binder, scope, s, ctes);
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
