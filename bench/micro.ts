@@ -224,7 +224,7 @@ async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | 
   const table = async (name: string, cols: [string, ColType][], data: (Float64Array | Int32Array)[], n: number): Promise<void> => {
     names.push(name);
     const qDdl = `CREATE TABLE ${name} (${cols.map(([c, t]) => `${c} ${t === 'double' ? 'double precision' : 'integer'}`).join(', ')})`;
-    qs.load(name, qDdl, cols.map(([, t], i) => ({ type: t === 'double' ? T.float8 : T.int4, data: data[i]! })), n);
+    await qs.load(name, qDdl, cols.map(([, t], i) => ({ type: t === 'double' ? T.float8 : T.int4, data: data[i]! })), n);
     if (conn) {
       await conn.run(`CREATE TABLE ${name} (${cols.map(([c, t]) => `${c} ${t === 'double' ? 'DOUBLE' : 'INTEGER'}`).join(', ')})`);
       await duckAppend(conn, name, cols.map(([, t]) => (t === 'double' ? DOUBLE : INTEGER)), data, n);
@@ -256,7 +256,7 @@ async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | 
       // Rows share the 20 string objects, as a dictionary-decoded or interned column would.
       const strings = Array.from(codes, (c) => TEXT_VALUES[c]!);
       names.push('t_text');
-      qs.load('t_text', 'CREATE TABLE t_text (s text)', [{ type: T.text, data: strings }], n10m);
+      await qs.load('t_text', 'CREATE TABLE t_text (s text)', [{ type: T.text, data: strings }], n10m);
       if (conn) {
         // Appending 10M strings costs a native call each; append the codes and let DuckDB build
         // the same strings.
@@ -311,11 +311,11 @@ async function main(): Promise<void> {
     rows.push(row);
     const qTimes: number[] = [], dTimes: number[] = [];
     let qOk = true;
-    const runQuiver = (): Batch[] | null => {
+    const runQuiver = async (): Promise<Batch[] | null> => {
       if (!qOk) return null;
       try {
         const t0 = performance.now();
-        const r = qs.exec(c.sql);
+        const r = await qs.exec(c.sql);
         qTimes.push(performance.now() - t0);
         return r.batches ?? [];
       } catch (e) {
@@ -336,7 +336,7 @@ async function main(): Promise<void> {
 
     {
       // Warm-up; its results are the ones checked, in a block so they are garbage before timing.
-      const qWarm = runQuiver();
+      const qWarm = await runQuiver();
       const dWarm = await runDuck();
       qTimes.length = 0;
       dTimes.length = 0;
@@ -349,13 +349,13 @@ async function main(): Promise<void> {
       }
     }
     for (let r = 0; r < opts.repeat; r++) {
-      runQuiver();
+      await runQuiver();
       await runDuck();
     }
     if (qTimes.length) row.quiver = median(qTimes);
     if (dTimes.length) row.duck = median(dTimes);
     for (const t of tables) {
-      qs.exec(`DROP TABLE ${t}`);
+      await qs.exec(`DROP TABLE ${t}`);
       if (conn) await conn.run(`DROP TABLE ${t}`);
     }
   }

@@ -34,15 +34,15 @@ export class QuiverSession {
   }
 
   /** Parses, plans and runs every statement in `sql`; returns the last one's batches untouched. */
-  exec(sql: string): StatementResult {
+  async exec(sql: string): Promise<StatementResult> {
     let last: StatementResult = { command: 'EMPTY', rowCount: 0 };
-    for (const st of parseSql(sql)) last = this.session.execute(st, [], []);
+    for (const st of parseSql(sql)) last = await this.session.execute(st, [], []);
     return last;
   }
 
   /** Creates the table with `ddl`, then appends `n` rows of `columns` in chunks. */
-  load(table: string, ddl: string, columns: LoadColumn[], n: number): void {
-    this.exec(ddl);
+  async load(table: string, ddl: string, columns: LoadColumn[], n: number): Promise<void> {
+    await this.exec(ddl);
     const entry = this.session.catalog.table(table);
     for (let start = 0; start < n; start += LOAD_CHUNK) {
       const end = Math.min(n, start + LOAD_CHUNK);

@@ -27,7 +27,12 @@ export interface TableConstraint {
 
 const SMALL_CHUNK = 8192;
 
-/** Column data in chunks; the scan splits chunks into batches and, later, into partitions. */
+/**
+ * Column data in chunks; the scan splits chunks into batches and, later, into partitions.
+ * A chunk list, once stored in `chunks`, is never changed in place: every change puts a new list
+ * there. A statement that took the list (snapshot()) keeps reading exactly those rows while other
+ * statements store theirs.
+ */
 export class TableData {
   chunks: Batch[] = [];
   /** Increments on every change, so storage rewrites only tables that changed. */
@@ -45,7 +50,7 @@ export class TableData {
   append(b: Batch): void {
     if (b.length === 0) return;
     this.version++;
-    if (b.length >= 4096) { this.sealTail(); this.chunks.push(encodeChunk(b)); return; }
+    if (b.length >= 4096) { this.sealTail(); this.chunks = [...this.chunks, encodeChunk(b)]; return; }
     if (!this.tail) this.tail = this.types.map((t) => new VectorBuilder(t, 64));
     for (let c = 0; c < this.types.length; c++) {
       const vb = this.tail[c]!, v = b.columns[c]!;
@@ -58,11 +63,11 @@ export class TableData {
     if (!this.tail) return;
     const cols: Vector[] = this.tail.map((vb) => vb.finish());
     const n = cols[0]?.length ?? 0;
-    if (n > 0) this.chunks.push(encodeChunk({ length: n, columns: cols }));
+    if (n > 0) this.chunks = [...this.chunks, encodeChunk({ length: n, columns: cols })];
     this.tail = null;
   }
 
-  /** All data as sealed chunks (seals the tail). */
+  /** All data as sealed chunks (seals the tail). The list is shared: callers must not change it. */
   snapshot(): Batch[] {
     this.sealTail();
     // Many small chunks (from many small inserts) slow every scan: merge the small ones among

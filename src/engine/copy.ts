@@ -172,7 +172,7 @@ function copyOptions(s: PgNode, isFrom: boolean): CopyOptions {
   };
 }
 
-export function copy(catalog: Catalog, s: PgNode, env: CopyEnv): StatementResult {
+export async function copy(catalog: Catalog, s: PgNode, env: CopyEnv): Promise<StatementResult> {
   const isFrom = !!s.is_from;
   if (s.is_program) throw new QuiverError(SqlState.featureNotSupported, `COPY ${isFrom ? 'FROM' : 'TO'} PROGRAM is not supported`);
   if (!s.filename) throw new QuiverError(SqlState.featureNotSupported, `COPY ${isFrom ? 'FROM STDIN' : 'TO STDOUT'} is not supported here; give a file name`);
@@ -234,7 +234,7 @@ export function copy(catalog: Catalog, s: PgNode, env: CopyEnv): StatementResult
       const { plan, names: qn } = env.planQuery(q);
       names = qn;
       schema = plan.schema.map((f, i) => ({ name: qn[i]!, type: f.type }));
-      batches = env.run(plan);
+      batches = await env.run(plan);
     }
     checkNamed(opts.forceQuote, 'FORCE_QUOTE');
     const n = opts.format === 'parquet' ? writeParquetFile(filename, schema, batches) : writeTextFile(filename, schema, batches, opts);
@@ -249,7 +249,7 @@ export function copy(catalog: Catalog, s: PgNode, env: CopyEnv): StatementResult
     : textSource(bytes, table, cols, opts);
   const where: PgNode | null = s.whereClause ?? null;
   if (where && JSON.stringify(where).includes('"SubLink"')) throw new QuiverError(SqlState.featureNotSupported, 'cannot use subquery in COPY FROM WHERE condition');
-  const n = insertRows(catalog, table, cols, source, env.paramTypes, env.run, env.ctx, where);
+  const n = await insertRows(catalog, table, cols, source, env.paramTypes, env.run, env.ctx, where);
   return { command: 'COPY', rowCount: n };
 }
 

@@ -9,6 +9,7 @@ import { asQuiverError, QuiverError, SqlState } from '../common/errors.js';
 import { typeName } from '../common/types.js';
 import { Session } from './session.js';
 import type { StatementResult } from './statement.js';
+import type { RunOptions } from '../physical/statement_run.js';
 import { columnReader, paramType, paramValue } from './values.js';
 import type { Storage } from '../catalog/storage.js';
 import '../udf/builtins.js';
@@ -60,10 +61,30 @@ export interface OpenOptions {
   /** A directory where tables persist across processes; absent = in memory. */
   dataDir?: string;
 }
+/**
+ * Per-call options of query() and queryArrow().
+ *
+ * - `signal`: an AbortSignal that cancels the call. The running statement fails with SQLSTATE
+ *   57014 ("canceling statement due to user request") soon after the abort (it is checked every
+ *   few milliseconds of work), and leaves no partial writes; later statements of the call do not
+ *   run. Inside a transaction block the block is then aborted (25P02 until ROLLBACK), as in
+ *   PostgreSQL.
+ * - `onProgress`: called while each statement runs, at most about every 100 ms, with
+ *   `{ done, total }` in rows read from tables (done <= total; total is known when the statement
+ *   starts, but may grow when a subplan reads a table more than once).
+ */
+export type QueryOptions = RunOptions;
+
 export interface Database {
-  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  /**
+   * Runs the statements of `sql` and returns the last one's result. Calls may overlap: queries
+   * (SELECT, EXPLAIN, SHOW) outside a transaction block run concurrently, each reading the tables
+   * as they were when it started; other statements run one at a time, in arrival order. A long
+   * statement hands the event loop back every few milliseconds.
+   */
+  query(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult>;
   /** The result of the last statement in `sql` as an Arrow table, built from the engine's columns. */
-  queryArrow(sql: string, params?: unknown[]): Promise<Table>;
+  queryArrow(sql: string, params?: unknown[], options?: QueryOptions): Promise<Table>;
   close(): Promise<void>;
 }
 
@@ -71,7 +92,7 @@ class QuiverDatabase implements Database {
   private closed = false;
   constructor(private session: Session, private storage: Storage | null) {}
 
-  private runAll(sql: string, params: unknown[]): StatementResult {
+  private async runAll(sql: string, params: unknown[], opts: QueryOptions): Promise<StatementResult> {
     if (this.closed) throw new QuiverError('08003', 'database is closed');
     if (typeof sql !== 'string') throw new QuiverError(SqlState.invalidParameterValue, 'query text must be a string');
     const types = params.map(paramType);
@@ -86,17 +107,17 @@ class QuiverDatabase implements Database {
     let last: StatementResult = { command: 'EMPTY', rowCount: 0 };
     for (const st of stmts) {
       try {
-        last = this.session.execute(st, values, types);
+        // The session marks a transaction block failed itself: it knows whether the statement ran in one.
+        last = await this.session.execute(st, values, types, opts);
       } catch (e) {
-        this.session.failed();
         throw asQuiverError(e);
       }
     }
     return last;
   }
 
-  async query(sql: string, params: unknown[] = []): Promise<QueryResult> {
-    const r = this.runAll(sql, params);
+  async query(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
+    const r = await this.runAll(sql, params, options);
     const columns = (r.schema ?? []).map((f) => ({ name: f.name, type: typeName(f.type) }));
     const rows: unknown[][] = [];
     for (const b of r.batches ?? []) {
@@ -110,8 +131,8 @@ class QuiverDatabase implements Database {
     return { columns, rows, rowCount: r.rowCount, command: r.command };
   }
 
-  async queryArrow(sql: string, params: unknown[] = []): Promise<Table> {
-    const r = this.runAll(sql, params);
+  async queryArrow(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<Table> {
+    const r = await this.runAll(sql, params, options);
     // Loaded on first use: most callers never ask for Arrow.
     const { toArrowTable } = await import('../io/arrow.js');
     return toArrowTable(r.schema ?? [], r.batches ?? []);

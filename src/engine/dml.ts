@@ -20,7 +20,7 @@ import { checkChecks, checkNotNull, checkUnique } from './constraints.js';
 import type { StatementResult } from './statement.js';
 import type { ExecContext } from '../physical/context.js';
 
-export type RunPlan = (p: LogicalPlan) => Batch[];
+export type RunPlan = (p: LogicalPlan) => Promise<Batch[]>;
 
 function emptyCtx(scope: Scope, clause: string, ctes: Ctes = new Map()): BindContext {
   return { scope, outer: null, aggs: null, windows: null, clause, ctes };
@@ -80,7 +80,7 @@ function store(catalog: Catalog, t: TableEntry, rows: Batch, ctx: ExecContext, m
   catalog.touch();
 }
 
-export function insert(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
+export async function insert(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): Promise<StatementResult> {
   const t = targetTable(catalog, s.relation);
   const onConflict: string | null = s.onConflictClause ? s.onConflictClause.action : null;
   const binder = new SelectBinder(catalog, params);
@@ -141,7 +141,7 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   }
   // ON CONFLICT DO UPDATE is bound, as the whole statement is in PostgreSQL, before any row is read.
   const onUpdate = onConflict === 'ONCONFLICT_UPDATE' ? bindUpsert(binder, t, s, ctes) : null;
-  const batches = run(plan);
+  const batches = await run(plan);
   let rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
   if (onConflict) {
     // PostgreSQL checks a proposed row's NOT NULL and CHECK constraints before it looks for a
@@ -151,7 +151,7 @@ export function insert(catalog: Catalog, s: PgNode, params: import('../common/ty
   }
   if (onUpdate) return upsert(catalog, t, onUpdate, rows, ctx, run, ret);
   if (onConflict) rows = withoutConflicts(t, rows);
-  const result = returning(ret, rows, run, 'INSERT', rows.length);
+  const result = await returning(ret, rows, run, 'INSERT', rows.length);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
   return result;
 }
@@ -173,7 +173,7 @@ function fillRow(binder: SelectBinder, t: TableEntry, targetCols: number[], give
  * then NOT NULL, CHECK and UNIQUE. `where` (COPY FROM ... WHERE) filters the completed rows.
  * COPY FROM stores its rows through here. Returns the number of rows stored.
  */
-export function insertRows(catalog: Catalog, t: TableEntry, targetCols: number[], source: LogicalPlan, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext, where: PgNode | null = null): number {
+export async function insertRows(catalog: Catalog, t: TableEntry, targetCols: number[], source: LogicalPlan, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext, where: PgNode | null = null): Promise<number> {
   const binder = new SelectBinder(catalog, params);
   const given = source.schema.map((f, i): Expr => ({ kind: 'col', index: i, type: f.type }));
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
@@ -182,7 +182,7 @@ export function insertRows(catalog: Catalog, t: TableEntry, targetCols: number[]
     const pred = requireBool(bindExpr(binder, emptyCtx(targetScope(t, { relname: t.name }), 'COPY FROM WHERE conditions'), where), 'WHERE', where);
     plan = { kind: 'filter', input: plan, predicate: { kind: 'isbool', arg: pred, test: 'true', negated: false, type: T.bool }, schema };
   }
-  const batches = run(plan);
+  const batches = await run(plan);
   const rows = concatBatches(t.columns.map((c) => c.type), batches.length ? batches : [emptyBatch(t)]);
   if (rows.length > 0) store(catalog, t, rows, ctx, 'append');
   return rows.length;
@@ -238,7 +238,7 @@ function bindUpsert(binder: SelectBinder, t: TableEntry, s: PgNode, ctes: Ctes):
   return { arbiter, sets, where };
 }
 
-function upsert(catalog: Catalog, t: TableEntry, bound: BoundUpsert, proposed: Batch, ctx: ExecContext, run: RunPlan, ret: Returning | null): StatementResult {
+async function upsert(catalog: Catalog, t: TableEntry, bound: BoundUpsert, proposed: Batch, ctx: ExecContext, run: RunPlan, ret: Returning | null): Promise<StatementResult> {
   const { arbiter, sets, where } = bound;
   const types = t.columns.map((c) => c.type);
   const n = t.columns.length;
@@ -274,7 +274,7 @@ function upsert(catalog: Catalog, t: TableEntry, bound: BoundUpsert, proposed: B
   };
   let chosen = conflicts.map((_, i) => i);
   if (where && pairs > 0) {
-    const w = evalOver(run, pairBatch, [where])[0]!;
+    const w = (await evalOver(run, pairBatch, [where]))[0]!;
     const d = w.data as Uint8Array;
     chosen = chosen.filter((i) => (!w.valid || w.valid[i] === 1) && d[i] === 1);
   }
@@ -292,7 +292,7 @@ function upsert(catalog: Catalog, t: TableEntry, bound: BoundUpsert, proposed: B
   // SET is evaluated for the pairs WHERE kept only: a row it skips raises no error.
   const kept = takeBatch(pairBatch, Int32Array.from(chosen), chosen.length);
   const setCols = [...sets.keys()];
-  const setVals = evalOver(run, kept, setCols.map((c) => sets.get(c)!));
+  const setVals = await evalOver(run, kept, setCols.map((c) => sets.get(c)!));
   const newVals = t.columns.map((_, i) => (sets.has(i) ? setVals[setCols.indexOf(i)]! : kept.columns[i]!));
   // The table after the command: updated rows in place, new rows at the end.
   const updatedAt = new Map<number, number>();
@@ -309,7 +309,7 @@ function upsert(catalog: Catalog, t: TableEntry, bound: BoundUpsert, proposed: B
     length: affected,
     columns: all.columns.map((v) => takeVector(v, Int32Array.from([...chosen.map((i) => conflicts[i]![0]), ...inserts.map((_, j) => existing.length + j)]), affected)),
   };
-  const result = returning(ret, retRows, run, 'INSERT', affected);
+  const result = await returning(ret, retRows, run, 'INSERT', affected);
   store(catalog, t, all, ctx, 'replace');
   return result;
 }
@@ -380,21 +380,21 @@ function bindReturning(binder: SelectBinder, scope: Scope, s: PgNode, ctes: Ctes
  * Expressions over rows the statement holds (not a stored table), in row order, run through the
  * planner like any query so that subqueries in them work.
  */
-function evalOver(run: RunPlan, rows: Batch, exprs: Expr[]): Batch['columns'] {
+async function evalOver(run: RunPlan, rows: Batch, exprs: Expr[]): Promise<Batch['columns']> {
   if (exprs.length === 0) return [];
   const types = rows.columns.map((v) => v.type);
   const data = new TableData(types);
   data.replace([rows]);
   const held: TableEntry = { kind: 'table', name: 'rows', columns: types.map((type, i) => ({ name: `c${i}`, type, notNull: false, defaultNode: null })), constraints: [], data };
   const schema = exprs.map((e, i) => ({ name: `e${i}`, type: e.type }));
-  const out = concatBatches(schema.map((f) => f.type), [{ length: 0, columns: schema.map((f) => emptyVector(f.type)) }, ...run({ kind: 'project', input: scanAll(held), exprs, schema })]);
+  const out = concatBatches(schema.map((f) => f.type), [{ length: 0, columns: schema.map((f) => emptyVector(f.type)) }, ...await run({ kind: 'project', input: scanAll(held), exprs, schema })]);
   return out.columns;
 }
 
 /** RETURNING evaluated over the rows the statement wrote (or deleted), columns as bound. */
-function returning(ret: Returning | null, rows: Batch, run: RunPlan, command: string, count: number): StatementResult {
+async function returning(ret: Returning | null, rows: Batch, run: RunPlan, command: string, count: number): Promise<StatementResult> {
   if (!ret) return { command, rowCount: count };
-  const cols = evalOver(run, rows, ret.exprs);
+  const cols = await evalOver(run, rows, ret.exprs);
   return { command, rowCount: count, schema: ret.exprs.map((e, i) => ({ name: ret.names[i]!, type: e.type })), batches: [{ length: rows.length, columns: cols }] };
 }
 
@@ -448,7 +448,7 @@ function withFromItems(binder: SelectBinder, target: Scope, items: PgNode[] | un
  * joined row. `first[r]` is the first joined row of target row r in `out`, or -1 when it has none;
  * a row with several matches takes one of them for all its values, which PostgreSQL allows.
  */
-function matchFrom(run: RunPlan, t: TableEntry, from: { plan: LogicalPlan }, where: Expr | null, outs: Expr[]): { base: Batch; first: Int32Array; out: Batch } {
+async function matchFrom(run: RunPlan, t: TableEntry, from: { plan: LogicalPlan }, where: Expr | null, outs: Expr[]): Promise<{ base: Batch; first: Int32Array; out: Batch }> {
   const n = t.columns.length;
   const types = t.columns.map((c) => c.type);
   const base = concatBatches(types, [emptyBatch(t), ...t.data.snapshot()]);
@@ -467,7 +467,7 @@ function matchFrom(run: RunPlan, t: TableEntry, from: { plan: LogicalPlan }, whe
   const input: LogicalPlan = where ? { kind: 'filter', input: joined, predicate: shift(where), schema: joined.schema } : joined;
   const exprs: Expr[] = [{ kind: 'col', index: n, type: T.int4 }, ...outs.map(shift)];
   const schema = exprs.map((e, i) => ({ name: `o${i}`, type: e.type }));
-  const out = concatBatches(schema.map((f) => f.type), [{ length: 0, columns: schema.map((f) => emptyVector(f.type)) }, ...run({ kind: 'project', input, exprs, schema })]);
+  const out = concatBatches(schema.map((f) => f.type), [{ length: 0, columns: schema.map((f) => emptyVector(f.type)) }, ...await run({ kind: 'project', input, exprs, schema })]);
   const first = new Int32Array(base.length).fill(-1);
   const rid = out.columns[0]!.data as ArrayLike<number>;
   for (let k = 0; k < out.length; k++) if (first[rid[k]!]! < 0) first[rid[k]!] = k;
@@ -496,7 +496,7 @@ function bindTargetAndFrom(catalog: Catalog, s: PgNode, params: import('../commo
   return { t, binder, ctes: withCtes.ctes, run: withCtes.run, from, scope: from ? from.scope : target };
 }
 
-export function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
+export async function update(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): Promise<StatementResult> {
   const { t, binder, ctes, from, scope, run: runWith } = bindTargetAndFrom(catalog, s, params, run, s.fromClause);
   run = runWith;
   const n = t.columns.length;
@@ -526,7 +526,7 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
     return where ? { kind: 'case', whens: [{ cond: hit, result: nv }], otherwise: col, type: c.type } : nv;
   });
   const schema = [...t.columns.map((c) => ({ name: c.name, type: c.type })), { name: 'hit', type: T.bool }];
-  const batches = run({ kind: 'project', input: scanAll(t), exprs: [...exprs, hit], schema });
+  const batches = await run({ kind: 'project', input: scanAll(t), exprs: [...exprs, hit], schema });
   const all = concatBatches(schema.map((f) => f.type), batches.length ? batches : [emptyBatch(t)]);
   let count = 0;
   if (all.columns.length > n) {
@@ -539,17 +539,17 @@ export function update(catalog: Catalog, s: PgNode, params: import('../common/ty
     const h = all.columns[n]!.data as Uint8Array;
     const sel: number[] = [];
     for (let i = 0; i < all.length; i++) if (h[i]) sel.push(i);
-    result = returning(ret, takeBatch(rows, Int32Array.from(sel), sel.length), run, 'UPDATE', count);
+    result = await returning(ret, takeBatch(rows, Int32Array.from(sel), sel.length), run, 'UPDATE', count);
   }
   if (count > 0) store(catalog, t, rows, ctx, 'replace');
   return result;
 }
 
 /** UPDATE ... FROM: each target row that joins is updated from (one of) its joined rows. */
-function updateFrom(catalog: Catalog, t: TableEntry, run: RunPlan, ctx: ExecContext, from: { plan: LogicalPlan }, scope: Scope, sets: Map<number, Expr>, where: Expr | null, ret: Returning | null, extra: number[]): StatementResult {
+async function updateFrom(catalog: Catalog, t: TableEntry, run: RunPlan, ctx: ExecContext, from: { plan: LogicalPlan }, scope: Scope, sets: Map<number, Expr>, where: Expr | null, ret: Returning | null, extra: number[]): Promise<StatementResult> {
   const n = t.columns.length;
   const setCols = [...sets.keys()];
-  const m = matchFrom(run, t, from, where, [...setCols.map((c) => sets.get(c)!), ...extra.map((j) => scopeCol(scope, j))]);
+  const m = await matchFrom(run, t, from, where, [...setCols.map((c) => sets.get(c)!), ...extra.map((j) => scopeCol(scope, j))]);
   const builders = t.columns.map((c) => new VectorBuilder(c.type, m.base.length));
   const updated: number[] = [], at: number[] = [];
   for (let r = 0; r < m.base.length; r++) {
@@ -570,13 +570,13 @@ function updateFrom(catalog: Catalog, t: TableEntry, run: RunPlan, ctx: ExecCont
       length: count,
       columns: [...takeBatch(rows, sel, count).columns, ...extra.map((_, e) => takeVector(m.out.columns[setCols.length + e]!, ks, count))],
     };
-    result = returning(returningOver(ret, n, extra), withExtra, run, 'UPDATE', count);
+    result = await returning(returningOver(ret, n, extra), withExtra, run, 'UPDATE', count);
   }
   if (count > 0) store(catalog, t, rows, ctx, 'replace');
   return result;
 }
 
-export function del(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): StatementResult {
+export async function del(catalog: Catalog, s: PgNode, params: import('../common/types.js').SqlType[], run: RunPlan, ctx: ExecContext): Promise<StatementResult> {
   const { t, binder, ctes, from, scope, run: runWith } = bindTargetAndFrom(catalog, s, params, run, s.usingClause);
   run = runWith;
   const n = t.columns.length;
@@ -586,7 +586,7 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
   const schema = t.columns.map((c) => ({ name: c.name, type: c.type }));
   if (from) {
     const extra = fromColumnsUsed(ret, n);
-    const m = matchFrom(run, t, from, where, extra.map((j) => scopeCol(scope, j)));
+    const m = await matchFrom(run, t, from, where, extra.map((j) => scopeCol(scope, j)));
     const gone: number[] = [], at: number[] = [], kept: number[] = [];
     for (let r = 0; r < m.base.length; r++) {
       const k = m.first[r]!;
@@ -597,7 +597,7 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
     if (ret) {
       const ks = Int32Array.from(at);
       const rows: Batch = { length: count, columns: [...takeBatch(m.base, Int32Array.from(gone), count).columns, ...extra.map((_, e) => takeVector(m.out.columns[e]!, ks, count))] };
-      result = returning(returningOver(ret, n, extra), rows, run, 'DELETE', count);
+      result = await returning(returningOver(ret, n, extra), rows, run, 'DELETE', count);
     }
     if (count > 0) { t.data.replace([takeBatch(m.base, Int32Array.from(kept), kept.length)]); catalog.touch(); }
     return result;
@@ -605,19 +605,19 @@ export function del(catalog: Catalog, s: PgNode, params: import('../common/types
   let deleted: Batch | null = null;
   if (ret) {
     const gone: LogicalPlan = where ? { kind: 'filter', input: scanAll(t), predicate: { kind: 'isbool', arg: where, test: 'true', negated: false, type: T.bool }, schema } : scanAll(t);
-    deleted = concatBatches(t.columns.map((c) => c.type), [emptyBatch(t), ...run(gone)]);
+    deleted = concatBatches(t.columns.map((c) => c.type), [emptyBatch(t), ...await run(gone)]);
   }
   if (!where) {
-    const result = returning(ret, deleted ?? emptyBatch(t), run, 'DELETE', before);
+    const result = await returning(ret, deleted ?? emptyBatch(t), run, 'DELETE', before);
     t.data.replace([]);
     catalog.touch();
     return result;
   }
   const keep: Expr = { kind: 'isbool', arg: where, test: 'true', negated: true, type: T.bool };
-  const batches = run({ kind: 'filter', input: scanAll(t), predicate: keep, schema });
+  const batches = await run({ kind: 'filter', input: scanAll(t), predicate: keep, schema });
   let after = 0;
   for (const b of batches) after += b.length;
-  const result = returning(ret, deleted ?? emptyBatch(t), run, 'DELETE', before - after);
+  const result = await returning(ret, deleted ?? emptyBatch(t), run, 'DELETE', before - after);
   if (after !== before) { t.data.replace(batches); catalog.touch(); }
   return result;
 }

@@ -12,14 +12,15 @@ import type { LogicalPlan } from '../logical/plan.js';
 import { optimize } from '../logical/optimizer/index.js';
 import { explainLogical } from '../logical/explain.js';
 import { planPhysical, explainPhysical } from '../physical/planner.js';
-import { executeAll } from '../physical/operator.js';
 import type { ExecContext } from '../physical/context.js';
+import { drain, drive } from '../physical/driver.js';
+import { StatementRun, type RunOptions } from '../physical/statement_run.js';
 import { createTable, createView, drop, createIndex, createSequence } from './ddl.js';
 import { insert, update, del } from './dml.js';
 import { copy } from './copy.js';
 import { truncate, alterTable, rename } from './alter.js';
 import type { StatementResult } from './statement.js';
-import { setStatementTime } from '../udf/functions/datetime.js';
+import { Prng } from '../udf/functions/misc.js';
 import { strVal } from '../sql/bind_expr.js';
 import { convertParamsUpFront } from './values.js';
 
@@ -31,6 +32,13 @@ const SETTINGS_DEFAULTS: Record<string, string> = {
 };
 
 const ISOLATION_LEVELS = ['serializable', 'repeatable read', 'read committed', 'read uncommitted'];
+
+/**
+ * Statements that may run while others of the same database are paused (interleaved at their
+ * pauses), when no transaction block is open: they only read, each from the table contents it
+ * captured when it started. Everything else runs alone among its kind (see Session.execute).
+ */
+const CONCURRENT_STATEMENTS = new Set(['SelectStmt', 'ExplainStmt', 'VariableShowStmt']);
 
 /** Statements that change nothing stored; everything else is a write (for READ ONLY and durability). */
 const READ_ONLY_STATEMENTS = new Set(['SelectStmt', 'ExplainStmt', 'VariableSetStmt', 'VariableShowStmt', 'TransactionStmt']);
@@ -47,9 +55,26 @@ interface Transaction {
   queried: boolean;
 }
 
+/** A first-come first-served lock: `acquire` resolves with the function that releases it. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    const ready = this.tail.then(() => release);
+    this.tail = this.tail.then(() => held);
+    return ready;
+  }
+}
+
 export class Session {
   settings = new Map(Object.entries(SETTINGS_DEFAULTS));
   private txn: Transaction | null = null;
+  /** random() and setseed() of this session's statements. */
+  private readonly rng = new Prng();
+  /** Held by a statement that writes, changes the schema or the transaction, or runs in a block. */
+  private readonly exclusive = new Mutex();
 
   /**
    * Makes the catalog's committed state durable (the data directory's save), or throws. Called when
@@ -77,10 +102,13 @@ export class Session {
     this.savepoints = [];
   }
 
-  private context(params: unknown[]): ExecContext {
-    const now = Date.now() * 1000;
-    setStatementTime(now);
-    return { params, outer: [], now, random: Math.random, workTables: new Map() };
+  private context(params: unknown[], opts: RunOptions): ExecContext {
+    const rng = this.rng;
+    return {
+      params, outer: [], now: Date.now() * 1000, workTables: new Map(),
+      random: () => rng.random(), setseed: (seed) => rng.seed(seed),
+      run: new StatementRun(opts.signal ?? null, opts.onProgress ?? null),
+    };
   }
 
   /** Binds, optimizes and plans a query; returns the physical operator and output names. */
@@ -92,12 +120,36 @@ export class Session {
     return { plan: optimize(plan), names: q.names };
   }
 
-  run(plan: LogicalPlan, ctx: ExecContext): Batch[] {
+  run(plan: LogicalPlan, ctx: ExecContext): Promise<Batch[]> {
     const op = planPhysical(optimize(convertParamsUpFront(plan, ctx)));
-    return [...executeAll(op, ctx)];
+    return drain(op, ctx);
   }
 
-  execute(st: ParsedStatement, params: unknown[], paramTypes: SqlType[]): StatementResult {
+  /**
+   * Runs one statement. Statements of one database interleave at their pauses under one rule:
+   * a query (SELECT, EXPLAIN, SHOW) outside a transaction block takes no lock and reads the
+   * tables as they were when it started; every other statement (writes, DDL, COPY, SET,
+   * transaction control, and anything inside a block) holds the session's exclusive lock, so
+   * those run one at a time in arrival order. A writer does not wait for running queries: it
+   * stores its rows only once its input is complete, as new chunk lists, which the queries that
+   * started before it never see.
+   */
+  async execute(st: ParsedStatement, params: unknown[], paramTypes: SqlType[], opts: RunOptions = {}): Promise<StatementResult> {
+    const concurrent = CONCURRENT_STATEMENTS.has(st.type) && this.txn === null && !this.aborted;
+    const release = concurrent ? null : await this.exclusive.acquire();
+    const inBlock = this.txn !== null;
+    try {
+      return await this.executeStatement(st, params, paramTypes, opts);
+    } catch (e) {
+      // A failed statement inside BEGIN ... COMMIT leaves the block accepting only its end.
+      if (inBlock && this.txn) this.aborted = true;
+      throw e;
+    } finally {
+      release?.();
+    }
+  }
+
+  private async executeStatement(st: ParsedStatement, params: unknown[], paramTypes: SqlType[], opts: RunOptions): Promise<StatementResult> {
     const s = st.node;
     if (this.aborted && !(st.type === 'TransactionStmt' && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_ROLLBACK_TO'].includes(s.kind))) {
       throw new QuiverError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
@@ -106,23 +158,24 @@ export class Session {
     if (this.txn) {
       if (writes && this.txn.readOnly) throw new QuiverError('25006', `cannot execute ${commandName(st.type, s)} in a read-only transaction`);
       if (!['TransactionStmt', 'VariableSetStmt', 'VariableShowStmt'].includes(st.type)) this.txn.queried = true;
-      return this.dispatch(st, params, paramTypes);
+      return this.dispatch(st, params, paramTypes, opts);
     }
     if (writes && this.settings.get('default_transaction_read_only') === 'on') {
       throw new QuiverError('25006', `cannot execute ${commandName(st.type, s)} in a read-only transaction`);
     }
-    if (!this.persist) return this.dispatch(st, params, paramTypes);
+    if (!this.persist) return this.dispatch(st, params, paramTypes, opts);
     if (!writes) {
       // A query can still advance a sequence (nextval, setval), which must not be handed out twice.
       const seqs = st.type === 'SelectStmt' ? this.sequenceState() : '';
-      const r = this.dispatch(st, params, paramTypes);
-      if (seqs !== this.sequenceState()) this.persist();
+      const r = await this.dispatch(st, params, paramTypes, opts);
+      // Not while a block another statement opened meanwhile is running: that would save its rows.
+      if (seqs !== this.sequenceState() && !this.txn) this.persist();
       return r;
     }
     // An autocommitted statement is its own transaction: durable when it returns, or undone.
     const snap = this.snapshot();
     try {
-      const r = this.dispatch(st, params, paramTypes);
+      const r = await this.dispatch(st, params, paramTypes, opts);
       this.persist();
       return r;
     } catch (e) {
@@ -138,14 +191,14 @@ export class Session {
     return out;
   }
 
-  private dispatch(st: ParsedStatement, params: unknown[], paramTypes: SqlType[]): StatementResult {
+  private async dispatch(st: ParsedStatement, params: unknown[], paramTypes: SqlType[], opts: RunOptions): Promise<StatementResult> {
     const s = st.node;
-    const ctx = this.context(params);
+    const ctx = this.context(params, opts);
     switch (st.type) {
       case 'SelectStmt': {
         const { plan, names } = this.planQuery(s, paramTypes, ctx);
         const op = planPhysical(plan);
-        const batches = [...executeAll(op, ctx)];
+        const batches = await drain(op, ctx);
         let n = 0;
         for (const b of batches) n += b.length;
         return { command: 'SELECT', schema: plan.schema.map((f, i) => ({ name: names[i]!, type: f.type })), batches, rowCount: n };
@@ -207,7 +260,7 @@ export class Session {
     }
   }
 
-  private explain(s: PgNode, paramTypes: SqlType[], ctx: ExecContext): StatementResult {
+  private async explain(s: PgNode, paramTypes: SqlType[], ctx: ExecContext): Promise<StatementResult> {
     const inner = s.query;
     const type = Object.keys(inner)[0]!;
     if (type !== 'SelectStmt') throw new QuiverError(SqlState.featureNotSupported, 'EXPLAIN supports SELECT statements');
@@ -219,7 +272,7 @@ export class Session {
       // Run it first: the physical plan then shows what each operator produced and how long it took.
       const t0 = performance.now();
       let n = 0;
-      for (const b of executeAll(op, ctx)) n += b.length;
+      await drive(op, ctx, (b) => { n += b.length; });
       footer = [`Execution: ${n} rows in ${(performance.now() - t0).toFixed(3)} ms`];
     }
     const lines = ['Logical plan:', ...explainLogical(plan, 1), 'Physical plan:', ...explainPhysical(op, 1), ...footer];
@@ -230,7 +283,7 @@ export class Session {
     };
   }
 
-  private createTableAs(s: PgNode, paramTypes: SqlType[], ctx: ExecContext): StatementResult {
+  private async createTableAs(s: PgNode, paramTypes: SqlType[], ctx: ExecContext): Promise<StatementResult> {
     if (s.objtype === 'OBJECT_MATVIEW') throw new QuiverError(SqlState.featureNotSupported, 'materialized views are not supported');
     if (!s.query?.SelectStmt) throw new QuiverError(SqlState.featureNotSupported, 'CREATE TABLE AS EXECUTE is not supported (there are no prepared statements)');
     const into = s.into;
@@ -250,7 +303,7 @@ export class Session {
       // Row values (SEARCH / CYCLE columns) exist only inside queries, as in PostgreSQL.
       if (c.type.id === 'record' || c.type.elem?.id === 'record') throw new QuiverError('42P16', `column "${c.name}" has pseudo-type ${typeName(c.type)}`);
     }
-    const batches = into.skipData ? [] : [...executeAll(planPhysical(plan), ctx)];
+    const batches = into.skipData ? [] : await drain(planPhysical(plan), ctx);
     const t = newTable(name, cols);
     let n = 0;
     for (const b of batches) { t.data.append(b); n += b.length; }

@@ -222,7 +222,7 @@ class Gen {
       else {
         const k = this.F.length;
         this.F.push(fn.impl);
-        const list = [...args.map((a) => a[0]), ...(fn.needsTypes ? [...argTypes.map(typeRef), typeRef(e.type)] : [])];
+        const list = [...(fn.needsContext ? ['ctx'] : []), ...args.map((a) => a[0]), ...(fn.needsTypes ? [...argTypes.map(typeRef), typeRef(e.type)] : [])];
         body = `F[${k}](${list.join(',')})`;
       }
       if (fn.impl && !fn.inline) {
@@ -237,7 +237,7 @@ class Gen {
     }
     const k = this.F.length;
     this.F.push(fn.impl);
-    const list = [...args.map((a) => `(${a[1]} ? null : ${a[0]})`), ...(fn.needsTypes ? [`[${argTypes.map(typeRef).join(',')}]`, typeRef(e.type)] : [])];
+    const list = [...(fn.needsContext ? ['ctx'] : []), ...args.map((a) => `(${a[1]} ? null : ${a[0]})`), ...(fn.needsTypes ? [`[${argTypes.map(typeRef).join(',')}]`, typeRef(e.type)] : [])];
     this.lines.push(`const ${v} = F[${k}](${list.join(',')});`);
     this.lines.push(`const ${n} = ${v} === null;`);
     return [v, n];

@@ -4,6 +4,7 @@
  */
 import type { Batch } from '../common/vector.js';
 import type { CteBuffer } from './operators/cte_scan.js';
+import type { StatementRun } from './statement_run.js';
 
 export interface ExecContext {
   params: unknown[];
@@ -11,9 +12,18 @@ export interface ExecContext {
   outer: unknown[];
   /** Statement start time (microseconds since the epoch, local time as timestamp without time zone). */
   now: number;
+  /** random(): the session's generator, so setseed in one session leaves the others alone. */
   random: () => number;
+  /** setseed(): reseeds `random`; absent where there is no session (constant folding). */
+  setseed?: (seed: number) => void;
   /** Work tables of running recursive CTEs, by id. */
   workTables: Map<number, Batch[]>;
   /** Rows of the materialized CTEs in scope, by id (set by the CteExec above their scans). */
   ctes?: Map<number, CteBuffer>;
+  /**
+   * The statement's time slice, cancellation, progress and table snapshots, shared by every copy
+   * of this context. Absent when operators are run directly, without the driver (then sources
+   * never pause and read the tables' current chunks).
+   */
+  run?: StatementRun;
 }

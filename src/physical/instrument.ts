@@ -6,6 +6,7 @@ import type { Batch } from '../common/vector.js';
 import type { Field } from '../logical/plan.js';
 import type { ExecContext } from './context.js';
 import type { PhysicalOperator } from './operator.js';
+import { isPause } from './pause.js';
 
 export class InstrumentedExec implements PhysicalOperator {
   rows = 0;
@@ -36,7 +37,7 @@ export class InstrumentedExec implements PhysicalOperator {
       }
       if (r.done) return;
       this.rows += r.value.length;
-      this.batches++;
+      if (!isPause(r.value)) this.batches++;
       yield r.value;
     }
   }

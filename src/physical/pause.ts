@@ -10,6 +10,7 @@
  * sees one; code that must not lose it checks `isPause` first.
  */
 import type { Batch } from '../common/vector.js';
+import type { ExecContext } from './context.js';
 
 export interface Pause extends Batch {
   readonly pause: true;
@@ -31,4 +32,20 @@ export function waitPause(p: Promise<unknown>): Pause {
 
 export function isPause(b: Batch): b is Pause {
   return (b as Partial<Pause>).pause === true;
+}
+
+/** Whether a source should yield slicePause() before its next batch (one clock read). */
+export function sliceUsed(ctx: ExecContext): boolean {
+  return ctx.run !== undefined && ctx.run.sliceUsed();
+}
+
+/**
+ * Reads `input` to the end, keeping its non-empty batches in `into` and handing every pause on:
+ * an operator that needs all of its input writes `yield* collect(input, parts)`.
+ */
+export function* collect(input: Iterable<Batch>, into: Batch[]): Generator<Pause> {
+  for (const b of input) {
+    if (isPause(b)) yield b;
+    else if (b.length > 0) into.push(b);
+  }
 }

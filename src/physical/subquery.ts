@@ -29,6 +29,11 @@ export class SubqueryRunnerImpl implements SubqueryRunner {
     }
   }
 
+  /**
+   * Runs the subquery synchronously: it is called per row from compiled expression code, which
+   * cannot await. Pauses its operators hand up (zero-row batches) are passed over, so a subquery
+   * keeps the thread until it is done.
+   */
   eval(ctx: ExecContext, outerVals: unknown[], testVal: unknown): unknown {
     let key = outerVals.length === 0 ? '' : keyOf(outerVals);
     // A WITH around the subquery that runs again (inside a correlated subquery, a LATERAL item or
@@ -62,6 +67,7 @@ export class SubqueryRunnerImpl implements SubqueryRunner {
         if (this.cache.has(key)) return this.cache.get(key);
         const values: unknown[] = [];
         for (const b of executeAll(this.op, inner)) {
+          if (b.length === 0) continue;
           const v = b.columns[0]!;
           for (let i = 0; i < b.length; i++) values.push(v.valid && !v.valid[i] ? null : v.type.id === 'bool' ? (v.data as Uint8Array)[i] === 1 : (v.data as unknown as unknown[])[i]);
         }

@@ -10,6 +10,14 @@ import type { Vector } from '../common/vector.js';
 /** 'any' accepts every type (polymorphic); 'anynum'... are not used: overloads are listed. */
 export type ArgSpec = TypeId | 'any';
 
+/** What of the running statement a needsContext function may read (a part of the executor's context). */
+export interface FunctionContext {
+  /** Statement start time, microseconds since the epoch. */
+  readonly now: number;
+  random(): number;
+  setseed?: (seed: number) => void;
+}
+
 export interface ScalarFunction {
   name: string;
   args: ArgSpec[];
@@ -28,6 +36,11 @@ export interface ScalarFunction {
   impl?: (...args: never[]) => unknown;
   /** Whether the result depends on the argument types at run time (impl receives them last). */
   needsTypes?: boolean;
+  /**
+   * Whether impl reads the running statement (its clock, the session's random generator): it then
+   * receives the statement's FunctionContext first, before the arguments.
+   */
+  needsContext?: boolean;
   /**
    * For variadic functions called with VARIADIC: a NULL array gives NULL (concat), or counts as no
    * arguments ('empty': format).

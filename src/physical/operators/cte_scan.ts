@@ -3,6 +3,7 @@ import type { Field } from '../../logical/plan.js';
 import { QuiverError, SqlState } from '../../common/errors.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
+import { isPause, slicePause, sliceUsed } from '../pause.js';
 
 let serials = 0;
 
@@ -20,12 +21,16 @@ export class CteBuffer {
 
   constructor(private readonly compute: () => Iterable<Batch>) {}
 
-  /** The i-th non-empty batch, or undefined past the last one. */
+  /**
+   * The i-th non-empty batch, undefined past the last one, or a pause the computation handed up
+   * on the way (the reader hands it on and asks again).
+   */
   batch(i: number): Batch | undefined {
     while (i >= this.batches.length && !this.done) {
       this.source ??= this.compute()[Symbol.iterator]();
       const r = this.source.next();
-      if (r.done) { this.done = true; this.source = null; } else if (r.value.length > 0) this.batches.push(r.value);
+      if (r.done) { this.done = true; this.source = null; } else if (isPause(r.value)) return r.value;
+      else if (r.value.length > 0) this.batches.push(r.value);
     }
     return this.batches[i];
   }
@@ -42,6 +47,10 @@ export class CteScanExec implements PhysicalOperator {
   *execute(ctx: ExecContext): Generator<Batch> {
     const buf = ctx.ctes?.get(this.id);
     if (!buf) throw new QuiverError(SqlState.internalError, `CTE "${this.cteName}" is read outside its WITH clause`);
-    for (let i = 0, b = buf.batch(0); b; b = buf.batch(++i)) yield b;
+    for (let i = 0, b = buf.batch(0); b; b = buf.batch(i)) {
+      if (sliceUsed(ctx)) yield slicePause();
+      if (!isPause(b)) i++;
+      yield b;
+    }
   }
 }

@@ -12,6 +12,7 @@ import { executeAll } from '../operator.js';
 import { compileExpr, type CompileEnv, type VectorFn } from '../compile.js';
 import { GroupTable } from '../group_table.js';
 import { exprText } from './sort.js';
+import { isPause } from '../pause.js';
 
 export class DistinctExec implements PhysicalOperator {
   readonly name = 'DistinctExec';
@@ -40,7 +41,7 @@ export class DistinctExec implements PhysicalOperator {
     let ids = new Int32Array(0), sel = new Int32Array(0);
     for (const b of executeAll(this.input, ctx)) {
       const n = b.length;
-      if (n === 0) continue;
+      if (n === 0) { if (isPause(b)) yield b; continue; }
       if (ids.length < n) { ids = new Int32Array(n); sel = new Int32Array(n); }
       const keys = this.keyFns ? this.keyFns.map((f) => f(b, ctx)) : b.columns;
       // Ids are handed out in row order, so a row is the first of its key exactly when its id is

@@ -4,6 +4,7 @@ import type { Field } from '../../logical/plan.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { evalFailure, type FilterFn } from '../compile.js';
+import { isPause } from '../pause.js';
 
 /** Keeps the rows for which the compiled predicate is true. */
 export class FilterExec implements PhysicalOperator {
@@ -19,6 +20,7 @@ export class FilterExec implements PhysicalOperator {
   *execute(ctx: ExecContext, partition: number): Generator<Batch> {
     let sel = new Int32Array(1024);
     for (const b of this.input.execute(ctx, partition)) {
+      if (isPause(b)) { yield b; continue; }
       if (sel.length < b.length) sel = new Int32Array(b.length);
       yield* acceptedRows(this.filter, b, ctx, sel);
     }

@@ -9,6 +9,7 @@ import { executeAll, type PhysicalOperator } from '../operator.js';
 import { compileExpr, compileFilter, evalFailure, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
 import { GroupTable } from '../group_table.js';
 import { makeRowComparator } from './sort.js';
+import { collect, isPause } from '../pause.js';
 
 /**
  * The key tuple that DISTINCT inside an aggregate deduplicates on: the arguments alone when there
@@ -71,7 +72,8 @@ export class HashAggregateExec implements PhysicalOperator {
       return;
     }
     // Grouping sets: one pass per set over the materialized input.
-    const input = [...executeAll(this.input, ctx)];
+    const input: Batch[] = [];
+    yield* collect(executeAll(this.input, ctx), input);
     const all = this.groupBy.map((_, i) => i);
     for (const set of this.sets) {
       let mask = 0;
@@ -90,6 +92,7 @@ export class HashAggregateExec implements PhysicalOperator {
     let groups = keyIdx.length ? 0 : 1;
     for (const acc of accs) acc.resize(groups);
     for (const b of input) {
+      if (isPause(b)) { yield b; continue; }
       let n = b.length;
       if (gids.length < n) { gids = new Int32Array(n); pre = new Int32Array(n); }
       // With a fused filter, rows are pre[k] for k < n; otherwise k itself.

@@ -19,6 +19,7 @@ import { executeAll } from '../operator.js';
 import { compileExpr, compileFilter, evalFailure, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
 import { GroupTable, keyOf } from '../group_table.js';
 import { exprText } from './sort.js';
+import { collect, isPause, type Pause } from '../pause.js';
 
 /**
  * Collects candidate pairs and decides which of them match: all of them without a condition,
@@ -147,10 +148,13 @@ export function* rightRemainder(left: Field[], right: Batch, matched: Uint8Array
   }
 }
 
-/** Materializes an operator's whole output as one batch. */
-export function materialize(op: PhysicalOperator, ctx: ExecContext): Batch {
+/**
+ * Materializes an operator's whole output as one batch, inside an operator's generator, handing
+ * pauses on: `const b = yield* materializing(op, ctx)`.
+ */
+export function* materializing(op: PhysicalOperator, ctx: ExecContext): Generator<Pause, Batch> {
   const parts: Batch[] = [];
-  for (const b of executeAll(op, ctx)) if (b.length > 0) parts.push(b);
+  yield* collect(executeAll(op, ctx), parts);
   if (parts.length === 0) return { length: 0, columns: op.schema.map((f) => emptyVector(f)) };
   return concatBatches(op.schema.map((f) => f.type), parts);
 }
@@ -260,7 +264,7 @@ export class HashJoinExec implements PhysicalOperator {
 
   *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
     const jt = this.joinType;
-    const right = materialize(this.right, ctx);
+    const right = yield* materializing(this.right, ctx);
     const m = right.length;
     if (m === 0 && (jt === 'inner' || jt === 'semi' || jt === 'right')) return;
 
@@ -297,6 +301,7 @@ export class HashJoinExec implements PhysicalOperator {
     let probe = new Int32Array(BATCH_SIZE);
 
     for (const lb of executeAll(this.left, ctx)) {
+      if (isPause(lb)) { yield lb; continue; }
       const n = lb.length;
       if (n === 0) continue;
       if (nullAware && m === 0) { yield lb; continue; }

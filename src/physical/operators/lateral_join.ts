@@ -5,7 +5,8 @@ import type { Expr } from '../../logical/expr.js';
 import type { ExecContext } from '../context.js';
 import { executeAll, type PhysicalOperator } from '../operator.js';
 import { compileExpr, compileFilter, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
-import { materialize } from './hash_join.js';
+import { materializing } from './hash_join.js';
+import { isPause, slicePause, sliceUsed } from '../pause.js';
 
 /**
  * LATERAL join: the right side is run once per left row, with that row's values bound to the
@@ -30,10 +31,13 @@ export class LateralJoinExec implements PhysicalOperator {
     const leftJoin = this.joinType === 'left';
     const rightWidth = this.right.schema.length;
     for (const lb of executeAll(this.left, ctx)) {
+      if (isPause(lb)) { yield lb; continue; }
       const argVecs = this.args.map((f) => f(lb, ctx));
       for (let i = 0; i < lb.length; i++) {
         const outer = argVecs.map((v) => valueAt(v, i));
-        const rb = materialize(this.right, { ...ctx, outer });
+        // The right side runs once per left row: each run may be the long step that takes a turn.
+        if (sliceUsed(ctx)) yield slicePause();
+        const rb = yield* materializing(this.right, { ...ctx, outer });
         let matched = 0;
         for (let s = 0; s < rb.length; s += BATCH_SIZE) {
           const m = Math.min(BATCH_SIZE, rb.length - s);

@@ -8,6 +8,7 @@ import type { PhysicalOperator } from '../operator.js';
 import { evalConstant, compileExpr, type CompileEnv, type VectorFn } from '../compile.js';
 import type { SortKey } from '../../logical/expr.js';
 import { keyOf } from '../group_table.js';
+import { isPause } from '../pause.js';
 
 /** OFFSET then LIMIT; stops pulling from its input once the limit is reached. */
 export class LimitExec implements PhysicalOperator {
@@ -34,6 +35,7 @@ export class LimitExec implements PhysicalOperator {
     const n = this.input.partitions();
     for (let p = 0; p < n; p++) {
       for (const b of this.input.execute(ctx, p)) {
+        if (isPause(b)) { yield b; continue; }
         let start = 0;
         if (tie) {
           const keys = this.tieKeys!.map((f) => f(b, ctx));

@@ -12,8 +12,9 @@ import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { executeAll } from '../operator.js';
 import { compileFilter, type CompileEnv, type FilterFn } from '../compile.js';
-import { PairJoiner, leftRemainder, materialize, rightRemainder } from './hash_join.js';
+import { PairJoiner, leftRemainder, materializing, rightRemainder } from './hash_join.js';
 import { exprText } from './sort.js';
+import { isPause, slicePause, sliceUsed } from '../pause.js';
 
 export class NestedLoopJoinExec implements PhysicalOperator {
   readonly name = 'NestedLoopJoinExec';
@@ -47,14 +48,14 @@ export class NestedLoopJoinExec implements PhysicalOperator {
 
   *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
     const jt = this.joinType;
-    const right = materialize(this.right, ctx);
+    const right = yield* materializing(this.right, ctx);
     const m = right.length;
     if (m === 0 && (jt === 'inner' || jt === 'semi' || jt === 'right')) return;
     const pj = new PairJoiner(jt, this.filter, this.on, right, this.left.schema.length);
     const semiAnti = jt === 'semi' || jt === 'anti';
     for (const lb of executeAll(this.left, ctx)) {
       const n = lb.length;
-      if (n === 0) continue;
+      if (n === 0) { if (isPause(lb)) yield lb; continue; }
       if (semiAnti && this.filter === null) {
         if ((jt === 'semi') === (m > 0)) yield lb;
         continue;
@@ -70,6 +71,8 @@ export class NestedLoopJoinExec implements PhysicalOperator {
           if (pj.n === BATCH_SIZE) {
             const out = pj.flush(lb, ctx);
             if (out) yield out;
+            // One left batch against a large right side is a long step: it takes its turns too.
+            if (sliceUsed(ctx)) yield slicePause();
           }
         }
       }

@@ -4,6 +4,7 @@ import type { Field } from '../../logical/plan.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { evalFailure, type VectorFn } from '../compile.js';
+import { isPause } from '../pause.js';
 
 /** Computes output columns from compiled expressions; plain column references pass through. */
 export class ProjectExec implements PhysicalOperator {
@@ -17,6 +18,7 @@ export class ProjectExec implements PhysicalOperator {
 
   *execute(ctx: ExecContext, partition: number): Generator<Batch> {
     for (const b of this.input.execute(ctx, partition)) {
+      if (isPause(b)) { yield b; continue; }
       let cur = b;
       let failure: unknown = null;
       for (;;) {

@@ -6,6 +6,7 @@ import { setFunction, type SetFunction } from '../../udf/set_functions.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { compileExpr, evalFailure, type CompileEnv, type VectorFn } from '../compile.js';
+import { isPause } from '../pause.js';
 
 /**
  * Set-returning functions in a select list: each input row is repeated as many times as its
@@ -28,6 +29,7 @@ export class ProjectSetExec implements PhysicalOperator {
     const inW = this.input.schema.length;
     const outTypes = this.schema.slice(inW).map((f) => f.type);
     for (const input of this.input.execute(ctx, partition)) {
+      if (isPause(input)) { yield input; continue; }
       // A row that fails (in an argument or in the function) ends the batch: the rows before it
       // go on first, then the error, as in ProjectExec, so a LIMIT they satisfy never sees it.
       let b = input;

@@ -4,6 +4,7 @@ import type { Field } from '../../logical/plan.js';
 import type { ExecContext } from '../context.js';
 import { executeAll, type PhysicalOperator } from '../operator.js';
 import { GroupTable } from '../group_table.js';
+import { isPause, slicePause, sliceUsed } from '../pause.js';
 
 /**
  * WITH RECURSIVE: emits the anchor rows, then repeatedly runs the recursive term over the rows of
@@ -34,6 +35,7 @@ export class RecursiveCteExec implements PhysicalOperator {
     };
     let work: Batch[] = [];
     for (const b of executeAll(this.anchor, ctx)) {
+      if (isPause(b)) { yield b; continue; }
       const d = dedupe(b);
       if (d && d.length) { work.push(d); yield d; }
     }
@@ -41,6 +43,7 @@ export class RecursiveCteExec implements PhysicalOperator {
       ctx.workTables.set(this.id, work);
       const next: Batch[] = [];
       for (const b of executeAll(this.recursive, ctx)) {
+        if (isPause(b)) { yield b; continue; }
         const d = dedupe(b);
         if (d && d.length) { next.push(d); yield d; }
       }
@@ -58,6 +61,8 @@ export class WorkTableScanExec implements PhysicalOperator {
   describe(): string { return `worktable ${this.id}`; }
   partitions(): number { return 1; }
   *execute(ctx: ExecContext): Generator<Batch> {
+    // A recursion of many short rounds is a long step taken one round at a time.
+    if (sliceUsed(ctx)) yield slicePause();
     yield* ctx.workTables.get(this.id) ?? [];
   }
 }

@@ -6,6 +6,7 @@ import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import type { FilterFn } from '../compile.js';
 import { acceptedRows } from './filter.js';
+import { slicePause, sliceUsed } from '../pause.js';
 
 /** Batches of a scan are chunk slices: zero-copy views for typed-array columns. */
 const SCAN_BATCH = 65536;
@@ -21,12 +22,26 @@ export class ScanExec implements PhysicalOperator {
   }
   partitions(): number { return 1; }
 
+  /** Rows this scan reads (progress units); the statement's view of the table is fixed here. */
+  plannedRows(ctx: ExecContext): number {
+    let n = 0;
+    for (const c of this.chunks(ctx)) n += c.length;
+    return n;
+  }
+
+  /** The table as the statement sees it: captured once per statement, never rows stored later. */
+  private chunks(ctx: ExecContext): readonly Batch[] {
+    return ctx.run ? ctx.run.chunks(this.table.data) : this.table.data.snapshot();
+  }
+
   *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
-    const chunks = this.table.data.snapshot();
+    const chunks = this.chunks(ctx);
     let sel: Int32Array | null = null;
     for (const chunk of chunks) {
       for (let start = 0; start < chunk.length; start += SCAN_BATCH) {
+        if (sliceUsed(ctx)) yield slicePause();
         const end = Math.min(chunk.length, start + SCAN_BATCH);
+        ctx.run?.advance(end - start);
         const whole = start === 0 && end === chunk.length ? chunk : sliceBatch(chunk, start, end);
         const b: Batch = { length: whole.length, columns: this.columns.map((c) => whole.columns[c]!) };
         if (this.filter) {

@@ -12,6 +12,7 @@ import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { executeAll } from '../operator.js';
 import { GroupTable } from '../group_table.js';
+import { isPause } from '../pause.js';
 
 /** An Int32Array of per-group counters that grows with the group table. */
 class Counts {
@@ -58,8 +59,8 @@ export class SetOpExec implements PhysicalOperator {
 
   *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
     if (this.op === 'union' && this.all) {
-      for (const b of executeAll(this.left, ctx)) if (b.length > 0) yield this.retype(b);
-      for (const b of executeAll(this.right, ctx)) if (b.length > 0) yield this.retype(b);
+      for (const b of executeAll(this.left, ctx)) if (isPause(b)) yield b; else if (b.length > 0) yield this.retype(b);
+      for (const b of executeAll(this.right, ctx)) if (isPause(b)) yield b; else if (b.length > 0) yield this.retype(b);
       return;
     }
     const table = new GroupTable(this.schema.map((f) => f.type));
@@ -74,7 +75,7 @@ export class SetOpExec implements PhysicalOperator {
     if (this.op === 'union') {
       for (const input of [this.left, this.right]) {
         for (const b of executeAll(input, ctx)) {
-          if (b.length === 0) continue;
+          if (b.length === 0) { if (isPause(b)) yield b; continue; }
           // Ids are handed out in row order, so a row is the first of its tuple exactly when its
           // id is the next new one.
           let next = table.size;
@@ -90,7 +91,7 @@ export class SetOpExec implements PhysicalOperator {
     // Occurrences in the right input per tuple.
     const right = new Counts();
     for (const b of executeAll(this.right, ctx)) {
-      if (b.length === 0) continue;
+      if (b.length === 0) { if (isPause(b)) yield b; continue; }
       const id = idsFor(b);
       right.ensure(table.size);
       const rc = right.a;
@@ -100,7 +101,7 @@ export class SetOpExec implements PhysicalOperator {
     const seen = new Counts();
     const intersect = this.op === 'intersect', all = this.all;
     for (const b of executeAll(this.left, ctx)) {
-      if (b.length === 0) continue;
+      if (b.length === 0) { if (isPause(b)) yield b; continue; }
       const id = idsFor(b);
       right.ensure(table.size);
       seen.ensure(table.size);

@@ -17,6 +17,7 @@ import type { Field } from '../../logical/plan.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { executeAll } from '../operator.js';
+import { isPause } from '../pause.js';
 import { compileExpr, type CompileEnv, type VectorFn } from '../compile.js';
 
 export interface KeyOrder { desc: boolean; nullsFirst: boolean }
@@ -382,7 +383,7 @@ export class SortExec implements PhysicalOperator {
       pending = perm.length;
     };
     for (const b of executeAll(this.input, ctx)) {
-      if (b.length === 0) continue;
+      if (b.length === 0) { if (isPause(b)) yield b; continue; }
       rows.push(b);
       for (let i = 0; i < this.keyFns.length; i++) keyParts[i]!.push(this.keyFns[i]!(b, ctx));
       pending += b.length;

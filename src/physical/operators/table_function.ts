@@ -6,6 +6,7 @@ import { setFunction } from '../../udf/set_functions.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { evalConstant, type CompileEnv } from '../compile.js';
+import { slicePause, sliceUsed } from '../pause.js';
 
 const OUT_BATCH = 65536;
 
@@ -35,6 +36,8 @@ export class TableFunctionExec implements PhysicalOperator {
     for (const v of f.generate(vals)) {
       out.push(v);
       ord?.push(++count);
+      // A pause may come between two values: the batch being built waits for the next turn.
+      if ((out.length & 8191) === 0 && sliceUsed(ctx)) yield slicePause();
       if (out.length >= OUT_BATCH) yield flush();
     }
     if (out.length > 0) yield flush();

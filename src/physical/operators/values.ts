@@ -5,6 +5,7 @@ import type { Expr } from '../../logical/expr.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { evalConstant, type CompileEnv } from '../compile.js';
+import { slicePause, sliceUsed } from '../pause.js';
 
 /** Rows given literally (VALUES, SELECT without FROM). */
 export class ValuesExec implements PhysicalOperator {
@@ -16,7 +17,13 @@ export class ValuesExec implements PhysicalOperator {
 
   *execute(ctx: ExecContext): Generator<Batch> {
     const builders = this.schema.map((f) => new VectorBuilder(f.type, Math.max(this.rows.length, 1)));
-    for (const r of this.rows) for (let c = 0; c < r.length; c++) builders[c]!.push(evalConstant(r[c]!, ctx, this.env));
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      for (let c = 0; c < r.length; c++) builders[c]!.push(evalConstant(r[c]!, ctx, this.env));
+      // A long VALUES list (a bulk INSERT) is evaluated in turns.
+      if ((i & 1023) === 1023 && sliceUsed(ctx)) yield slicePause();
+    }
     yield { length: this.rows.length, columns: builders.map((b) => b.finish()) };
   }
 }

@@ -25,8 +25,9 @@ import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { compileExpr, compileFilter, evalConstant, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
 import { keyOf } from '../group_table.js';
-import { materialize } from './hash_join.js';
+import { materializing } from './hash_join.js';
 import { exprText, makeRowComparator, sortKeyText, sortPermutation, type KeyOrder } from './sort.js';
+import { slicePause, sliceUsed } from '../pause.js';
 
 interface CompiledCall {
   call: WindowCall;
@@ -149,20 +150,24 @@ export class WindowExec implements PhysicalOperator {
   partitions(): number { return 1; }
 
   *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
-    const all = materialize(this.input, ctx);
+    const all = yield* materializing(this.input, ctx);
     const n = all.length;
     if (n === 0) return;
     const results: Vector[] = new Array<Vector>(this.calls.length);
     let perm: Int32Array | null = null;
     for (const spec of this.specs) {
       const layout = this.layout(spec, all, ctx);
-      for (const ci of spec.calls) results[ci] = this.compute(this.compiled[ci]!, layout, all, ctx);
+      for (const ci of spec.calls) {
+        if (sliceUsed(ctx)) yield slicePause();
+        results[ci] = this.compute(this.compiled[ci]!, layout, all, ctx);
+      }
       perm = layout.perm;
     }
     const out: Batch = { length: n, columns: [...all.columns, ...results] };
     for (let s = 0; s < n; s += BATCH_SIZE) {
       const e = Math.min(n, s + BATCH_SIZE);
       yield takeBatch(out, perm!.subarray(s, e), e - s);
+      if (sliceUsed(ctx)) yield slicePause();
     }
   }
 

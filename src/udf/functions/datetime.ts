@@ -6,19 +6,15 @@ import { T, isTimestampTz } from '../../common/types.js';
 import type { Decimal } from '../../common/decimal.js';
 import * as dt from '../../common/datetime.js';
 import type { Interval } from '../../common/datetime.js';
-import { registerScalar } from '../registry.js';
+import { registerScalar, type FunctionContext } from '../registry.js';
 
 
 /** The clock as a timestamp; like the 'now' literal of common/datetime.ts it reads UTC. */
 function clockNow(): number { return Date.now() * 1000; }
 
-let statementTime = NaN;
-
-/** The engine calls this before each statement: now() and friends answer this instant. */
-export function setStatementTime(us: number): void { statementTime = us; }
-
-export function now(): number { return Number.isNaN(statementTime) ? clockNow() : statementTime; }
-export function currentDate(): number { return dt.timestampToDate(now()); }
+/** now() and friends answer the running statement's start (its context's clock). */
+function now(ctx: FunctionContext): number { return ctx.now; }
+function currentDate(ctx: FunctionContext): number { return dt.timestampToDate(ctx.now); }
 
 export function extractTs(field: string, ts: number): Decimal | null { return dt.extract(field, 'timestamp', ts); }
 export function extractDate(field: string, d: number): Decimal | null { return dt.extract(field, 'date', d); }
@@ -31,10 +27,10 @@ function register(): void {
   const reg = registerScalar;
   // These are timestamp with time zone in PostgreSQL (localtimestamp is without).
   for (const name of ['now', 'current_timestamp', 'statement_timestamp', 'transaction_timestamp']) {
-    reg({ name, args: [], ret: T.timestamptz, strict: true, volatile: true, impl: now });
+    reg({ name, args: [], ret: T.timestamptz, strict: true, volatile: true, needsContext: true, impl: now });
   }
-  reg({ name: 'localtimestamp', args: [], ret: T.timestamp, strict: true, volatile: true, impl: now });
-  reg({ name: 'current_date', args: [], ret: T.date, strict: true, volatile: true, impl: currentDate });
+  reg({ name: 'localtimestamp', args: [], ret: T.timestamp, strict: true, volatile: true, needsContext: true, impl: now });
+  reg({ name: 'current_date', args: [], ret: T.date, strict: true, volatile: true, needsContext: true, impl: currentDate });
   reg({ name: 'clock_timestamp', args: [], ret: T.timestamptz, strict: true, volatile: true, impl: clockNow });
 
   // Timestamps first: an untyped literal argument then resolves as a timestamp.
@@ -52,8 +48,8 @@ function register(): void {
     impl: (f: string, iv: Interval) => dt.intervalTrunc(f, iv) });
 
   reg({ name: 'age', args: ['timestamp', 'timestamp'], ret: T.interval, strict: true, impl: (a: number, b: number) => dt.age(a, b) });
-  reg({ name: 'age', args: ['timestamp'], ret: T.interval, strict: true, volatile: true,
-    impl: (a: number) => dt.age(dt.dateToTimestamp(currentDate()), a) });
+  reg({ name: 'age', args: ['timestamp'], ret: T.interval, strict: true, volatile: true, needsContext: true,
+    impl: (ctx: FunctionContext, a: number) => dt.age(dt.dateToTimestamp(currentDate(ctx)), a) });
   reg({ name: 'make_date', args: ['int4', 'int4', 'int4'], ret: T.date, strict: true,
     impl: (y: number, m: number, d: number) => dt.makeDate(y, m, d) });
   reg({ name: 'make_timestamp', args: ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], ret: T.timestamp, strict: true,

@@ -1,0 +1,83 @@
+/**
+ * The scheduling state of one running statement, shared by every copy of its ExecContext: when
+ * its current time slice began, whether it was cancelled, how much of its input it has read, and
+ * the table contents it reads (captured once, so a statement never sees rows another statement
+ * stores while it is paused).
+ */
+import type { Batch } from '../common/vector.js';
+import type { TableData } from '../catalog/catalog.js';
+import { QuiverError } from '../common/errors.js';
+
+/** How long a statement may hold the thread before its sources hand the event loop a turn. */
+export const SLICE_MS = 4;
+
+/** Progress of a statement: `done` units of work (rows read by its sources) of `total`. */
+export interface Progress { done: number; total: number }
+
+export interface RunOptions {
+  /** Cancels the statement: it fails with SQLSTATE 57014 and changes nothing. */
+  signal?: AbortSignal;
+  /** Called (at most about every 100 ms) while the statement runs, with done <= total. */
+  onProgress?: (p: Progress) => void;
+}
+
+const PROGRESS_EVERY_MS = 100;
+
+export class StatementRun {
+  /** performance.now() when the statement last got the thread back. */
+  sliceStart = performance.now();
+  done = 0;
+  total = 0;
+  private lastReport = 0;
+  private readonly snapshots = new Map<TableData, readonly Batch[]>();
+
+  constructor(readonly signal: AbortSignal | null = null, private readonly onProgress: ((p: Progress) => void) | null = null) {}
+
+  /** Whether the statement has held the thread for a whole slice (one clock read). */
+  sliceUsed(): boolean { return performance.now() - this.sliceStart > SLICE_MS; }
+
+  /**
+   * The chunks of `data` as this statement sees them: captured on first use and kept, so every
+   * scan of the table in the statement reads the same rows whatever is stored meanwhile.
+   */
+  chunks(data: TableData): readonly Batch[] {
+    let c = this.snapshots.get(data);
+    if (c === undefined) { c = data.snapshot(); this.snapshots.set(data, c); }
+    return c;
+  }
+
+  /** A source read `n` units it had announced in `total`. */
+  advance(n: number): void { this.done += n; }
+
+  /** Throws 57014 if the statement was cancelled. */
+  checkCancel(): void {
+    if (this.signal?.aborted) throw cancelled();
+  }
+
+  /** Called by the driver when the statement gets the thread back after a pause. */
+  resumed(): void {
+    this.checkCancel();
+    const t = performance.now();
+    this.sliceStart = t;
+    if (this.onProgress && t - this.lastReport >= PROGRESS_EVERY_MS) {
+      this.lastReport = t;
+      this.report();
+    }
+  }
+
+  /** Reports progress now (the driver's last report, when the statement has read everything). */
+  report(): void {
+    if (!this.onProgress) return;
+    // A source run more than once (the inner side of a nested loop) can read past its estimate.
+    const total = Math.max(this.total, this.done);
+    try {
+      this.onProgress({ done: this.done, total });
+    } catch {
+      // An observer's failure is not the statement's: the statement goes on.
+    }
+  }
+}
+
+export function cancelled(): QuiverError {
+  return new QuiverError('57014', 'canceling statement due to user request');
+}
