@@ -14,7 +14,7 @@ import { explainLogical } from '../logical/explain.js';
 import { planPhysical, explainPhysical } from '../physical/planner.js';
 import type { ExecContext } from '../physical/context.js';
 import { drain, drive } from '../physical/driver.js';
-import { StatementRun, type RunOptions } from '../physical/statement_run.js';
+import { StatementRun, cancelled, type RunOptions } from '../physical/statement_run.js';
 import { createTable, createView, drop, createIndex, createSequence } from './ddl.js';
 import { insert, update, del } from './dml.js';
 import { copy } from './copy.js';
@@ -55,16 +55,28 @@ interface Transaction {
   queried: boolean;
 }
 
-/** A first-come first-served lock: `acquire` resolves with the function that releases it. */
+/**
+ * A first-come first-served lock: `acquire` resolves with the function that releases it. A
+ * statement cancelled while it waits fails at once (57014); its turn, when it comes, is passed on.
+ */
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
 
-  acquire(): Promise<() => void> {
+  acquire(signal: AbortSignal | null): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(cancelled());
     let release!: () => void;
     const held = new Promise<void>((r) => { release = r; });
-    const ready = this.tail.then(() => release);
+    const turn = this.tail;
     this.tail = this.tail.then(() => held);
-    return ready;
+    if (!signal) return turn.then(() => release);
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(cancelled());
+      signal.addEventListener('abort', onAbort, { once: true });
+      void turn.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) { release(); reject(cancelled()); } else resolve(release);
+      });
+    });
   }
 }
 
@@ -136,7 +148,7 @@ export class Session {
    */
   async execute(st: ParsedStatement, params: unknown[], paramTypes: SqlType[], opts: RunOptions = {}): Promise<StatementResult> {
     const concurrent = CONCURRENT_STATEMENTS.has(st.type) && this.txn === null && !this.aborted;
-    const release = concurrent ? null : await this.exclusive.acquire();
+    const release = concurrent ? null : await this.exclusive.acquire(opts.signal ?? null);
     const inBlock = this.txn !== null;
     try {
       return await this.executeStatement(st, params, paramTypes, opts);
