@@ -11,6 +11,7 @@ import { DEMO_QUERIES, loadDemoData } from './demo.js';
 import { OUTPUT_FORMATS, formatError, renderResult } from './format.js';
 import type { OutputFormat } from './format.js';
 import { StatementSplitter, splitStatements } from './split.js';
+import { ProgressLine } from './progress.js';
 
 const USAGE = `Usage: quiver <command> [options]
 
@@ -124,17 +125,30 @@ function parseSqlArgs(argv: string[]): SqlOptions {
   return opts;
 }
 
-/** Runs one statement and prints its result; returns false if it failed. */
+/**
+ * Runs one statement and prints its result; returns false if it failed. On a terminal, a
+ * statement running longer than a second shows a progress bar on stderr, and Ctrl-C cancels the
+ * statement (as in psql) instead of ending the program.
+ */
 async function runStatement(db: Database, statement: string, format: OutputFormat): Promise<boolean> {
+  const terminal = process.stdout.isTTY === true && process.stderr.isTTY === true;
+  const bar = terminal ? new ProgressLine(process.stderr) : null;
+  const cancel = new AbortController();
+  const onInterrupt = (): void => cancel.abort();
+  if (terminal) process.once('SIGINT', onInterrupt);
   try {
-    const result = await db.query(statement);
+    const result = await db.query(statement, [], bar ? { signal: cancel.signal, onProgress: (p) => bar.update(p) } : {});
+    bar?.finish();
     const { out, tag } = renderResult(result, format, statement);
     await write(process.stdout, out);
     if (tag !== null) await write(process.stderr, tag + '\n');
     return true;
   } catch (e) {
+    bar?.finish();
     await write(process.stderr, formatError(asQuiverError(e), statement));
     return false;
+  } finally {
+    if (terminal) process.removeListener('SIGINT', onInterrupt);
   }
 }
 
