@@ -6,7 +6,7 @@
  * `exprText` with the other operators of this folder for their EXPLAIN text.
  */
 import type { Batch, Vector } from '../../common/vector.js';
-import { BATCH_SIZE, concatBatches, concatVectors, sliceBatch, takeBatch, takeVector } from '../../common/vector.js';
+import { BATCH_SIZE, concatBatches, concatVectors, sliceBatch, sliceVector, takeBatch, takeVector } from '../../common/vector.js';
 import { physicalKind } from '../../common/types.js';
 import type { Decimal } from '../../common/decimal.js';
 import type { Interval } from '../../common/datetime.js';
@@ -17,7 +17,8 @@ import type { Field } from '../../logical/plan.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { executeAll } from '../operator.js';
-import { isPause } from '../pause.js';
+import { isPause, slicePause, sliceUsed } from '../pause.js';
+import { mergeRuns } from '../merge_runs.js';
 import { compileExpr, type CompileEnv, type VectorFn } from '../compile.js';
 
 export interface KeyOrder { desc: boolean; nullsFirst: boolean }
@@ -336,6 +337,8 @@ export function sortKeyText(k: SortKey): string {
 }
 
 const OUT_BATCH = 65536;
+/** Rows ordered in one step; a larger input is sorted as runs of this size and merged. */
+const RUN_ROWS = 1 << 18;
 
 export class SortExec implements PhysicalOperator {
   readonly name = 'SortExec';
@@ -398,10 +401,28 @@ export class SortExec implements PhysicalOperator {
     }
     const all = concatBatches(types, rows);
     const keys = keyParts.map((p, i) => concatVectors(keyTypes[i]!, p));
-    const perm = sortPermutation(keys, orders, all.length);
-    // One gather per column, then zero-copy slices: far fewer allocations than a gather per batch.
-    const sorted = takeBatch(all, perm, perm.length);
-    for (let s = 0; s < perm.length; s += OUT_BATCH) yield sliceBatch(sorted, s, Math.min(perm.length, s + OUT_BATCH));
+    const n = all.length;
+    if (n <= RUN_ROWS) {
+      const perm = sortPermutation(keys, orders, n);
+      // One gather per column, then zero-copy slices: far fewer allocations than a gather per batch.
+      const sorted = takeBatch(all, perm, perm.length);
+      for (let s = 0; s < perm.length; s += OUT_BATCH) yield sliceBatch(sorted, s, Math.min(perm.length, s + OUT_BATCH));
+      return;
+    }
+    // Too many rows to order in one step: sorted runs, then a merge that hands out one output
+    // batch at a time, each step short enough to give the event loop its turns in between.
+    const runs: Int32Array[] = [];
+    for (let s = 0; s < n; s += RUN_ROWS) {
+      if (sliceUsed(ctx)) yield slicePause();
+      const e = Math.min(n, s + RUN_ROWS);
+      const run = sortPermutation(keys.map((k) => sliceVector(k, s, e)), orders, e - s);
+      for (let i = 0; i < run.length; i++) run[i] += s;
+      runs.push(run);
+    }
+    for (const sel of mergeRuns(runs, makeRowComparator(keys, orders), OUT_BATCH)) {
+      if (sliceUsed(ctx)) yield slicePause();
+      yield takeBatch(all, sel, sel.length);
+    }
   }
 }
 
