@@ -141,6 +141,8 @@ class QuiverDatabase implements Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Writes already queued finish first, so what they store is saved.
+    await this.session.idle();
     // An open transaction block ends without COMMIT: it rolls back.
     this.session.abandon();
     if (this.storage) {

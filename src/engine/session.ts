@@ -103,6 +103,11 @@ export class Session {
   aborted = false;
   private savepoints: { name: string; snap: Snapshot }[] = [];
 
+  /** Resolves once every statement that holds or waits for the exclusive lock has ended. */
+  async idle(): Promise<void> {
+    (await this.exclusive.acquire(null))();
+  }
+
   /** Called by the face that ran a statement which failed. */
   failed(): void { if (this.txn) this.aborted = true; }
 

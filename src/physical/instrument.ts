@@ -23,6 +23,11 @@ export class InstrumentedExec implements PhysicalOperator {
     return d ? `${d} (${stats})` : `(${stats})`;
   }
   partitions(): number { return this.inner.partitions(); }
+  /** The wrapped operator's progress units (see driver.ts), so EXPLAIN ANALYZE reports progress too. */
+  plannedRows(ctx: ExecContext): number {
+    const inner = this.inner as PhysicalOperator & { plannedRows?: (c: ExecContext) => number };
+    return inner.plannedRows ? inner.plannedRows(ctx) : 0;
+  }
 
   *execute(ctx: ExecContext, partition: number): Generator<Batch> {
     this.loops++;

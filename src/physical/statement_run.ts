@@ -28,6 +28,8 @@ export class StatementRun {
   sliceStart = performance.now();
   done = 0;
   total = 0;
+  /** How many times the statement has given the thread away and got it back. */
+  turns = 0;
   private lastReport = 0;
   private readonly snapshots = new Map<TableData, readonly Batch[]>();
 
@@ -56,6 +58,7 @@ export class StatementRun {
 
   /** Called by the driver when the statement gets the thread back after a pause. */
   resumed(): void {
+    this.turns++;
     this.checkCancel();
     const t = performance.now();
     this.sliceStart = t;
@@ -80,4 +83,36 @@ export class StatementRun {
 
 export function cancelled(): QuiverError {
   return new QuiverError('57014', 'canceling statement due to user request');
+}
+
+/**
+ * The batch size of a source, adapted to how long its batches take to filter and process above
+ * it: a batch that held the thread for two time slices (md5 per row, say) halves the next, a
+ * quick one doubles it back, between `min` and `max`. A step that included a pause is not
+ * counted (it measured other work too). Without a driver the size stays `max`.
+ */
+export class AdaptiveBatch {
+  size: number;
+  private t0 = 0;
+  private turns = 0;
+
+  constructor(private readonly run: StatementRun | undefined, private readonly min: number, private readonly max: number) {
+    this.size = max;
+  }
+
+  /** Call before handing a batch on. */
+  begin(): void {
+    if (!this.run) return;
+    this.t0 = performance.now();
+    this.turns = this.run.turns;
+  }
+
+  /** Call when asked for the next batch. */
+  end(): void {
+    const run = this.run;
+    if (!run || run.turns !== this.turns) return;
+    const t = performance.now() - this.t0;
+    if (t > 2 * SLICE_MS) this.size = Math.max(this.min, this.size >> 1);
+    else if (t < SLICE_MS / 2) this.size = Math.min(this.max, this.size * 2);
+  }
 }

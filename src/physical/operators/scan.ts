@@ -7,9 +7,11 @@ import type { PhysicalOperator } from '../operator.js';
 import type { FilterFn } from '../compile.js';
 import { acceptedRows } from './filter.js';
 import { slicePause, sliceUsed } from '../pause.js';
+import { AdaptiveBatch } from '../statement_run.js';
 
 /** Batches of a scan are chunk slices: zero-copy views for typed-array columns. */
 const SCAN_BATCH = 65536;
+const MIN_SCAN_BATCH = 8192;
 
 /** Reads a table's chunks, keeping only the needed columns and applying pushed-down filters. */
 export class ScanExec implements PhysicalOperator {
@@ -37,19 +39,22 @@ export class ScanExec implements PhysicalOperator {
   *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
     const chunks = this.chunks(ctx);
     let sel: Int32Array | null = null;
+    const size = new AdaptiveBatch(ctx.run, MIN_SCAN_BATCH, SCAN_BATCH);
     for (const chunk of chunks) {
-      for (let start = 0; start < chunk.length; start += SCAN_BATCH) {
+      for (let start = 0, end = 0; start < chunk.length; start = end) {
         if (sliceUsed(ctx)) yield slicePause();
-        const end = Math.min(chunk.length, start + SCAN_BATCH);
+        end = Math.min(chunk.length, start + size.size);
         ctx.run?.advance(end - start);
         const whole = start === 0 && end === chunk.length ? chunk : sliceBatch(chunk, start, end);
         const b: Batch = { length: whole.length, columns: this.columns.map((c) => whole.columns[c]!) };
+        size.begin();
         if (this.filter) {
           if (!sel || sel.length < b.length) sel = new Int32Array(Math.max(b.length, 1024));
           yield* acceptedRows(this.filter, b, ctx, sel);
         } else {
           yield b;
         }
+        size.end();
       }
     }
   }

@@ -7,6 +7,7 @@ import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { evalConstant, type CompileEnv } from '../compile.js';
 import { slicePause, sliceUsed } from '../pause.js';
+import { AdaptiveBatch } from '../statement_run.js';
 
 const OUT_BATCH = 65536;
 
@@ -27,6 +28,7 @@ export class TableFunctionExec implements PhysicalOperator {
     let out = new VectorBuilder(t, 1024);
     let ord = this.ordinality ? new VectorBuilder(this.schema[1]!.type, 1024) : null;
     let count = 0n;
+    const size = new AdaptiveBatch(ctx.run, 8192, OUT_BATCH);
     const flush = (): Batch => {
       const b: Batch = { length: out.length, columns: ord ? [out.finish(), ord.finish()] : [out.finish()] };
       out = new VectorBuilder(t, 1024);
@@ -38,7 +40,11 @@ export class TableFunctionExec implements PhysicalOperator {
       ord?.push(++count);
       // A pause may come between two values: the batch being built waits for the next turn.
       if ((out.length & 8191) === 0 && sliceUsed(ctx)) yield slicePause();
-      if (out.length >= OUT_BATCH) yield flush();
+      if (out.length >= size.size) {
+        size.begin();
+        yield flush();
+        size.end();
+      }
     }
     if (out.length > 0) yield flush();
   }
