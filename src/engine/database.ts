@@ -9,7 +9,7 @@ import { asQuiverError, QuiverError, SqlState } from '../common/errors.js';
 import { typeName } from '../common/types.js';
 import { Session } from './session.js';
 import type { StatementResult } from './statement.js';
-import type { RunOptions } from '../physical/statement_run.js';
+import { SLICE_MS, type RunOptions } from '../physical/statement_run.js';
 import { columnReader, paramType, paramValue } from './values.js';
 import type { Storage } from '../catalog/storage.js';
 import '../udf/builtins.js';
@@ -120,7 +120,13 @@ class QuiverDatabase implements Database {
     const r = await this.runAll(sql, params, options);
     const columns = (r.schema ?? []).map((f) => ({ name: f.name, type: typeName(f.type) }));
     const rows: unknown[][] = [];
+    let slice = performance.now();
     for (const b of r.batches ?? []) {
+      // Turning a large result into row arrays takes a while too: the event loop gets its turns.
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       const readers = b.columns.map(columnReader);
       for (let i = 0; i < b.length; i++) {
         const row = new Array(readers.length);

@@ -9,7 +9,7 @@ import { executeAll, type PhysicalOperator } from '../operator.js';
 import { compileExpr, compileFilter, evalFailure, type CompileEnv, type FilterFn, type VectorFn } from '../compile.js';
 import { GroupTable } from '../group_table.js';
 import { makeRowComparator } from './sort.js';
-import { collect, isPause } from '../pause.js';
+import { collect, isPause, slicePause, sliceUsed } from '../pause.js';
 
 /**
  * The key tuple that DISTINCT inside an aggregate deduplicates on: the arguments alone when there
@@ -148,8 +148,11 @@ export class HashAggregateExec implements PhysicalOperator {
     for (let a = 0; a < this.aggs.length; a++) {
       const ca = this.aggs[a]!;
       if (!ca.call.distinct && !ca.order.length) continue;
+      // Feeding buffered rows sorts them: a step of its own per aggregate, turns in between.
+      if (sliceUsed(ctx)) yield slicePause();
       this.feedBuffered(ca, accs[a]!, buffered[a]!);
     }
+    if (sliceUsed(ctx)) yield slicePause();
     const keyVecs = table ? table.keyVectors() : [];
     const outKeys: Vector[] = this.groupBy.map((e, k) => {
       const pos = keyIdx.indexOf(k);
