@@ -90,10 +90,15 @@ export function cancelled(): QuiverError {
  * it: a batch that held the thread for two time slices (md5 per row, say) halves the next, a
  * quick one doubles it back, between `min` and `max`. A step that included a pause is not
  * counted (it measured other work too). Without a driver the size stays `max`.
+ *
+ * A step counts as long only if both its wall time and the process's CPU time meanwhile are: on
+ * a busy machine the thread may wait for a core in the middle of a step (long on the clock, short
+ * in CPU), and worker threads add CPU time the step did not use. Neither makes a step longer.
  */
 export class AdaptiveBatch {
   size: number;
   private t0 = 0;
+  private cpu0: NodeJS.CpuUsage | undefined = undefined;
   private turns = 0;
 
   constructor(private readonly run: StatementRun | undefined, private readonly min: number, private readonly max: number) {
@@ -104,6 +109,7 @@ export class AdaptiveBatch {
   begin(): void {
     if (!this.run) return;
     this.t0 = performance.now();
+    this.cpu0 = process.cpuUsage();
     this.turns = this.run.turns;
   }
 
@@ -111,8 +117,12 @@ export class AdaptiveBatch {
   end(): void {
     const run = this.run;
     if (!run || run.turns !== this.turns) return;
-    const t = performance.now() - this.t0;
-    if (t > 2 * SLICE_MS) this.size = Math.max(this.min, this.size >> 1);
-    else if (t < SLICE_MS / 2) this.size = Math.min(this.max, this.size * 2);
+    const wall = performance.now() - this.t0;
+    if (wall > 2 * SLICE_MS) {
+      const cpu = process.cpuUsage(this.cpu0);
+      if ((cpu.user + cpu.system) / 1000 > 2 * SLICE_MS) this.size = Math.max(this.min, this.size >> 1);
+    } else if (wall < SLICE_MS / 2) {
+      this.size = Math.min(this.max, this.size * 2);
+    }
   }
 }
