@@ -87,19 +87,21 @@ export function cancelled(): QuiverError {
 
 /**
  * The batch size of a source, adapted to how long its batches take to filter and process above
- * it: a batch that held the thread for two time slices (md5 per row, say) halves the next, a
+ * it: batches that held the thread for two time slices (md5 per row, say) halve the next, a
  * quick one doubles it back, between `min` and `max`. A step that included a pause is not
  * counted (it measured other work too). Without a driver the size stays `max`.
  *
  * A step counts as long only if both its wall time and the process's CPU time meanwhile are: on
  * a busy machine the thread may wait for a core in the middle of a step (long on the clock, short
- * in CPU), and worker threads add CPU time the step did not use. Neither makes a step longer.
+ * in CPU), and worker threads add CPU time the step did not use. The CPU clock is a system call,
+ * so it is read only for the step after one that was long on the clock.
  */
 export class AdaptiveBatch {
   size: number;
   private t0 = 0;
   private cpu0: NodeJS.CpuUsage | undefined = undefined;
   private turns = 0;
+  private longOnClock = false;
 
   constructor(private readonly run: StatementRun | undefined, private readonly min: number, private readonly max: number) {
     this.size = max;
@@ -109,7 +111,7 @@ export class AdaptiveBatch {
   begin(): void {
     if (!this.run) return;
     this.t0 = performance.now();
-    this.cpu0 = process.cpuUsage();
+    this.cpu0 = this.longOnClock ? process.cpuUsage() : undefined;
     this.turns = this.run.turns;
   }
 
@@ -118,7 +120,8 @@ export class AdaptiveBatch {
     const run = this.run;
     if (!run || run.turns !== this.turns) return;
     const wall = performance.now() - this.t0;
-    if (wall > 2 * SLICE_MS) {
+    this.longOnClock = wall > 2 * SLICE_MS;
+    if (this.longOnClock && this.cpu0) {
       const cpu = process.cpuUsage(this.cpu0);
       if ((cpu.user + cpu.system) / 1000 > 2 * SLICE_MS) this.size = Math.max(this.min, this.size >> 1);
     } else if (wall < SLICE_MS / 2) {
