@@ -480,8 +480,9 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
     return (b) => b.columns[idx]!;
   }
   const slow = buildExpr(e, env, null);
-  if (!fixedCandidate(e)) return slow;
+  if (!hasNumeric(e)) return slow;
   const cols = numericColumns(e);
+  if (!fixedCandidate(e)) return (batch, ctx, sel, m) => slow(decimalColumns(batch, cols), ctx, sel, m);
   const fast = fixedVariants(e, cols, (fx) => buildExpr(e, env, fx));
   return (batch, ctx, sel, m) => {
     const f = fast(batch);
@@ -494,7 +495,6 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
 
 /** Whether an expression reads or computes numerics, so that a fixed-point loop may serve it. */
 function fixedCandidate(e: Expr): boolean {
-  if (!hasNumeric(e)) return false;
   // Subqueries are planned once per compiled loop: keep to the one loop.
   let sub = false;
   const visit = (x: Expr): void => { if (x.kind === 'subquery') sub = true; else exprChildrenOf(x).forEach(visit); };
@@ -565,8 +565,9 @@ function buildExpr(e: Expr, env: CompileEnv | null, fx: Map<Expr, number> | null
 /** Compiles a predicate into a function writing the selected row positions; returns their count. */
 export function compileFilter(e: Expr, env: CompileEnv | null = null): FilterFn {
   const slow = buildFilter(e, env, null);
-  if (!fixedCandidate(e)) return slow;
+  if (!hasNumeric(e)) return slow;
   const cols = numericColumns(e);
+  if (!fixedCandidate(e)) return (batch, ctx, out, sel, m) => slow(decimalColumns(batch, cols), ctx, out, sel, m);
   const fast = fixedVariants(e, cols, (fx) => buildFilter(e, env, fx));
   let saved = new Int32Array(0);
   return (batch, ctx, out, sel, m) => {
