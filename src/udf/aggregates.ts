@@ -692,13 +692,21 @@ class I64MinMax extends Base {
 /** min/max over values held in plain arrays (numeric, text, interval), by a comparison. */
 class ObjMinMax<V> extends Base {
   m: (V | null)[] = [];
-  constructor(private max: boolean, private ret: SqlType, private cmp: (a: V, b: V) => number) { super(); }
+  /**
+   * numeric_larger and interval_smaller (and their siblings) keep the later of two equal values,
+   * which shows where equal values differ in form (1.0 and 1.000, '1 day' and '24 hours').
+   */
+  private readonly tie: number;
+  constructor(private max: boolean, private ret: SqlType, private cmp: (a: V, b: V) => number, laterOfEqual = false) {
+    super();
+    this.tie = laterOfEqual ? 0 : max ? 1 : -1;
+  }
   protected grow(cap: number): void { growArr(this.m, cap, null); }
   private put(g: number, x: V): void {
     const c = this.m[g];
     if (c === null || c === undefined) { this.m[g] = x; return; }
     const r = this.cmp(x, c);
-    if (this.max ? r > 0 : r < 0) this.m[g] = x;
+    if (this.max ? r >= this.tie : r <= this.tie) this.m[g] = x;
   }
   update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
     const d = args[0]!.data as V[];
@@ -734,10 +742,10 @@ function minMax(max: boolean, t: SqlType): Accumulator {
     case 'i32': return new I32MinMax(max, t);
     case 'f64': return new F64MinMax(max, t);
     case 'i64': return new I64MinMax(max, t);
-    case 'decimal': return new ObjMinMax<Decimal>(max, t, (a, b) => a.cmp(b));
+    case 'decimal': return new ObjMinMax<Decimal>(max, t, (a, b) => a.cmp(b), true);
     case 'interval':
       if (t.id === 'timetz') return new ObjMinMax<TimeTz>(max, t, timeTzCmp);
-      return new ObjMinMax<dt.Interval>(max, t, dt.intervalCmp);
+      return new ObjMinMax<dt.Interval>(max, t, dt.intervalCmp, true);
     default: return new ObjMinMax<string>(max, t, t.id === 'bpchar' ? cmpBpchar : cmpText);
   }
 }
