@@ -77,9 +77,6 @@ export const MAX_FIXED = 9007199254740991; // 2^53 - 1
 /** Largest display scale a fixed-point vector carries (10^scale must itself be exact). */
 export const MAX_FIXED_SCALE = 22;
 
-/** 10^k as doubles, exact for k <= 22. */
-export const POW10_F64: readonly number[] = Array.from({ length: MAX_FIXED_SCALE + 1 }, (_, k) => 10 ** k);
-
 /**
  * A fixed-point numeric vector from scaled integers (row i is data[i] / 10^scale, shown with
  * `scale` digits after the point). Every present value must be an integer with |x| <= MAX_FIXED;
