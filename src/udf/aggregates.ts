@@ -712,6 +712,7 @@ class ObjMinMax<V> extends Base {
     const d = args[0]!.data as V[];
     eachRow(gids, n, args[0]!, sel, (g, i) => this.put(g, d[i]!));
   }
+  protected putValue(g: number, x: V): void { this.put(g, x); }
   merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {
     const o = other as ObjMinMax<V>;
     for (let k = 0; k < n; k++) {
@@ -729,6 +730,31 @@ class ObjMinMax<V> extends Base {
   }
 }
 
+/**
+ * numeric min/max. A fixed-point batch (one scale, so equal values are equal Decimals) is reduced
+ * to each group's best scaled integer first; only those become Decimals and meet the state.
+ */
+class NumericMinMax extends ObjMinMax<Decimal> {
+  readonly fixedInput = true;
+  private best = new Float64Array(0);
+  private seen = new Uint8Array(0);
+  constructor(private readonly isMax: boolean, ret: SqlType) { super(isMax, ret, (a, b) => a.cmp(b), true); }
+  override update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
+    const v = args[0]!, scale = v.scale;
+    if (scale === undefined) { super.update(gids, n, args, sel); return; }
+    if (this.best.length < this.cap) { this.best = new Float64Array(this.cap); this.seen = new Uint8Array(this.cap); }
+    const d = v.data as Float64Array, valid = v.valid, best = this.best, seen = this.seen, max = this.isMax;
+    const touched: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = sel === null ? k : sel[k]!;
+      if (valid !== null && valid[i] === 0) continue;
+      const g = gids[k]!, x = d[i]!;
+      if (seen[g] === 0) { seen[g] = 1; best[g] = x; touched.push(g); } else if (max ? x > best[g]! : x < best[g]!) best[g] = x;
+    }
+    for (const g of touched) { this.putValue(g, new Decimal(BigInt(best[g]!), scale)); seen[g] = 0; }
+  }
+}
+
 function trimBlanks(s: string): string {
   let e = s.length;
   while (e > 0 && s.charCodeAt(e - 1) === 32) e--;
@@ -742,7 +768,7 @@ function minMax(max: boolean, t: SqlType): Accumulator {
     case 'i32': return new I32MinMax(max, t);
     case 'f64': return new F64MinMax(max, t);
     case 'i64': return new I64MinMax(max, t);
-    case 'decimal': return new ObjMinMax<Decimal>(max, t, (a, b) => a.cmp(b), true);
+    case 'decimal': return new NumericMinMax(max, t);
     case 'interval':
       if (t.id === 'timetz') return new ObjMinMax<TimeTz>(max, t, timeTzCmp);
       return new ObjMinMax<dt.Interval>(max, t, dt.intervalCmp, true);
