@@ -4,7 +4,7 @@
  */
 import type { SqlType } from '../common/types.js';
 import type { Batch, Vector } from '../common/vector.js';
-import { VectorBuilder, concatBatches, dictionaryEncode } from '../common/vector.js';
+import { VectorBuilder, concatBatches, dictionaryEncode, toFixedNumeric } from '../common/vector.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 
 export interface ColumnDef {
@@ -108,10 +108,13 @@ export class TableData {
   }
 }
 
-/** Stored text columns are dictionary-encoded where that pays (few distinct values). */
+/**
+ * Stored text columns are dictionary-encoded where that pays (few distinct values); numeric(p,s)
+ * columns are fixed-point where every value fits (always for p <= 15).
+ */
 function encodeChunk(b: Batch): Batch {
-  if (!b.columns.some((c) => c.type.id === 'text' || c.type.id === 'varchar' || c.type.id === 'bpchar')) return b;
-  return { length: b.length, columns: b.columns.map(dictionaryEncode) };
+  if (!b.columns.some((c) => c.type.id === 'text' || c.type.id === 'varchar' || c.type.id === 'bpchar' || (c.type.id === 'numeric' && c.type.precision >= 0))) return b;
+  return { length: b.length, columns: b.columns.map((c) => (c.type.id === 'numeric' ? (c.type.precision >= 0 ? toFixedNumeric(c, Math.max(0, c.type.scale)) : c) : dictionaryEncode(c))) };
 }
 
 export interface TableEntry {

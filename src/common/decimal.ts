@@ -414,6 +414,15 @@ export class DecimalSum {
     this.s = s;
   }
 
+  /** Adds `count` values whose sum is v / 10^s (a fixed-point partial sum). */
+  addFixed(v: bigint, s: number, count: number): void {
+    if (count === 0) return;
+    this.count += count;
+    const t = Math.max(this.s, s);
+    this.v = this.v * pow10(t - this.s) + v * pow10(t - s);
+    this.s = t;
+  }
+
   /** The sum; null when nothing was added (SQL SUM of no rows). */
   result(): Decimal | null {
     return this.count === 0 ? null : new Decimal(this.v, this.s);

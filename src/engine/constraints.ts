@@ -2,7 +2,7 @@
  * Checks a table's integrity rules on the rows a statement is about to store: NOT NULL, CHECK,
  * and UNIQUE / PRIMARY KEY (over the whole resulting table).
  */
-import type { Batch } from '../common/vector.js';
+import { getValue, type Batch } from '../common/vector.js';
 import type { TableEntry } from '../catalog/catalog.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { GroupTable } from '../physical/group_table.js';
@@ -62,7 +62,7 @@ export function checkUnique(t: TableEntry, all: Batch[]): void {
         if (ids[i] === next) { next++; continue; }
         // A key with a NULL never conflicts.
         if (keys.some((v) => v.valid && v.valid[i] === 0)) continue;
-        const vals = keys.map((v) => { const r = columnReader(v)(i); return r === null ? 'null' : toText(v.type.id === 'bool' ? r : (v.data as unknown as unknown[])[i], v.type); });
+        const vals = keys.map((v) => { const r = columnReader(v)(i); return r === null ? 'null' : toText(getValue(v, i), v.type); });
         throw new QuiverError(SqlState.uniqueViolation, `duplicate key value violates unique constraint "${k.name}"`, {
           detail: `Key (${k.columns.map((c) => t.columns[c]!.name).join(', ')})=(${vals.join(', ')}) already exists.`,
         });

@@ -12,7 +12,7 @@ import { tableToIPC, tableFromIPC } from 'apache-arrow';
 import { Table as WasmTable, writeParquet, readParquet, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
 import type { PgNode } from '../sql/parser.js';
 import { type Catalog, type TableEntry, newTable } from '../catalog/catalog.js';
-import { VectorBuilder, type Batch, type Vector } from '../common/vector.js';
+import { VectorBuilder, getValue, type Batch, type Vector } from '../common/vector.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { fileError } from '../common/file_errors.js';
 import { physicalKind, type SqlType } from '../common/types.js';
@@ -260,7 +260,7 @@ export async function copy(catalog: Catalog, s: PgNode, env: CopyEnv): Promise<S
 function outputText(v: Vector, i: number): string | null {
   if (v.valid && v.valid[i] === 0) return null;
   if (v.type.id === 'bool') return (v.data as Uint8Array)[i] === 1 ? 't' : 'f';
-  return H.toText((v.data as unknown as unknown[])[i], v.type);
+  return H.toText(getValue(v, i), v.type);
 }
 
 /** Buffers output and writes it to the file in large pieces (a table may not fit in one string). */

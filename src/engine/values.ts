@@ -2,7 +2,7 @@
  * Conversions between engine values (what vectors hold) and the values the API hands out and
  * takes as parameters.
  */
-import type { Vector } from '../common/vector.js';
+import { decimalAt, type Vector } from '../common/vector.js';
 import { T, physicalKind, isTimestampTz, type SqlType } from '../common/types.js';
 import { Decimal } from '../common/decimal.js';
 import { formatDate, formatTimestamp, formatTimestampTz, formatInterval, type Interval } from '../common/datetime.js';
@@ -24,7 +24,7 @@ export function columnReader(v: Vector): (i: number) => unknown {
   let f: (i: number) => unknown;
   switch (v.type.id) {
     case 'bool': f = (i) => d[i] === 1; break;
-    case 'numeric': f = (i) => (d[i] as Decimal).toString(); break;
+    case 'numeric': f = (i) => decimalAt(v, i).toString(); break;
     case 'date': f = (i) => formatDate(d[i] as number); break;
     case 'timestamp': f = isTimestampTz(v.type) ? (i) => formatTimestampTz(d[i] as number) : (i) => formatTimestamp(d[i] as number); break;
     case 'time': f = (i) => formatTime(d[i] as number); break;

@@ -15,7 +15,7 @@ import { Buffer } from 'node:buffer';
 import type { Field } from '../logical/plan.js';
 import { type SqlType, T, type, physicalKind } from '../common/types.js';
 import type { Batch, Vector, VectorData } from '../common/vector.js';
-import { allocData, makeVector, takeVector } from '../common/vector.js';
+import { allocData, decimalVector, makeVector, takeVector } from '../common/vector.js';
 import { Decimal } from '../common/decimal.js';
 import { Interval, parseInterval } from '../common/datetime.js';
 import { QuiverError } from '../common/errors.js';
@@ -180,11 +180,12 @@ for (let i = 0, p = 1n; i <= DECIMAL128_MAX_PRECISION + 1; i++, p *= 10n) POW10.
  * (unconstrained numeric, or a value with more digits than the type admits) is carried as text,
  * because a rounded Decimal128 would not round-trip.
  */
-function planNumeric(t: SqlType, parts: Vector[]): ColumnPlan {
+function planNumeric(t: SqlType, fixedParts: Vector[]): ColumnPlan {
+  const parts = fixedParts.map(decimalVector);
   const textPlan: ColumnPlan = {
     arrowType: new Utf8(),
     build: (v, n) => {
-      const src = v.data as (Decimal | null)[];
+      const src = decimalVector(v).data as (Decimal | null)[];
       const strings: (string | null)[] = new Array(n);
       for (let i = 0; i < n; i++) { const d = src[i]; strings[i] = d == null || (v.valid && !v.valid[i]) ? null : d.toString(); }
       return utf8Data(strings, null, n);
@@ -217,7 +218,7 @@ function planNumeric(t: SqlType, parts: Vector[]): ColumnPlan {
   return {
     arrowType,
     build: (v, n) => {
-      const src = v.data as (Decimal | null)[];
+      const src = decimalVector(v).data as (Decimal | null)[];
       const words = new BigInt64Array(n * 2);
       const vbytes = new Uint8Array(n);
       let nulls = 0;

@@ -4,13 +4,17 @@
  * factories are cached by their source text, which is the same for structurally equal expressions.
  */
 import type { Expr, SubqueryExpr } from '../logical/expr.js';
-import type { Batch, Vector, VectorData } from '../common/vector.js';
+import { exprChildren as exprChildrenOf } from '../logical/expr.js';
+import type { Batch, Vector } from '../common/vector.js';
 import { allocData } from '../common/vector.js';
 import { T, TIMESTAMPTZ_SCALE, physicalKind, type SqlType, type TypeId } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import * as H from '../udf/runtime.js';
 import { typeRef } from '../udf/operators.js';
 import type { ExecContext } from './context.js';
+import type { Decimal } from '../common/decimal.js';
+import { getValue } from '../common/vector.js';
+import { ANY_SCALE, decimalColumns, exactCheck, fixedConstant, fixedScales, hasNumeric, isFixedArith, isFixedCompare, numericColumns } from './fixed_numeric.js';
 
 export interface SubqueryRunner {
   /** scalar: the value or null; exists: boolean; any/all: true, false or null. */
@@ -52,7 +56,11 @@ class Gen {
   S: SubqueryRunner[] = [];
   K: unknown[] = [];
   private n = 0;
-  constructor(private env: CompileEnv | null) {}
+  /**
+   * When set, numeric values are fixed-point doubles (see fixed_numeric.ts) and this gives the
+   * display scale of each numeric sub-expression.
+   */
+  constructor(private env: CompileEnv | null, private readonly fx: Map<Expr, number> | null = null) {}
   tmp(): string { return `t${this.n++}`; }
 
   /** Emits statements computing e; returns [value expr, null-flag expr]. */
@@ -69,7 +77,9 @@ class Gen {
         this.lines.push(`const ${v} = ${c}d[i]${e.type.id === 'bool' ? ' === 1' : ''};`);
         return [v, `(${c}v !== null && ${c}v[i] === 0)`];
       }
-      case 'const': return this.constant(e.value);
+      case 'const':
+        if (this.fx && e.type.id === 'numeric' && e.value !== null) return this.constant(fixedConstant(e.value as Decimal));
+        return this.constant(e.value);
       case 'param': {
         const v = this.tmp();
         this.lines.push(`const ${v} = ctx.params[${e.index}];`);
@@ -81,13 +91,14 @@ class Gen {
         return [v, `(${v} === null)`];
       }
       case 'cast': {
+        if (this.fx && (e.type.id === 'numeric' || e.arg.type.id === 'numeric')) return this.fixedCast(e);
         const [a, an] = this.gen(e.arg);
         const v = this.tmp(), n = this.tmp();
         this.lines.push(`const ${n} = ${an};`);
         this.lines.push(`const ${v} = ${n} ? null : ${castCode(a, e.arg.type, e.type, e.explicit)};`);
         return [v, n];
       }
-      case 'call': return this.call(e);
+      case 'call': return this.fx && (isFixedArith(e) || isFixedCompare(e)) ? this.fixedCall(e) : this.call(e);
       case 'and': case 'or': return this.logical(e.kind, e.args);
       case 'not': {
         const [a, an] = this.gen(e.arg);
@@ -240,6 +251,68 @@ class Gen {
     const list = [...(fn.needsContext ? ['ctx'] : []), ...args.map((a) => `(${a[1]} ? null : ${a[0]})`), ...(fn.needsTypes ? [`[${argTypes.map(typeRef).join(',')}]`, typeRef(e.type)] : [])];
     this.lines.push(`const ${v} = F[${k}](${list.join(',')});`);
     this.lines.push(`const ${n} = ${v} === null;`);
+    return [v, n];
+  }
+
+  /** A fixed-point value at scale `from` brought to scale `to` (>= from), checked exact. */
+  private rescale(v: string, from: number, to: number): string {
+    if (from === ANY_SCALE || from === to) return v;
+    const t = this.tmp();
+    this.lines.push(`const ${t} = ${v} * ${10 ** (to - from)};`, exactCheck(t));
+    return t;
+  }
+
+  private scale(e: Expr): number { return this.fx!.get(e)!; }
+
+  /** +, -, * and comparisons of fixed-point numerics. */
+  fixedCall(e: Extract<Expr, { kind: 'call' }>): [string, string] {
+    const args = e.args.map((a) => this.gen(a));
+    const v = this.tmp(), n = this.tmp();
+    const nulls = args.map((a) => a[1]).filter((x) => x !== 'false');
+    this.lines.push(`const ${n} = ${nulls.length ? nulls.join(' || ') : 'false'};`);
+    const name = e.fn.name;
+    if (args.length === 1) {
+      // 0 - x rather than -x: a fixed-point zero is never -0.
+      this.lines.push(`const ${v} = ${n} ? null : ${name === '-' ? `(0 - ${args[0]![0]})` : args[0]![0]};`);
+      return [v, n];
+    }
+    const [sa, sb] = [this.scale(e.args[0]!), this.scale(e.args[1]!)];
+    this.lines.push(`let ${v} = null;`, `if (!${n}) {`);
+    if (name === '*') {
+      this.lines.push(`${v} = ${args[0]![0]} * ${args[1]![0]};`, exactCheck(v));
+    } else {
+      const to = isFixedCompare(e) ? Math.max(sa, sb) : this.scale(e);
+      const a = this.rescale(args[0]![0], sa, to), b = this.rescale(args[1]![0], sb, to);
+      if (name === '+' || name === '-') this.lines.push(`${v} = ${a} ${name} ${b};`, exactCheck(v));
+      else this.lines.push(`${v} = ${a} ${name === '=' ? '===' : name === '<>' ? '!==' : name} ${b};`);
+    }
+    this.lines.push('}');
+    return [v, n];
+  }
+
+  /** Casts to numeric from integers and numeric, and numeric to double precision, fixed-point. */
+  fixedCast(e: Extract<Expr, { kind: 'cast' }>): [string, string] {
+    const [a, an] = this.gen(e.arg);
+    const v = this.tmp(), n = this.tmp();
+    this.lines.push(`const ${n} = ${an};`, `let ${v} = null;`, `if (!${n}) {`);
+    const f = e.arg.type.id;
+    if (e.type.id === 'float8') {
+      // Both are exact doubles, so one division is the correctly rounded value, as the
+      // numeric's text read by strtod (numeric_float8); + 0 turns -0 into 0.
+      const s = this.scale(e.arg);
+      this.lines.push(`${v} = ${s > 0 ? `${a} / ${10 ** s}` : a} + 0;`, '}');
+      return [v, n];
+    }
+    const from = f === 'numeric' ? this.scale(e.arg) : 0;
+    this.lines.push(`${v} = ${f === 'int8' ? `H.i8ToFixed(${a})` : a};`);
+    const to = this.scale(e);
+    if (e.type.precision >= 0) {
+      if (to > from) this.lines.push(`${v} = ${v} * ${10 ** (to - from)};`, exactCheck(v));
+      else if (to < from) this.lines.push(`${v} = H.fixedRound(${v}, ${10 ** (from - to)});`);
+      // numeric(p,s) holds fewer than p digits; the Decimal path raises the error with its detail.
+      if (e.type.precision <= 15) this.lines.push(`if (${v} >= ${10 ** e.type.precision} || ${v} <= -${10 ** e.type.precision}) throw H.FIXED_INEXACT;`);
+    }
+    this.lines.push('}');
     return [v, n];
   }
 
@@ -406,10 +479,62 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
     const idx = e.index;
     return (b) => b.columns[idx]!;
   }
-  const g = new Gen(env);
+  const slow = buildExpr(e, env, null);
+  if (!hasNumeric(e)) return slow;
+  const cols = numericColumns(e);
+  if (!fixedCandidate(e)) return (batch, ctx, sel, m) => slow(decimalColumns(batch, cols), ctx, sel, m);
+  const fast = fixedVariants(e, cols, (fx) => buildExpr(e, env, fx));
+  return (batch, ctx, sel, m) => {
+    const f = fast(batch);
+    if (f !== null) {
+      try { return f(batch, ctx, sel, m); } catch (err) { if (err !== H.FIXED_INEXACT) throw err; }
+    }
+    return slow(decimalColumns(batch, cols), ctx, sel, m);
+  };
+}
+
+/** Whether an expression reads or computes numerics, so that a fixed-point loop may serve it. */
+function fixedCandidate(e: Expr): boolean {
+  // Subqueries are planned once per compiled loop: keep to the one loop.
+  let sub = false;
+  const visit = (x: Expr): void => { if (x.kind === 'subquery') sub = true; else exprChildrenOf(x).forEach(visit); };
+  visit(e);
+  return !sub;
+}
+
+/**
+ * The fixed-point loop for a batch's numeric column scales (compiled once per combination of
+ * scales), or null when a numeric column of the batch holds Decimals or the expression has no
+ * fixed-point form for these scales.
+ */
+function fixedVariants<F>(e: Expr, cols: number[], build: (fx: Map<Expr, number>) => F): (b: Batch) => F | null {
+  const cache = new Map<string, F | null>();
+  return (b) => {
+    let key = '';
+    for (const c of cols) {
+      const s = b.columns[c]!.scale;
+      if (s === undefined) return null;
+      key += s + ',';
+    }
+    let f = cache.get(key);
+    if (f === undefined) {
+      const scales = new Map<number, number>();
+      for (const c of cols) scales.set(c, b.columns[c]!.scale!);
+      const fx = fixedScales(e, scales);
+      f = fx ? build(fx) : null;
+      cache.set(key, f);
+    }
+    return f;
+  };
+}
+
+function buildExpr(e: Expr, env: CompileEnv | null, fx: Map<Expr, number> | null): VectorFn {
+  const g = new Gen(env, fx);
   const [v, n] = g.gen(e);
-  const kind = physicalKind(e.type.id);
-  const store = `if (${n}) anyNull = true; else { out[i] = ${storeCode(e.type, v)}; ov[i] = 1; }`;
+  const fixedOut = fx !== null && e.type.id === 'numeric';
+  const kind = fixedOut ? 'f64' : physicalKind(e.type.id);
+  // A fixed-point zero is stored as 0, never -0 (0 * -5 is -0 in doubles).
+  const store = `if (${n}) anyNull = true; else { out[i] = ${fixedOut ? `${v} + 0` : storeCode(e.type, v)}; ov[i] = 1; }`;
   // The body appears twice, once per loop shape, so the loop over all rows stays as it was.
   const src = [
     'return function (batch, ctx, sel, m) {',
@@ -431,7 +556,7 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
     '}',
     '}',
     '} catch (err) { E.row = i; E.k = 0; throw err; }',
-    'return { type: RT, length: n, data: out, valid: anyNull ? ov : null };',
+    `return { type: RT, length: n, data: out, valid: anyNull ? ov : null${fixedOut ? `, scale: ${fx.get(e)! < 0 ? 0 : fx.get(e)!}` : ''} };`,
     '};',
   ].join('\n');
   return instantiate(g, src, e.type) as VectorFn;
@@ -439,7 +564,31 @@ export function compileExpr(e: Expr, env: CompileEnv | null = null): VectorFn {
 
 /** Compiles a predicate into a function writing the selected row positions; returns their count. */
 export function compileFilter(e: Expr, env: CompileEnv | null = null): FilterFn {
-  const g = new Gen(env);
+  const slow = buildFilter(e, env, null);
+  if (!hasNumeric(e)) return slow;
+  const cols = numericColumns(e);
+  if (!fixedCandidate(e)) return (batch, ctx, out, sel, m) => slow(decimalColumns(batch, cols), ctx, out, sel, m);
+  const fast = fixedVariants(e, cols, (fx) => buildFilter(e, env, fx));
+  let saved = new Int32Array(0);
+  return (batch, ctx, out, sel, m) => {
+    const f = fast(batch);
+    if (f !== null) {
+      // `out` may be `sel`: keep the selection for the Decimal loop should this one give up.
+      let s = sel;
+      if (sel != null && out === sel) {
+        if (saved.length < m!) saved = new Int32Array(Math.max(m!, 2048));
+        saved.set(sel.subarray(0, m!));
+        s = saved;
+      }
+      try { return f(batch, ctx, out, s, m); } catch (err) { if (err !== H.FIXED_INEXACT) throw err; }
+      if (s !== sel) sel!.set(s!.subarray(0, m!));
+    }
+    return slow(decimalColumns(batch, cols), ctx, out, sel, m);
+  };
+}
+
+function buildFilter(e: Expr, env: CompileEnv | null, fx: Map<Expr, number> | null): FilterFn {
+  const g = new Gen(env, fx);
   // A row passes when the predicate IS TRUE; a conjunction stops at its first conjunct that is
   // not (see isTrue), a lone predicate is tested whole.
   let v: string, n: string;
@@ -487,14 +636,8 @@ export function evalConstant(e: Expr, ctx: ExecContext, env: CompileEnv | null =
       if (constantCasts.size > 1000) constantCasts.clear();
       constantCasts.set(key, f);
     }
-    const vec = f({ length: 1, columns: [] }, { ...ctx, params: [e.arg.value] });
-    if (vec.valid && !vec.valid[0]) return null;
-    const d = (vec.data as VectorData as { [i: number]: unknown })[0];
-    return e.type.id === 'bool' ? d === 1 : d;
+    return getValue(f({ length: 1, columns: [] }, { ...ctx, params: [e.arg.value] }), 0);
   }
   const f = compileExpr(e, env);
-  const vec = f({ length: 1, columns: [] }, ctx);
-  if (vec.valid && !vec.valid[0]) return null;
-  const d = (vec.data as VectorData as { [i: number]: unknown })[0];
-  return e.type.id === 'bool' ? d === 1 : d;
+  return getValue(f({ length: 1, columns: [] }, ctx), 0);
 }

@@ -279,6 +279,7 @@ export class GroupTable {
 /** A Map key for one value: numbers and strings as themselves, others by canonical text. */
 export function keyOf(v: Vector, i: number): unknown {
   if (v.valid !== null && v.valid[i] === 0) return NULL_KEY;
+  if (v.scale !== undefined) return 'n' + fixedHashKey((v.data as Float64Array)[i]!, v.scale);
   const d = (v.data as unknown as { [i: number]: unknown })[i];
   switch (v.type.id) {
     case 'numeric': return 'n' + (d as Decimal).hashKey();
@@ -293,6 +294,13 @@ export function keyOf(v: Vector, i: number): unknown {
 }
 
 const NULL_KEY = Symbol('null');
+
+/** Decimal.hashKey of a fixed-point value: equal for equal numbers whatever their scales. */
+function fixedHashKey(x: number, s: number): string {
+  // x is an integer below 2^53, so x / 10 is exact when x % 10 is 0 and String gives its digits.
+  while (s > 0 && x % 10 === 0 && x !== 0) { x /= 10; s--; }
+  return s === 0 || x === 0 ? String(x + 0) : String(x) + 'e-' + s;
+}
 
 /** Mixes two int32 keys; the caller takes the top bits, which the multiplications fill best. */
 function pairHash(a: number, b: number): number {

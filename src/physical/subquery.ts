@@ -9,7 +9,7 @@ import type { LogicalPlan } from '../logical/plan.js';
 import { planChildren } from '../logical/plan.js';
 import { mapNodeExprs } from '../logical/optimizer/rule.js';
 import type { Batch, Vector } from '../common/vector.js';
-import { constantVector, concatVectors } from '../common/vector.js';
+import { constantVector, concatVectors, getValue } from '../common/vector.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { executeAll, type PhysicalOperator } from './operator.js';
 import type { ExecContext } from './context.js';
@@ -58,7 +58,7 @@ export class SubqueryRunnerImpl implements SubqueryRunner {
           seen += b.length;
           if (seen > 1) throw new QuiverError(SqlState.cardinalityViolation, 'more than one row returned by a subquery used as an expression');
           const v = b.columns[0]!;
-          value = v.valid && !v.valid[0] ? null : v.type.id === 'bool' ? (v.data as Uint8Array)[0] === 1 : (v.data as unknown as unknown[])[0];
+          value = getValue(v, 0);
         }
         this.cache.set(key, value);
         return value;
@@ -69,7 +69,7 @@ export class SubqueryRunnerImpl implements SubqueryRunner {
         for (const b of executeAll(this.op, inner)) {
           if (b.length === 0) continue;
           const v = b.columns[0]!;
-          for (let i = 0; i < b.length; i++) values.push(v.valid && !v.valid[i] ? null : v.type.id === 'bool' ? (v.data as Uint8Array)[i] === 1 : (v.data as unknown as unknown[])[i]);
+          for (let i = 0; i < b.length; i++) values.push(getValue(v, i));
         }
         this.cache.set(key, values);
         return values;

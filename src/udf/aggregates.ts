@@ -5,7 +5,7 @@
  */
 import { QuiverError, SqlState, MAX_TEXT_LENGTH, textTooLong } from '../common/errors.js';
 import { T, physicalKind, arrayOf, isTimestampTz, type SqlType, type TypeId } from '../common/types.js';
-import { makeVector, type Vector, type VectorData } from '../common/vector.js';
+import { MAX_FIXED, makeVector, type Vector, type VectorData } from '../common/vector.js';
 import { Decimal, DecimalSum } from '../common/decimal.js';
 import * as dt from '../common/datetime.js';
 import { timeTzCmp, type TimeTz } from '../common/time.js';
@@ -68,6 +68,8 @@ function overflowError(): never { throw new QuiverError(SqlState.numericOutOfRan
 // ---- count ----------------------------------------------------------------------------------
 
 class Count extends Base {
+  /** Reads validity only, never values. */
+  readonly fixedInput = true;
   c = new Float64Array(0);
   constructor(private star: boolean) { super(); }
   protected grow(cap: number): void { this.c = growF64(this.c, cap); }
@@ -307,24 +309,80 @@ class BigIntSum extends Base {
 
 // ---- sum and avg over numeric ---------------------------------------------------------------
 
+/**
+ * numeric sums. Fixed-point input (common/vector.ts) is summed per group in doubles at the
+ * input's scale while every partial sum stays below 2^53 in magnitude, and so exact (the argument
+ * in physical/fixed_numeric.ts); a sum about to leave that range is moved into the group's exact
+ * DecimalSum first, as is everything when the input scale changes. Decimal input goes straight
+ * to the DecimalSum.
+ */
 class NumericSum extends Base {
+  readonly fixedInput = true;
   st: (DecimalSum | null)[] = [];
+  fsum = new Float64Array(0);
+  fcnt = new Float64Array(0);
+  /** Scale of the fixed-point partial sums; -1 before the first fixed-point input. */
+  fs = -1;
   constructor(private avg: boolean) { super(); }
-  protected grow(cap: number): void { growArr(this.st, cap, null); }
+  protected grow(cap: number): void {
+    growArr(this.st, cap, null);
+    this.fsum = growF64(this.fsum, cap);
+    this.fcnt = growF64(this.fcnt, cap);
+  }
   private at(g: number): DecimalSum {
     let s = this.st[g];
     if (!s) { s = new DecimalSum(); this.st[g] = s; }
     return s;
   }
+  /** Moves group g's fixed-point partial sum into its DecimalSum. */
+  private spill(g: number): void {
+    if (this.fcnt[g] === 0) return;
+    this.at(g).addFixed(BigInt(this.fsum[g]!), this.fs, this.fcnt[g]!);
+    this.fsum[g] = 0;
+    this.fcnt[g] = 0;
+  }
   update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
-    const d = args[0]!.data as Decimal[];
-    eachRow(gids, n, args[0]!, sel, (g, i) => this.at(g).add(d[i]!));
+    const v = args[0]!;
+    if (v.scale === undefined) {
+      const d = v.data as Decimal[];
+      eachRow(gids, n, v, sel, (g, i) => this.at(g).add(d[i]!));
+      return;
+    }
+    if (this.fs !== v.scale) {
+      for (let g = 0; g < this.cap; g++) this.spill(g);
+      this.fs = v.scale;
+    }
+    const d = v.data as Float64Array, valid = v.valid, fsum = this.fsum, fcnt = this.fcnt;
+    if (this.size === 1) {
+      let t = fsum[0]!, c = fcnt[0]!;
+      for (let k = 0; k < n; k++) {
+        const i = sel === null ? k : sel[k]!;
+        if (valid !== null && valid[i] === 0) continue;
+        const x = d[i]!, u = t + x;
+        if (u <= MAX_FIXED && u >= -MAX_FIXED) { t = u; c++; continue; }
+        fsum[0] = t; fcnt[0] = c;
+        this.spill(0);
+        t = x; c = 1;
+      }
+      fsum[0] = t; fcnt[0] = c;
+      return;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = sel === null ? k : sel[k]!;
+      if (valid !== null && valid[i] === 0) continue;
+      const g = gids[k]!, x = d[i]!, u = fsum[g]! + x;
+      if (u <= MAX_FIXED && u >= -MAX_FIXED) { fsum[g] = u; fcnt[g]++; continue; }
+      this.spill(g);
+      fsum[g] = x; fcnt[g] = 1;
+    }
   }
   merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {
     const o = other as NumericSum;
     for (let k = 0; k < n; k++) {
-      const s = o.st[from[k]!];
+      const b = from[k]!;
+      const s = o.st[b];
       if (s) this.at(into[k]!).addSum(s);
+      if (o.fcnt[b]! > 0) this.at(into[k]!).addFixed(BigInt(o.fsum[b]!), o.fs, o.fcnt[b]!);
     }
   }
   finish(n: number): Vector {
@@ -333,7 +391,14 @@ class NumericSum extends Base {
     const valid = new Uint8Array(n);
     let anyNull = false;
     for (let g = 0; g < n; g++) {
-      const s = this.st[g];
+      // A fresh total: finish must leave the state as it is (running window aggregates).
+      let s = this.st[g] ?? null;
+      if (this.fcnt[g]! > 0) {
+        const t = new DecimalSum();
+        if (s) t.addSum(s);
+        t.addFixed(BigInt(this.fsum[g]!), this.fs, this.fcnt[g]!);
+        s = t;
+      }
       const v = s ? (this.avg ? s.average() : s.result()) : null;
       if (v === null) { anyNull = true; continue; }
       r[g] = v;
@@ -627,18 +692,27 @@ class I64MinMax extends Base {
 /** min/max over values held in plain arrays (numeric, text, interval), by a comparison. */
 class ObjMinMax<V> extends Base {
   m: (V | null)[] = [];
-  constructor(private max: boolean, private ret: SqlType, private cmp: (a: V, b: V) => number) { super(); }
+  /**
+   * numeric_larger and interval_smaller (and their siblings) keep the later of two equal values,
+   * which shows where equal values differ in form (1.0 and 1.000, '1 day' and '24 hours').
+   */
+  private readonly tie: number;
+  constructor(private max: boolean, private ret: SqlType, private cmp: (a: V, b: V) => number, laterOfEqual = false) {
+    super();
+    this.tie = laterOfEqual ? 0 : max ? 1 : -1;
+  }
   protected grow(cap: number): void { growArr(this.m, cap, null); }
   private put(g: number, x: V): void {
     const c = this.m[g];
     if (c === null || c === undefined) { this.m[g] = x; return; }
     const r = this.cmp(x, c);
-    if (this.max ? r > 0 : r < 0) this.m[g] = x;
+    if (this.max ? r >= this.tie : r <= this.tie) this.m[g] = x;
   }
   update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
     const d = args[0]!.data as V[];
     eachRow(gids, n, args[0]!, sel, (g, i) => this.put(g, d[i]!));
   }
+  protected putValue(g: number, x: V): void { this.put(g, x); }
   merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {
     const o = other as ObjMinMax<V>;
     for (let k = 0; k < n; k++) {
@@ -656,6 +730,31 @@ class ObjMinMax<V> extends Base {
   }
 }
 
+/**
+ * numeric min/max. A fixed-point batch (one scale, so equal values are equal Decimals) is reduced
+ * to each group's best scaled integer first; only those become Decimals and meet the state.
+ */
+class NumericMinMax extends ObjMinMax<Decimal> {
+  readonly fixedInput = true;
+  private best = new Float64Array(0);
+  private seen = new Uint8Array(0);
+  constructor(private readonly isMax: boolean, ret: SqlType) { super(isMax, ret, (a, b) => a.cmp(b), true); }
+  override update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
+    const v = args[0]!, scale = v.scale;
+    if (scale === undefined) { super.update(gids, n, args, sel); return; }
+    if (this.best.length < this.cap) { this.best = new Float64Array(this.cap); this.seen = new Uint8Array(this.cap); }
+    const d = v.data as Float64Array, valid = v.valid, best = this.best, seen = this.seen, max = this.isMax;
+    const touched: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = sel === null ? k : sel[k]!;
+      if (valid !== null && valid[i] === 0) continue;
+      const g = gids[k]!, x = d[i]!;
+      if (seen[g] === 0) { seen[g] = 1; best[g] = x; touched.push(g); } else if (max ? x > best[g]! : x < best[g]!) best[g] = x;
+    }
+    for (const g of touched) { this.putValue(g, new Decimal(BigInt(best[g]!), scale)); seen[g] = 0; }
+  }
+}
+
 function trimBlanks(s: string): string {
   let e = s.length;
   while (e > 0 && s.charCodeAt(e - 1) === 32) e--;
@@ -669,10 +768,10 @@ function minMax(max: boolean, t: SqlType): Accumulator {
     case 'i32': return new I32MinMax(max, t);
     case 'f64': return new F64MinMax(max, t);
     case 'i64': return new I64MinMax(max, t);
-    case 'decimal': return new ObjMinMax<Decimal>(max, t, (a, b) => a.cmp(b));
+    case 'decimal': return new NumericMinMax(max, t);
     case 'interval':
       if (t.id === 'timetz') return new ObjMinMax<TimeTz>(max, t, timeTzCmp);
-      return new ObjMinMax<dt.Interval>(max, t, dt.intervalCmp);
+      return new ObjMinMax<dt.Interval>(max, t, dt.intervalCmp, true);
     default: return new ObjMinMax<string>(max, t, t.id === 'bpchar' ? cmpBpchar : cmpText);
   }
 }

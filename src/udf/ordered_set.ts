@@ -9,7 +9,7 @@
  * group's fraction (or array of fractions) picks the answer.
  */
 import { T, physicalKind, arrayOf, type SqlType } from '../common/types.js';
-import { makeVector, allocData, type Vector, type VectorData } from '../common/vector.js';
+import { makeVector, allocData, getValue, type Vector, type VectorData } from '../common/vector.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { intervalCmp, intervalAdd, intervalMul, intervalSub, type Interval } from '../common/datetime.js';
@@ -44,11 +44,11 @@ class SortedValues implements Accumulator {
   constructor(private ret: SqlType, protected valueType: SqlType, protected desc: boolean) {}
   resize(n: number): void { while (this.values.length < n) this.values.push([]); }
   update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
-    const v = args[0]!, d = v.data as unknown as ArrayLike<unknown>;
+    const v = args[0]!;
     for (let k = 0; k < n; k++) {
       const i = sel === null ? k : sel[k]!;
       if (v.valid !== null && v.valid[i] === 0) continue;
-      this.values[gids[k]!]!.push(v.type.id === 'bool' ? d[i] === 1 : d[i]);
+      this.values[gids[k]!]!.push(getValue(v, i));
     }
   }
   merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {
@@ -168,7 +168,7 @@ class SortedRows implements Accumulator {
   update(gids: Int32Array, n: number, args: Vector[], sel: Int32Array | null): void {
     for (let k = 0; k < n; k++) {
       const i = sel === null ? k : sel[k]!;
-      this.rows[gids[k]!]!.push(args.map((v) => (v.valid !== null && v.valid[i] === 0 ? null : v.type.id === 'bool' ? v.data[i] === 1 : v.data[i])));
+      this.rows[gids[k]!]!.push(args.map((v) => getValue(v, i)));
     }
   }
   merge(other: Accumulator, from: Int32Array, into: Int32Array, n: number): void {

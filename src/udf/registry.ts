@@ -50,6 +50,11 @@ export interface ScalarFunction {
 
 /** Vectorized grouped accumulator: one state slot per group id. */
 export interface Accumulator {
+  /**
+   * Whether update() takes fixed-point numeric vectors (common/vector.ts); the others are given
+   * their numeric arguments as Decimals.
+   */
+  readonly fixedInput?: boolean;
   /** Make room for group ids < n. */
   resize(n: number): void;
   /** Add rows i (sel ? sel[k] : k for k < n) to groups gids[k]; args are the argument vectors. */

@@ -400,3 +400,30 @@ export function parseIntervalQualified(s: string, mask: number): dt.Interval {
   const months = mask & IM.MONTH ? iv.months : Math.trunc(iv.months / 12) * 12;
   return new dt.Interval(months, 0, 0);
 }
+
+// ---- fixed-point numeric (see common/vector.ts) -----------------------------------------------
+
+/**
+ * Thrown by a compiled fixed-point loop when a value would leave the range where doubles are
+ * exact; the caller computes the batch again with Decimals. Never leaves the compiled function's
+ * wrapper (physical/fixed_numeric.ts).
+ */
+export const FIXED_INEXACT: { readonly reason: string } = Object.freeze({ reason: 'fixed-point value not exact' });
+
+/** int8 → a fixed-point integer, or the Decimal path when it is beyond 2^53. */
+export function i8ToFixed(v: bigint): number {
+  if (v > 9007199254740991n || v < -9007199254740991n) throw FIXED_INEXACT;
+  return Number(v);
+}
+
+/**
+ * x / f rounded half away from zero, for an exact integer x and f a power of ten: every step is
+ * exact (the remainder of doubles is exact, x - r is an integer multiple of f below 2^53, and so
+ * is the quotient), as numeric's round() to a smaller scale.
+ */
+export function fixedRound(x: number, f: number): number {
+  const r = x % f;
+  const q = (x - r) / f;
+  if (2 * Math.abs(r) >= f) return x < 0 ? q - 1 : q + 1;
+  return q;
+}

@@ -932,6 +932,110 @@ class FeatureGen extends QueryGen {
   }
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Numerics near their limits. numeric(p,s) columns are held as scaled integers in doubles while
+// the values fit 2^53 and as exact decimals beyond; arithmetic, sums and averages widen when a
+// result leaves that range. These tables put values where that happens: numeric(15,2) values
+// whose sums pass 2^53 within a few rows, numeric(18,4) values whose sums pass 2^63, products of
+// both, unconstrained numerics with their own scales per row. nl2 holds small values only, so
+// its numeric(18,4) column is fixed-point while nl's is not (its values pass 2^53 scaled).
+
+const NL_POOLS: Record<string, readonly string[]> = {
+  g: ['0', '1', '2', '3'],
+  p: ['0.00', '0.01', '-0.01', '1.50', '-7.25', '9999999999999.99', '-9999999999999.99', '4503599627370.49', '4503599627370.50', '123.45', '1000000.00'],
+  q: ['0.0000', '0.0001', '-2.5000', '99999999999999.9999', '-99999999999999.9999', '92233720368547.7580', '3.1416', '12345.6789', '900719925474.0991'],
+  u: ['0', '1.5', '-0.125', '9007199254740993', '0.000000000001', '123456789012345678901234567890.5', '2.50', '-3'],
+  s: ['0.000', '1.500', '-999.999', '0.001', '999.999', '12.340'],
+  i: ['0', '1', '-1', '100', '2147483647', '-2147483648', '7'],
+  b: ['0', '10', '-10', '9007199254740993', '9223372036854775807', '-9223372036854775808', '1000000007'],
+};
+const NL_SMALL: Record<string, readonly string[]> = {
+  p: ['0.00', '0.01', '1.50', '-7.25', '123.45', '2.50'],
+  q: ['0.0000', '0.0001', '1.5000', '-2.5000', '3.1416', '123.4500'],
+};
+const NL_COLUMNS = 'id int NOT NULL, g int, p numeric(15,2), q numeric(18,4), u numeric, s numeric(6,3), i int, b bigint';
+const NL_NAMES = ['g', 'p', 'q', 'u', 's', 'i', 'b'];
+
+function numericLimitSql(r: Rng): string[] {
+  const out: string[] = [];
+  for (const [name, rows, pools] of [['nl', 240, NL_POOLS], ['nl2', 60, { ...NL_POOLS, ...NL_SMALL }]] as const) {
+    const values: string[] = [];
+    for (let k = 0; k < rows; k++) {
+      // Runs of equal near-limit values, so sums cross 2^53 and 2^63 in every group.
+      const big = k % 40 < 12 && name === 'nl';
+      values.push(`(${[String(k + 1), ...NL_NAMES.map((c) => {
+        if (big && c === 'p') return r.pick(['9999999999999.99', '4503599627370.50']);
+        if (big && c === 'q') return r.pick(['99999999999999.9999', '92233720368547.7580']);
+        return r.chance(0.1) ? 'NULL' : r.pick(pools[c]!);
+      })].join(', ')})`);
+    }
+    out.push(`CREATE TABLE ${name} (${NL_COLUMNS})`, `INSERT INTO ${name} VALUES ${values.join(', ')}`);
+  }
+  return out;
+}
+
+class NumericLimitGen {
+  constructor(private r: Rng) {}
+
+  private col(): string { return this.r.pick(['p', 'q', 'u', 's']); }
+  private constant(): string {
+    return this.r.pick(['0.01', '1', '-2.5', '9999999999999.99', '0.0001', '100', '123456789012.345678', '0', '0.06', '24', '1e15', '4503599627370496']);
+  }
+
+  /** A numeric expression over table alias t. */
+  expr(t: string, depth = 0): string {
+    const r = this.r;
+    if (depth > 2) return r.chance(0.7) ? `${t}.${this.col()}` : this.constant();
+    return r.weighted<string>([
+      [3, () => `${t}.${this.col()}`],
+      [1, () => this.constant()],
+      [3, () => `(${this.expr(t, depth + 1)} ${r.pick(['+', '-'])} ${this.expr(t, depth + 1)})`],
+      [3, () => `(${this.expr(t, depth + 1)} * ${this.expr(t, depth + 1)})`],
+      [1, () => `(-${this.expr(t, depth + 1)})`],
+      [1, () => `(${this.expr(t, depth + 1)} ${r.pick(['+', '*', '-'])} ${t}.${r.pick(['i', 'b'])})`],
+      // Over a column: PostgreSQL folds a cast of a constant when it plans, raising its error on no rows.
+      [1, () => `(${t}.${this.col()} ${r.pick(['+', '*'])} ${this.expr(t, depth + 1)})::numeric(${r.pick(['15,2', '18,4', '20,6', '10,0', '38,10'])})`],
+      [1, () => `CASE WHEN ${this.cond(t, depth + 1)} THEN ${this.expr(t, depth + 1)} ELSE ${this.expr(t, depth + 1)} END`],
+      [0.5, () => `coalesce(${t}.${this.col()}, ${this.expr(t, depth + 1)})`],
+    ]);
+  }
+
+  cond(t: string, depth = 0): string {
+    const r = this.r;
+    return r.weighted<string>([
+      [4, () => `${this.expr(t, depth + 1)} ${r.pick(CMP)} ${this.expr(t, depth + 1)}`],
+      [1, () => `${this.expr(t, depth + 1)} BETWEEN ${this.constant()} AND ${this.constant()}`],
+      [1, () => `${t}.${this.col()} IS NULL`],
+      [1, () => `${t}.g = ${r.int(0, 3)}`],
+    ]);
+  }
+
+  query(): Query {
+    const r = this.r;
+    const tbl = r.pick(['nl', 'nl2']);
+    const where = r.chance(0.4) ? ` WHERE ${this.cond('t')}` : '';
+    return r.weighted<Query>([
+      [3, () => ({ sql: `SELECT t.id, ${this.expr('t')} AS e1, ${this.expr('t')} AS e2 FROM ${tbl} t${where} ORDER BY t.id`, ordered: true })],
+      [3, () => {
+        const e = this.expr('t');
+        return { sql: `SELECT t.g, sum(${e}), avg(${e}), min(${e}), max(${e}), count(${e}) FROM ${tbl} t${where} GROUP BY t.g ORDER BY t.g`, ordered: true };
+      }],
+      [2, () => ({ sql: `SELECT sum(${this.expr('t')}), avg(t.${this.col()}), sum(t.${this.col()}) FROM ${tbl} t${where}`, ordered: true })],
+      [1, () => ({ sql: `SELECT t.id, (${this.expr('t')})::float8 AS f FROM ${tbl} t${where} ORDER BY t.id`, ordered: true })],
+      [1, () => ({ sql: `SELECT t.id, (${this.expr('t')})::${r.pick(['int', 'bigint'])} AS n FROM ${tbl} t WHERE t.id % 7 = ${r.int(0, 6)} ORDER BY t.id`, ordered: true })],
+      [2, () => ({ sql: `SELECT t.${this.col()} AS k, count(*), sum(t.${this.col()}) FROM ${tbl} t${where} GROUP BY 1`, ordered: false })],
+      [2, () => {
+        const [a, b] = [this.col(), this.col()];
+        return { sql: `SELECT a.id, b.id FROM nl a JOIN nl2 b ON a.${a} = b.${b}${r.chance(0.5) ? ` AND ${this.cond('a')}` : ''}`, ordered: false };
+      }],
+      [2, () => ({ sql: `SELECT t.id, ${this.expr('t')} AS e FROM ${tbl} t${where} ORDER BY e ${r.pick(['ASC', 'DESC'])}, t.id LIMIT ${r.int(1, 30)}`, ordered: true })],
+      [1, () => ({ sql: `SELECT DISTINCT ${this.expr('t')} AS e FROM ${tbl} t${where}`, ordered: false })],
+      [1, () => ({ sql: `SELECT count(*) FROM ${tbl} t WHERE ${this.cond('t')}`, ordered: true })],
+    ]);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('differential: Quiver agrees with PostgreSQL', () => {
@@ -944,6 +1048,7 @@ describe('differential: Quiver agrees with PostgreSQL', () => {
     const r = new Rng(SEED);
     for (const sql of schemaSql(r)) await fixture(pair, sql);
     for (const sql of hazardSql(new Rng(SEED ^ 0x4a7a))) await fixture(pair, sql);
+    for (const sql of numericLimitSql(new Rng(SEED ^ 0x9e3f))) await fixture(pair, sql);
     // The base grammar continues the fixture's stream, so a seed reproduces what it always did.
     baseRng = r;
   });
@@ -1007,5 +1112,16 @@ describe('differential: Quiver agrees with PostgreSQL', () => {
   test('CTEs read twice and correlated CTEs over the base tables return the same answers', async (t) => {
     const gen = new QueryGen(new Rng(SEED ^ 0x2c7e));
     await family(t, 'CTEs over the base tables', statementCount(150), () => gen.cteReadTwiceQuery());
+  });
+
+  test('numerics near the limits of fixed point: sums past 2^53 and 2^63, products, mixed scales', async (t) => {
+    if (pair) {
+      for (const name of ['nl', 'nl2']) {
+        const sql = `SELECT * FROM ${name}`;
+        assert.equal(judge(await runPg(pair.client, sql), await runQuiver(pair.db, sql), false), null, `table ${name} differs after loading`);
+      }
+    }
+    const gen = new NumericLimitGen(new Rng(SEED ^ 0x5ca1e));
+    await family(t, 'numeric limits', statementCount(400), () => gen.query());
   });
 });

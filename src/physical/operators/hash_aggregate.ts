@@ -1,5 +1,5 @@
 import type { Batch, Vector } from '../../common/vector.js';
-import { constantVector, takeVector, concatBatches, BATCH_SIZE, sliceBatch } from '../../common/vector.js';
+import { constantVector, takeVector, concatBatches, BATCH_SIZE, sliceBatch, decimalVector } from '../../common/vector.js';
 import type { Field } from '../../logical/plan.js';
 import type { AggCall, Expr } from '../../logical/expr.js';
 import { T, physicalKind } from '../../common/types.js';
@@ -141,7 +141,7 @@ export class HashAggregateExec implements PhysicalOperator {
           buffered[a]!.order.push(ca.order.map((f) => pick(f(b, ctx, useSel, m))));
           continue;
         }
-        accs[a]!.update(useSel ? g : gids, m, args, useSel);
+        accs[a]!.update(useSel ? g : gids, m, accs[a]!.fixedInput ? args : args.map(decimalVector), useSel);
       }
       if (failure !== null) throw failure;
     }
@@ -202,6 +202,6 @@ export class HashAggregateExec implements PhysicalOperator {
     const m = idx.length;
     const g2 = new Int32Array(m);
     for (let k = 0; k < m; k++) g2[k] = gids[idx[k]!]!;
-    acc.update(g2, m, args, idx);
+    acc.update(g2, m, acc.fixedInput ? args : args.map(decimalVector), idx);
   }
 }

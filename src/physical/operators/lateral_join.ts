@@ -1,5 +1,5 @@
 import type { Batch, Vector } from '../../common/vector.js';
-import { BATCH_SIZE, takeVector } from '../../common/vector.js';
+import { BATCH_SIZE, getValue, takeVector } from '../../common/vector.js';
 import type { Field, JoinType } from '../../logical/plan.js';
 import type { Expr } from '../../logical/expr.js';
 import type { ExecContext } from '../context.js';
@@ -63,7 +63,5 @@ export class LateralJoinExec implements PhysicalOperator {
 }
 
 function valueAt(v: Vector, i: number): unknown {
-  if (v.valid && v.valid[i] === 0) return null;
-  const d = (v.data as unknown as unknown[])[i];
-  return v.type.id === 'bool' ? d === 1 : d;
+  return getValue(v, i);
 }

@@ -1,5 +1,5 @@
 import type { Batch, Vector } from '../../common/vector.js';
-import { VectorBuilder, sliceBatch, takeBatch } from '../../common/vector.js';
+import { VectorBuilder, getValue, sliceBatch, takeBatch } from '../../common/vector.js';
 import type { Field } from '../../logical/plan.js';
 import type { Expr } from '../../logical/expr.js';
 import { setFunction, type SetFunction } from '../../udf/set_functions.js';
@@ -78,7 +78,5 @@ export class ProjectSetExec implements PhysicalOperator {
 }
 
 function valueAt(v: Vector, i: number): unknown {
-  if (v.valid && v.valid[i] === 0) return null;
-  const d = (v.data as unknown as unknown[])[i];
-  return v.type.id === 'bool' ? d === 1 : d;
+  return getValue(v, i);
 }

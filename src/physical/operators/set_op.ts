@@ -5,7 +5,7 @@
  * known to belong to the result, so only the counts are kept, never the rows.
  */
 import type { Batch, Vector } from '../../common/vector.js';
-import { makeVector, takeBatch } from '../../common/vector.js';
+import { fixedNumericVector, makeVector, takeBatch } from '../../common/vector.js';
 import { physicalKind } from '../../common/types.js';
 import type { Field } from '../../logical/plan.js';
 import type { ExecContext } from '../context.js';
@@ -52,7 +52,7 @@ export class SetOpExec implements PhysicalOperator {
     if (same) return b;
     const columns: Vector[] = b.columns.map((v, c) => {
       const t = this.schema[c]!.type;
-      return physicalKind(t.id) === physicalKind(v.type.id) ? makeVector(t, v.data, v.valid, v.length) : v;
+      return physicalKind(t.id) === physicalKind(v.type.id) ? (v.scale !== undefined ? fixedNumericVector(t, v.data as Float64Array, v.scale, v.valid, v.length) : makeVector(t, v.data, v.valid, v.length)) : v;
     });
     return { length: b.length, columns };
   }

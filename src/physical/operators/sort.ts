@@ -37,7 +37,9 @@ function rtrim(s: string): string {
 
 /** Ascending comparison of two present values of a key vector, NULLs not considered. */
 function valueComparator(v: Vector): RowCmp {
-  switch (physicalKind(v.type.id)) {
+  // One fixed-point vector has one scale: its scaled integers order as the numbers do.
+  const kind = v.scale !== undefined ? 'f64' : physicalKind(v.type.id);
+  switch (kind) {
     case 'bool': case 'i32': {
       const d = v.data as Int32Array | Uint8Array;
       return (a, b) => d[a]! - d[b]!;
@@ -135,7 +137,7 @@ function identity(n: number): Int32Array {
 export function sortPermutation(vecs: Vector[], orders: KeyOrder[], n: number): Int32Array {
   if (n <= 1 || vecs.length === 0) return identity(n);
   if (vecs.length === 1 && n >= RADIX_MIN_ROWS) {
-    const kind = physicalKind(vecs[0]!.type.id);
+    const kind = vecs[0]!.scale !== undefined ? 'f64' : physicalKind(vecs[0]!.type.id);
     if (kind === 'i32' || kind === 'bool' || kind === 'f64' || kind === 'i64') return radixPermutation(vecs[0]!, orders[0]!, n);
   }
   // Two 32-bit keys without NULLs (PARTITION BY k ORDER BY id, ORDER BY a, b): one 64-bit radix key.
@@ -208,7 +210,7 @@ function radixPermutation(v: Vector, o: KeyOrder, n: number): Int32Array {
     if (valid !== null && valid[i] === 0) nulls.push(i);
     else rows[m++] = i;
   }
-  const kind = physicalKind(v.type.id);
+  const kind = v.scale !== undefined ? 'f64' : physicalKind(v.type.id);
   const flip = o.desc ? 0xffffffff : 0;
   let sorted: Int32Array;
   if (kind === 'i32' || kind === 'bool') {

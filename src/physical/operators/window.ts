@@ -12,7 +12,7 @@
  *  - otherwise: one group per row, fed the rows of that row's frame.
  */
 import type { Batch, Vector, VectorData } from '../../common/vector.js';
-import { BATCH_SIZE, allocData, makeVector, takeBatch, VectorBuilder } from '../../common/vector.js';
+import { BATCH_SIZE, allocData, decimalBatch, decimalVector, makeVector, takeBatch, VectorBuilder } from '../../common/vector.js';
 import { physicalKind, type PhysicalKind, type SqlType } from '../../common/types.js';
 import { QuiverError, SqlState } from '../../common/errors.js';
 import { Decimal } from '../../common/decimal.js';
@@ -70,6 +70,11 @@ function canonical(x: unknown): string {
   }
 }
 
+/** The expression's vector with numerics as Decimals (window code reads values row by row). */
+function decimalExpr(f: VectorFn): VectorFn {
+  return (b, ctx, sel, m) => decimalVector(f(b, ctx, sel, m));
+}
+
 /** A column filled in any order, by input row. */
 class ColumnWriter {
   readonly data: VectorData;
@@ -120,7 +125,7 @@ export class WindowExec implements PhysicalOperator {
     this.children = [input];
     this.compiled = calls.map((c) => ({
       call: c,
-      args: c.args.map((a) => compileExpr(a, env)),
+      args: c.args.map((a) => decimalExpr(compileExpr(a, env))),
       filter: c.filter ? compileFilter(c.filter, env) : null,
     }));
     const byKey = new Map<string, Spec>();
@@ -128,7 +133,7 @@ export class WindowExec implements PhysicalOperator {
       const key = canonical([c.partitionBy, c.orderBy]);
       let s = byKey.get(key);
       if (!s) {
-        s = { partitionBy: c.partitionBy, orderBy: c.orderBy, partFns: c.partitionBy.map((e) => compileExpr(e, env)), orderFns: c.orderBy.map((k) => compileExpr(k.expr, env)), calls: [] };
+        s = { partitionBy: c.partitionBy, orderBy: c.orderBy, partFns: c.partitionBy.map((e) => decimalExpr(compileExpr(e, env))), orderFns: c.orderBy.map((k) => decimalExpr(compileExpr(k.expr, env))), calls: [] };
         byKey.set(key, s);
       }
       s.calls.push(i);
@@ -150,7 +155,8 @@ export class WindowExec implements PhysicalOperator {
   partitions(): number { return 1; }
 
   *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
-    const all = yield* materializing(this.input, ctx);
+    // Window functions copy and compare values across rows: numerics as Decimals throughout.
+    const all = decimalBatch(yield* materializing(this.input, ctx));
     const n = all.length;
     if (n === 0) return;
     const results: Vector[] = new Array<Vector>(this.calls.length);
