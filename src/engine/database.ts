@@ -8,6 +8,7 @@ import { initParser, parseSql } from '../sql/parser.js';
 import { asQuiverError, QuiverError, SqlState } from '../common/errors.js';
 import { typeName } from '../common/types.js';
 import { Session } from './session.js';
+import { retainPool, releasePool } from '../physical/worker_pool.js';
 import type { StatementResult } from './statement.js';
 import { columnReader, paramType, paramValue } from './values.js';
 import type { Storage } from '../catalog/storage.js';
@@ -69,7 +70,7 @@ export interface Database {
 
 class QuiverDatabase implements Database {
   private closed = false;
-  constructor(private session: Session, private storage: Storage | null) {}
+  constructor(private session: Session, private storage: Storage | null) { retainPool(); }
 
   private runAll(sql: string, params: unknown[]): StatementResult {
     if (this.closed) throw new QuiverError('08003', 'database is closed');
@@ -122,8 +123,12 @@ class QuiverDatabase implements Database {
     this.closed = true;
     // An open transaction block ends without COMMIT: it rolls back.
     this.session.abandon();
-    if (this.storage) {
-      try { this.storage.save(this.session.catalog); } finally { this.storage.release(); }
+    try {
+      if (this.storage) {
+        try { this.storage.save(this.session.catalog); } finally { this.storage.release(); }
+      }
+    } finally {
+      await releasePool();
     }
   }
 }

@@ -22,10 +22,13 @@ import type { StatementResult } from './statement.js';
 import { setStatementTime } from '../udf/functions/datetime.js';
 import { strVal } from '../sql/bind_expr.js';
 import { convertParamsUpFront } from './values.js';
+import { defaultThreads } from '../physical/worker_pool.js';
 
 const SETTINGS_DEFAULTS: Record<string, string> = {
   server_version: '15.0', server_encoding: 'UTF8', client_encoding: 'UTF8', datestyle: 'ISO, MDY',
   intervalstyle: 'postgres', timezone: 'UTC', standard_conforming_strings: 'on', search_path: '"$user", public',
+  // Worker threads a query may use: the cores, as DuckDB's `threads` (1 = everything in process).
+  threads: String(defaultThreads()),
   integer_datetimes: 'on', default_transaction_isolation: 'read committed', default_transaction_read_only: 'off',
   default_transaction_deferrable: 'off', application_name: '', extra_float_digits: '1',
 };
@@ -80,7 +83,7 @@ export class Session {
   private context(params: unknown[]): ExecContext {
     const now = Date.now() * 1000;
     setStatementTime(now);
-    return { params, outer: [], now, random: Math.random, workTables: new Map() };
+    return { params, outer: [], now, random: Math.random, workTables: new Map(), threads: Number(this.settings.get('threads')) };
   }
 
   /** Binds, optimizes and plans a query; returns the physical operator and output names. */
@@ -174,7 +177,7 @@ export class Session {
           }).join(', ');
           const name = String(s.name).toLowerCase();
           if (TRANSACTION_SETTINGS.has(name)) this.setTransactionSetting(name, v);
-          else this.settings.set(name, v);
+          else this.settings.set(name, name === 'threads' ? threadsSetting(v) : v);
         } else if (s.kind === 'VAR_RESET' && s.name) {
           const d = SETTINGS_DEFAULTS[String(s.name).toLowerCase()];
           if (d !== undefined) this.settings.set(String(s.name).toLowerCase(), d);
@@ -440,4 +443,13 @@ function commandName(type: string, s: PgNode): string {
     }
     default: return type.replace(/Stmt$/, '').toUpperCase();
   }
+}
+
+/** `SET threads = n`: a whole number of threads from 1 to 256 (DuckDB's setting of the same name). */
+function threadsSetting(v: string): string {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || n < 1 || n > 256) {
+    throw new QuiverError(SqlState.invalidParameterValue, `invalid value for parameter "threads": "${v}"`, { hint: 'Use a whole number from 1 to 256.' });
+  }
+  return String(n);
 }

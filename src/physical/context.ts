@@ -16,4 +16,11 @@ export interface ExecContext {
   workTables: Map<number, Batch[]>;
   /** Rows of the materialized CTEs in scope, by id (set by the CteExec above their scans). */
   ctes?: Map<number, CteBuffer>;
+  /** Worker threads a query may use (`SET threads`); absent or 1 = everything in process. */
+  threads?: number;
+  /**
+   * Set by a driver that awaits `Pause.wait` (see pause.ts): an operator waiting for workers then
+   * yields a pause instead of blocking the thread until they answer.
+   */
+  awaitsPauses?: boolean;
 }

@@ -4,7 +4,7 @@
  * subqueries left inside expressions to their own physical plans.
  */
 import type { LogicalPlan } from '../logical/plan.js';
-import type { Expr, SubqueryExpr } from '../logical/expr.js';
+import type { Expr, SubqueryExpr, AggCall } from '../logical/expr.js';
 import { conjuncts, columnsUsed, remapColumns, isVolatile } from '../logical/expr.js';
 import { exprToString } from '../logical/explain.js';
 import type { PhysicalOperator } from './operator.js';
@@ -29,6 +29,8 @@ import { SubqueryRunnerImpl } from './subquery.js';
 import { ProjectSetExec } from './operators/project_set.js';
 import { InstrumentedExec } from './instrument.js';
 import { LateralJoinExec } from './operators/lateral_join.js';
+import { ParallelAggregateExec } from './operators/parallel_aggregate.js';
+import { encodeFragment } from './fragment.js';
 import { setConstantEvaluator } from '../logical/optimizer/evaluate.js';
 import { evalConstant } from './compile.js';
 
@@ -82,23 +84,7 @@ export class PhysicalPlanner implements CompileEnv {
         }
         return new LimitExec(this.plan(p.input), p.limit, p.offset, this, p.withTies ?? null);
       }
-      case 'aggregate': {
-        const text = `groupBy: [${p.groupBy.map((e) => exprToString(e, p.input.schema)).join(', ')}], aggs: [${p.aggs.map((a) => `${a.fn.name}(${a.args.map((x) => exprToString(x, p.input.schema)).join(', ')})`).join(', ')}]`;
-        // Aggregating straight off a filtered scan: the aggregate applies the filter itself.
-        if (p.input.kind === 'scan' && p.input.filters.length > 0) {
-          const scan = p.input;
-          const pred = scan.filters.length === 1 ? scan.filters[0]! : { kind: 'and' as const, args: scan.filters, type: scan.filters[0]!.type };
-          const bare = this.wrap(new ScanExec(scan.table, scan.columns, scan.schema, null, ''));
-          return new HashAggregateExec(bare, p.groupBy, p.aggs, p.groupingSets, p.schema, this, `${text}, filter: ${exprToString(pred, scan.schema)}`, compileFilter(pred, this));
-        }
-        const aggExprs = [...p.groupBy, ...p.aggs.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr)])];
-        const pj = this.projectedJoin(p.input, aggExprs);
-        if (pj) {
-          const aggs = p.aggs.map((a) => ({ ...a, args: a.args.map(pj.remap), filter: a.filter ? pj.remap(a.filter) : null, orderBy: a.orderBy.map((k) => ({ ...k, expr: pj.remap(k.expr) })) }));
-          return new HashAggregateExec(pj.op, p.groupBy.map(pj.remap), aggs, p.groupingSets, p.schema, this, text);
-        }
-        return new HashAggregateExec(this.plan(p.input), p.groupBy, p.aggs, p.groupingSets, p.schema, this, text);
-      }
+      case 'aggregate': return this.parallelAggregate(p, this.aggregate(p));
       case 'join': return this.join(p);
       case 'sort': {
         // A Sort directly under a constant Limit keeps only the rows it needs (top-N).
@@ -114,6 +100,45 @@ export class PhysicalPlanner implements CompileEnv {
       case 'cte_scan': return new CteScanExec(p.id, p.name, p.schema);
       case 'project_set': return new ProjectSetExec(this.plan(p.input), p.calls, p.schema, this);
     }
+  }
+
+  private aggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>): PhysicalOperator {
+    const text = `groupBy: [${p.groupBy.map((e) => exprToString(e, p.input.schema)).join(', ')}], aggs: [${p.aggs.map((a) => `${a.fn.name}(${a.args.map((x) => exprToString(x, p.input.schema)).join(', ')})`).join(', ')}]`;
+    // Aggregating straight off a filtered scan: the aggregate applies the filter itself.
+    if (p.input.kind === 'scan' && p.input.filters.length > 0) {
+      const scan = p.input;
+      const pred = scan.filters.length === 1 ? scan.filters[0]! : { kind: 'and' as const, args: scan.filters, type: scan.filters[0]!.type };
+      const bare = this.wrap(new ScanExec(scan.table, scan.columns, scan.schema, null, ''));
+      return new HashAggregateExec(bare, p.groupBy, p.aggs, p.groupingSets, p.schema, this, `${text}, filter: ${exprToString(pred, scan.schema)}`, compileFilter(pred, this));
+    }
+    const aggExprs = [...p.groupBy, ...p.aggs.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr)])];
+    const pj = this.projectedJoin(p.input, aggExprs);
+    if (pj) {
+      const aggs = p.aggs.map((a) => ({ ...a, args: a.args.map(pj.remap), filter: a.filter ? pj.remap(a.filter) : null, orderBy: a.orderBy.map((k) => ({ ...k, expr: pj.remap(k.expr) })) }));
+      return new HashAggregateExec(pj.op, p.groupBy.map(pj.remap), aggs, p.groupingSets, p.schema, this, text);
+    }
+    return new HashAggregateExec(this.plan(p.input), p.groupBy, p.aggs, p.groupingSets, p.schema, this, text);
+  }
+
+  /**
+   * An aggregate over filters and projections of a table scan, without grouping sets, DISTINCT or
+   * ORDER BY inside its calls, whose expressions can all be rebuilt in a worker: an exchange that
+   * runs it on the worker pool when the session's threads and the table's size make it worth it.
+   */
+  private parallelAggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>, serial: PhysicalOperator): PhysicalOperator {
+    const agg = serial instanceof InstrumentedExec ? serial.inner : serial;
+    if (p.groupingSets || !(agg instanceof HashAggregateExec)) return serial;
+    const steps: ({ kind: 'filter'; pred: Expr } | { kind: 'project'; exprs: Expr[] })[] = [];
+    let cur = p.input;
+    while (cur.kind === 'filter' || cur.kind === 'project') {
+      steps.unshift(cur.kind === 'filter' ? { kind: 'filter', pred: cur.predicate } : { kind: 'project', exprs: cur.exprs });
+      cur = cur.input;
+    }
+    if (cur.kind !== 'scan') return serial;
+    if (cur.filters.length) steps.unshift({ kind: 'filter', pred: cur.filters.length === 1 ? cur.filters[0]! : { kind: 'and', args: cur.filters, type: cur.filters[0]!.type } });
+    const fragment = encodeFragment(cur.columns, steps, p.groupBy, p.aggs);
+    if (typeof fragment === 'string') return serial;
+    return new ParallelAggregateExec(this.wrap(serial), agg, cur.table, fragment, stringsRead(cur.columns.length, steps, p.groupBy, p.aggs), p.groupBy, p.aggs);
   }
 
   /**
@@ -152,6 +177,23 @@ export class PhysicalPlanner implements CompileEnv {
     const schema = outputCols ? outputCols.map((c) => p.schema[c]!) : p.schema;
     return new HashJoinExec(left, right, p.joinType, leftKeys, rightKeys, residual, p.nullAware, schema, this, outputCols);
   }
+}
+
+/**
+ * Per scan column of a fragment: whether an expression reads its values (a text column used only
+ * as a group key is grouped on its dictionary codes, and a worker need not rebuild its strings).
+ */
+function stringsRead(n: number, steps: ({ kind: 'filter'; pred: Expr } | { kind: 'project'; exprs: Expr[] })[], groupBy: Expr[], aggs: AggCall[]): boolean[] {
+  const read = new Array<boolean>(n).fill(false);
+  let origin: (number | null)[] = Array.from({ length: n }, (_, i) => i);
+  const mark = (e: Expr): void => { for (const c of columnsUsed(e)) { const o = origin[c]; if (o !== null && o !== undefined) read[o] = true; } };
+  for (const s of steps) {
+    if (s.kind === 'filter') { mark(s.pred); continue; }
+    origin = s.exprs.map((e) => (e.kind === 'col' ? origin[e.index] ?? null : (mark(e), null)));
+  }
+  for (const g of groupBy) if (g.kind !== 'col') mark(g);
+  for (const a of aggs) { a.args.forEach(mark); if (a.filter) mark(a.filter); }
+  return read;
 }
 
 /** `l = r` where one side reads only left columns and the other only right ones. */

@@ -1,0 +1,115 @@
+import type { Batch } from '../../common/vector.js';
+import { QuiverError } from '../../common/errors.js';
+import type { TableEntry } from '../../catalog/catalog.js';
+import type { Field } from '../../logical/plan.js';
+import type { AggCall, Expr } from '../../logical/expr.js';
+import type { ExecContext } from '../context.js';
+import type { PhysicalOperator } from '../operator.js';
+import { waitPause } from '../pause.js';
+import { isPlainValue, type WireFragment } from '../fragment.js';
+import { describeChunks, MORSEL_ROWS } from '../morsel.js';
+import { workerPool, type Job, type WorkerReply } from '../worker_pool.js';
+import type { RunMessage } from '../worker.js';
+import { mergePartials, type PartialAggregate } from '../partial_state.js';
+import type { HashAggregateExec } from './hash_aggregate.js';
+
+/** Below this many rows a query is not worth a worker's time (posting and merging cost ~1 ms). */
+export const PARALLEL_MIN_ROWS = 100_000;
+
+/**
+ * The exchange of an aggregate over (filters and projections of) a scan: the table's chunks are
+ * cut into morsels, each worker of the pool runs the pipeline and a partial aggregate over the
+ * morsels it takes, and the partial states are merged here and finished by the serial aggregate's
+ * own code. With `threads = 1`, a small table, or data a worker cannot read (see morsel.ts), the
+ * serial aggregate runs in process, unchanged.
+ */
+export class ParallelAggregateExec implements PhysicalOperator {
+  readonly name = 'ParallelAggregateExec';
+  readonly children: PhysicalOperator[];
+  /** What the last execution did, for EXPLAIN ANALYZE. */
+  private last = '';
+
+  /**
+   * `serial` is the same aggregate planned for one thread (it also finishes the merged states);
+   * `needData[i]`: whether an expression reads scan column i's strings, not only its codes.
+   */
+  constructor(private serial: PhysicalOperator, private agg: HashAggregateExec, private table: TableEntry, private fragment: WireFragment, private needData: boolean[], private groupBy: Expr[], private calls: AggCall[]) {
+    this.children = [serial];
+  }
+
+  get schema(): Field[] { return this.serial.schema; }
+  partitions(): number { return 1; }
+
+  describe(): string {
+    const chunks = this.table.data.chunks;
+    let morsels = 0;
+    for (const c of chunks) morsels += Math.ceil(c.length / MORSEL_ROWS);
+    return `table: ${this.table.name}, morsels: ${morsels}, workers: threads` + (this.last ? `, ${this.last}` : '');
+  }
+
+  *execute(ctx: ExecContext): Generator<Batch> {
+    const threads = ctx.threads ?? 1;
+    const why = this.inProcessReason(ctx, threads);
+    const chunks = this.table.data.snapshot();
+    let rows = 0;
+    for (const c of chunks) rows += c.length;
+    const described = why ?? (rows < PARALLEL_MIN_ROWS || chunks.length < 2 ? 'small table' : describeChunks(chunks, this.fragment.columns, this.needData));
+    if (typeof described === 'string') {
+      this.last = `ran in process (${described})`;
+      yield* this.serial.execute(ctx, 0);
+      return;
+    }
+    const triples: number[] = [];
+    chunks.forEach((c, i) => { for (let s = 0; s < c.length; s += MORSEL_ROWS) triples.push(i, s, Math.min(c.length, s + MORSEL_ROWS)); });
+    const morsels = Int32Array.from(triples);
+    const nWorkers = Math.min(threads, morsels.length / 3);
+    const pool = workerPool();
+    const slots = pool.take(nWorkers);
+    const control = new Int32Array(new SharedArrayBuffer(8));
+    const job = pool.start(slots, control, (slot, id) => {
+      const buffers: [number, SharedArrayBuffer][] = [];
+      for (const [bid, b] of described.buffers) if (!slot.known.has(bid)) { slot.known.add(bid); buffers.push([bid, b]); }
+      const dicts: [number, string[]][] = [];
+      for (const [did, d] of described.dicts) if (!slot.known.has(did)) { slot.known.add(did); dicts.push([did, d]); }
+      const m: RunMessage = { type: 'run', job: id, fragment: this.fragment, chunks: described.chunks, morsels, control: control.buffer as SharedArrayBuffer, params: ctx.params, now: ctx.now, buffers, dicts };
+      return m;
+    });
+    if (ctx.awaitsPauses) {
+      while (!job.settled) yield waitPause(job.done);
+    } else {
+      job.waitSync();
+    }
+    const partials = this.collect(job);
+    if (partials === null) {
+      // A worker could not rebuild the fragment (its registry differs): the query runs here.
+      this.last = 'ran in process (fragment not supported by a worker)';
+      yield* this.serial.execute(ctx, 0);
+      return;
+    }
+    this.last = `ran on ${nWorkers} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}]`;
+    const merged = mergePartials(partials, this.groupBy.map((e) => e.type), this.calls);
+    yield* this.agg.emit(merged.keys, merged.accs, merged.groups);
+  }
+
+  private inProcessReason(ctx: ExecContext, threads: number): string | null {
+    if (threads <= 1) return 'threads = 1';
+    if (!ctx.params.every(isPlainValue)) return 'parameter of an object type';
+    return null;
+  }
+
+  /** The partials, null when a worker could not run the fragment; throws the first error. */
+  private collect(job: Job): PartialAggregate[] | null {
+    if (job.failure) throw job.failure;
+    const errors = job.replies.filter((r): r is Extract<WorkerReply, { ok: false }> => r.ok === false);
+    if (errors.length) {
+      const e = errors[0]!.error;
+      const opts: { detail?: string; hint?: string; position?: number } = {};
+      if (e.detail !== undefined) opts.detail = e.detail;
+      if (e.hint !== undefined) opts.hint = e.hint;
+      if (e.position !== undefined) opts.position = e.position;
+      throw new QuiverError(e.code, e.message, opts);
+    }
+    if (job.replies.some((r) => r.ok === 'unsupported')) return null;
+    return job.replies.map((r) => (r as Extract<WorkerReply, { ok: true }>).result as PartialAggregate);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Entry point of a worker thread. It imports the same built-ins as the engine (so function keys,
+ * overload choice and compiled code are the same as on the main thread), receives plan fragments
+ * with the descriptors of the chunks to read, takes morsels from the query's shared counter until
+ * none are left, and answers with its partial aggregate: group keys, accumulator states and, per
+ * group, the first morsel it was seen in (so the merged groups come out in the serial order).
+ *
+ * An error fails the job with the error's SQLSTATE and fields (a QuiverError does not survive a
+ * structured clone, so they travel as data); the worker itself stays up for the next job.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import '../udf/builtins.js';
+import '../udf/window.js';
+import { setStatementTime } from '../udf/functions/datetime.js';
+import type { Batch } from '../common/vector.js';
+import type { Field } from '../logical/plan.js';
+import type { ExecContext } from './context.js';
+import type { PhysicalOperator } from './operator.js';
+import { executeAll } from './operator.js';
+import { compileExpr, compileFilter, type CompileEnv } from './compile.js';
+import { FilterExec } from './operators/filter.js';
+import { ProjectExec } from './operators/project.js';
+import { HashAggregateExec } from './operators/hash_aggregate.js';
+import { decodeExpr, decodeAgg, RegistryMismatch, type WireFragment } from './fragment.js';
+import { morselBatch, type ChunkDesc } from './morsel.js';
+import type { WorkerReply } from './worker_pool.js';
+import { exportState, type PartialAggregate } from './partial_state.js';
+
+export interface RunMessage {
+  type: 'run';
+  job: number;
+  fragment: WireFragment;
+  chunks: ChunkDesc[];
+  /** Morsels as (chunk, start, end) triples. */
+  morsels: Int32Array;
+  /** [0]: next morsel to take; [1]: workers done (see Job.waitSync). */
+  control: SharedArrayBuffer;
+  params: unknown[];
+  now: number;
+  buffers: [number, SharedArrayBuffer][];
+  dicts: [number, string[]][];
+  forget?: number[];
+}
+
+const buffers = new Map<number, SharedArrayBuffer>();
+const dicts = new Map<number, string[]>();
+
+const noSubqueries: CompileEnv = {
+  subquery() { throw new RegistryMismatch('subquery in a fragment'); },
+};
+
+/** The morsels this worker takes from the shared counter, one batch each. */
+class MorselSource implements PhysicalOperator {
+  readonly name = 'MorselSource';
+  readonly children: PhysicalOperator[] = [];
+  readonly schema: Field[] = [];
+  current = -1;
+  taken = 0;
+  constructor(private m: RunMessage, private control: Int32Array) {}
+  describe(): string { return ''; }
+  partitions(): number { return 1; }
+  *execute(): Generator<Batch> {
+    const total = this.m.morsels.length / 3;
+    for (;;) {
+      const k = Atomics.add(this.control, 0, 1);
+      if (k >= total) return;
+      this.current = k;
+      this.taken++;
+      const ms = this.m.morsels;
+      yield morselBatch(this.m.chunks[ms[3 * k]!]!, ms[3 * k + 1]!, ms[3 * k + 2]!, buffers, dicts);
+    }
+  }
+}
+
+function run(m: RunMessage, control: Int32Array): PartialAggregate {
+  setStatementTime(m.now);
+  const ctx: ExecContext = { params: m.params, outer: [], now: m.now, random: Math.random, workTables: new Map() };
+  const source = new MorselSource(m, control);
+  let top: PhysicalOperator = source;
+  for (const s of m.fragment.steps) {
+    if (s.kind === 'filter') top = new FilterExec(top, compileFilter(decodeExpr(s.pred), noSubqueries), '');
+    else top = new ProjectExec(top, s.exprs.map((e) => compileExpr(decodeExpr(e), noSubqueries)), [], []);
+  }
+  const agg = new HashAggregateExec(top, m.fragment.groupBy.map(decodeExpr), m.fragment.aggs.map(decodeAgg), null, [], noSubqueries, '');
+  let first = new Int32Array(16);
+  const st = agg.accumulate(ctx, executeAll(top, ctx), undefined, (from, to) => {
+    if (to > first.length) { const f = new Int32Array(Math.max(to, first.length * 2)); f.set(first); first = f; }
+    first.fill(source.current, from, to);
+  });
+  if (!st.table) first[0] = 0;
+  return {
+    keys: st.table ? st.table.keyVectors() : [],
+    states: st.accs.map(exportState),
+    groups: st.groups,
+    first: first.slice(0, st.groups),
+    morsels: source.taken,
+  };
+}
+
+function errorFields(e: unknown): Extract<WorkerReply, { ok: false }>['error'] {
+  const x = e as { code?: unknown; message?: unknown; detail?: string; hint?: string; position?: number };
+  const code = typeof x?.code === 'string' && /^[0-9A-Z]{5}$/.test(x.code) ? x.code : 'XX000';
+  const error: Extract<WorkerReply, { ok: false }>['error'] = { code, message: typeof x?.message === 'string' ? x.message : String(e) };
+  if (x?.detail !== undefined) error.detail = x.detail;
+  if (x?.hint !== undefined) error.hint = x.hint;
+  if (x?.position !== undefined) error.position = x.position;
+  return error;
+}
+
+const port = (workerData as { port: MessagePort }).port;
+
+parentPort!.on('message', (m: RunMessage) => {
+  for (const id of m.forget ?? []) { buffers.delete(id); dicts.delete(id); }
+  for (const [id, b] of m.buffers) buffers.set(id, b);
+  for (const [id, d] of m.dicts) dicts.set(id, d);
+  const control = new Int32Array(m.control);
+  let reply: WorkerReply;
+  try {
+    reply = { job: m.job, ok: true, result: run(m, control) };
+  } catch (e) {
+    // The others need not finish their morsels: the query has failed (or runs in process).
+    Atomics.store(control, 0, 0x3fffffff);
+    reply = e instanceof RegistryMismatch || (e as Error)?.name === 'DataCloneError'
+      ? { job: m.job, ok: 'unsupported', reason: (e as Error).message }
+      : { job: m.job, ok: false, error: errorFields(e) };
+  }
+  try {
+    port.postMessage(reply);
+  } catch (e) {
+    port.postMessage({ job: m.job, ok: 'unsupported', reason: `partial state cannot be sent: ${(e as Error).message}` } satisfies WorkerReply);
+  }
+  Atomics.add(control, 1, 1);
+  Atomics.notify(control, 1);
+});
