@@ -25,6 +25,8 @@ export interface PartialAggregate {
   first: Int32Array;
   /** Morsels this worker ran (for EXPLAIN ANALYZE). */
   morsels: number;
+  /** Time the worker spent on the job. */
+  ms: number;
 }
 
 /** Thrown when a state holds something a structured clone would not copy faithfully. */

@@ -17,11 +17,11 @@ import type { Field } from '../logical/plan.js';
 import type { ExecContext } from './context.js';
 import type { PhysicalOperator } from './operator.js';
 import { executeAll } from './operator.js';
-import { compileExpr, compileFilter, type CompileEnv } from './compile.js';
+import { compileExpr, compileFilter, type CompileEnv, type FilterFn } from './compile.js';
 import { FilterExec } from './operators/filter.js';
 import { ProjectExec } from './operators/project.js';
 import { HashAggregateExec } from './operators/hash_aggregate.js';
-import { decodeExpr, decodeAgg, RegistryMismatch, type WireFragment } from './fragment.js';
+import { decodeExpr, decodeAgg, RegistryMismatch, type WireFragment, type WireExpr } from './fragment.js';
 import { morselBatch, type ChunkDesc } from './morsel.js';
 import type { WorkerReply } from './worker_pool.js';
 import { exportState, type PartialAggregate } from './partial_state.js';
@@ -73,15 +73,25 @@ class MorselSource implements PhysicalOperator {
 }
 
 function run(m: RunMessage, control: Int32Array): PartialAggregate {
+  const t0 = performance.now();
   setStatementTime(m.now);
   const ctx: ExecContext = { params: m.params, outer: [], now: m.now, random: Math.random, workTables: new Map() };
   const source = new MorselSource(m, control);
   let top: PhysicalOperator = source;
-  for (const s of m.fragment.steps) {
-    if (s.kind === 'filter') top = new FilterExec(top, compileFilter(decodeExpr(s.pred), noSubqueries), '');
-    else top = new ProjectExec(top, s.exprs.map((e) => compileExpr(decodeExpr(e), noSubqueries)), [], []);
+  const steps = m.fragment.steps;
+  // Filters straight over the scan are applied by the aggregate as a selection, as the serial
+  // plan does, instead of copying the rows they keep.
+  let prefilter: FilterFn | null = null;
+  if (steps.length > 0 && steps.every((s) => s.kind === 'filter')) {
+    const preds = steps.map((s) => decodeExpr((s as { pred: WireExpr }).pred));
+    prefilter = compileFilter(preds.length === 1 ? preds[0]! : { kind: 'and', args: preds, type: preds[0]!.type }, noSubqueries);
+  } else {
+    for (const s of steps) {
+      if (s.kind === 'filter') top = new FilterExec(top, compileFilter(decodeExpr(s.pred), noSubqueries), '');
+      else top = new ProjectExec(top, s.exprs.map((e) => compileExpr(decodeExpr(e), noSubqueries)), [], []);
+    }
   }
-  const agg = new HashAggregateExec(top, m.fragment.groupBy.map(decodeExpr), m.fragment.aggs.map(decodeAgg), null, [], noSubqueries, '');
+  const agg = new HashAggregateExec(top, m.fragment.groupBy.map(decodeExpr), m.fragment.aggs.map(decodeAgg), null, [], noSubqueries, '', prefilter);
   let first = new Int32Array(16);
   const st = agg.accumulate(ctx, executeAll(top, ctx), undefined, (from, to) => {
     if (to > first.length) { const f = new Int32Array(Math.max(to, first.length * 2)); f.set(first); first = f; }
@@ -94,6 +104,7 @@ function run(m: RunMessage, control: Int32Array): PartialAggregate {
     groups: st.groups,
     first: first.slice(0, st.groups),
     morsels: source.taken,
+    ms: performance.now() - t0,
   };
 }
 
@@ -107,7 +118,7 @@ function errorFields(e: unknown): Extract<WorkerReply, { ok: false }>['error'] {
   return error;
 }
 
-const port = (workerData as { port: MessagePort }).port;
+const { port, state } = workerData as { port: MessagePort; state: Int32Array };
 
 parentPort!.on('message', (m: RunMessage) => {
   for (const id of m.forget ?? []) { buffers.delete(id); dicts.delete(id); }
@@ -132,3 +143,7 @@ parentPort!.on('message', (m: RunMessage) => {
   Atomics.add(control, 1, 1);
   Atomics.notify(control, 1);
 });
+
+// Started: the pool may post jobs (see WorkerPool.take).
+Atomics.store(state, 0, 1);
+Atomics.notify(state, 0);

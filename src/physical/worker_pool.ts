@@ -35,7 +35,12 @@ interface Slot {
   /** Jobs waiting for this worker's reply. */
   pending: Set<Job>;
   dead: boolean;
+  /** [0] turns 1 when the worker has loaded its modules and listens. */
+  state: Int32Array;
 }
+
+/** How long a new worker may take to start before the query runs without it. */
+const START_TIMEOUT_MS = 10_000;
 
 export class Job {
   readonly replies: WorkerReply[] = [];
@@ -125,7 +130,11 @@ class WorkerPool {
   private slots: (Slot | null)[] = [];
   private busy = 0;
 
-  /** `n` live workers (spawned or replaced as needed). */
+  /**
+   * Up to `n` live workers (spawned or replaced as needed). A new worker is waited for until it
+   * has started; one that does not start (an unloadable module, a broken runtime flag) is left
+   * out, and with none left the caller runs the query in process.
+   */
   take(n: number): Slot[] {
     const out: Slot[] = [];
     for (let i = 0; i < n; i++) {
@@ -133,13 +142,21 @@ class WorkerPool {
       if (!s || s.dead) { s = this.spawn(); this.slots[i] = s; }
       out.push(s);
     }
-    return out;
+    const deadline = performance.now() + START_TIMEOUT_MS;
+    for (const s of out) {
+      while (Atomics.load(s.state, 0) === 0 && performance.now() < deadline) Atomics.wait(s.state, 0, 0, 50);
+      if (Atomics.load(s.state, 0) === 0) this.died(s, null);
+    }
+    return out.filter((s) => !s.dead);
   }
 
   private spawn(): Slot {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { port: port2 }, transferList: [port2] });
-    const slot: Slot = { worker, port: port1, known: new Set(), pending: new Set(), dead: false };
+    const state = new Int32Array(new SharedArrayBuffer(4));
+    // Flags for the main script (--input-type, which workers refuse) are not the workers'.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { port: port2, state }, transferList: [port2], execArgv });
+    const slot: Slot = { worker, port: port1, known: new Set(), pending: new Set(), dead: false, state };
     port1.on('message', (m: WorkerReply) => route(slot, m));
     worker.on('error', (e) => this.died(slot, e));
     worker.on('exit', () => this.died(slot, null));

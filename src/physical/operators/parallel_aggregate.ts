@@ -65,6 +65,11 @@ export class ParallelAggregateExec implements PhysicalOperator {
     const nWorkers = Math.min(threads, morsels.length / 3);
     const pool = workerPool();
     const slots = pool.take(nWorkers);
+    if (slots.length === 0) {
+      this.last = 'ran in process (no worker could start)';
+      yield* this.serial.execute(ctx, 0);
+      return;
+    }
     const control = new Int32Array(new SharedArrayBuffer(8));
     const job = pool.start(slots, control, (slot, id) => {
       const buffers: [number, SharedArrayBuffer][] = [];
@@ -86,7 +91,7 @@ export class ParallelAggregateExec implements PhysicalOperator {
       yield* this.serial.execute(ctx, 0);
       return;
     }
-    this.last = `ran on ${nWorkers} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}]`;
+    this.last = `ran on ${slots.length} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}], worker ms: [${partials.map((p) => p.ms.toFixed(1)).join(', ')}]`;
     const merged = mergePartials(partials, this.groupBy.map((e) => e.type), this.calls);
     yield* this.agg.emit(merged.keys, merged.accs, merged.groups);
   }
