@@ -153,9 +153,10 @@ class WorkerPool {
   private spawn(): Slot {
     const { port1, port2 } = new MessageChannel();
     const state = new Int32Array(new SharedArrayBuffer(4));
-    // Flags for the main script (--input-type, which workers refuse) are not the workers'.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { port: port2, state }, transferList: [port2], execArgv });
+    // Workers inherit the process's flags, but refuse --input-type (a flag for the main script):
+    // then they get none (process-wide flags such as --single-threaded-gc apply to them anyway).
+    const noFlags = process.execArgv.some((a) => a.startsWith('--input-type'));
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { port: port2, state }, transferList: [port2], ...(noFlags ? { execArgv: [] } : {}) });
     const slot: Slot = { worker, port: port1, known: new Set(), pending: new Set(), dead: false, state };
     port1.on('message', (m: WorkerReply) => route(slot, m));
     worker.on('error', (e) => this.died(slot, e));
