@@ -34,6 +34,8 @@ interface Slot {
   known: Set<number>;
   /** Jobs waiting for this worker's reply. */
   pending: Set<Job>;
+  /** Buffers and dictionaries main no longer holds, to tell this worker with its next job. */
+  forget: number[];
   dead: boolean;
   /** [0] turns 1 when the worker has loaded its modules and listens. */
   state: Int32Array;
@@ -56,6 +58,10 @@ export class Job {
     slot.pending.delete(this);
     this.replies.push(r);
     if (this.replies.length === this.slots.length) this.finish();
+  }
+  /** The query no longer wants the answer (it was cancelled or failed elsewhere): workers stop at their next morsel. */
+  cancel(): void {
+    this.fail(new QuiverError('57014', 'canceling statement due to user request'));
   }
   fail(e: Error): void {
     if (this.settled) return;
@@ -157,7 +163,7 @@ class WorkerPool {
     // then they get none (process-wide flags such as --single-threaded-gc apply to them anyway).
     const noFlags = process.execArgv.some((a) => a.startsWith('--input-type'));
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { port: port2, state }, transferList: [port2], ...(noFlags ? { execArgv: [] } : {}) });
-    const slot: Slot = { worker, port: port1, known: new Set(), pending: new Set(), dead: false, state };
+    const slot: Slot = { worker, port: port1, known: new Set(), pending: new Set(), forget: [], dead: false, state };
     port1.on('message', (m: WorkerReply) => route(slot, m));
     worker.on('error', (e) => this.died(slot, e));
     worker.on('exit', () => this.died(slot, null));
@@ -191,11 +197,17 @@ class WorkerPool {
     // While a job runs its workers keep the process alive (a pending query must not let it exit).
     this.busy++;
     for (const s of slots) { s.worker.ref(); s.port.ref(); }
-    const forget = forgotten.splice(0);
+    const gone = forgotten.splice(0);
+    if (gone.length) {
+      for (const s of this.slots) {
+        if (!s || s.dead) continue;
+        for (const id of gone) if (s.known.delete(id)) s.forget.push(id);
+      }
+    }
     for (const s of slots) {
       s.pending.add(job);
-      if (forget.length) for (const id of forget) s.known.delete(id);
       const m = message(s, job.id) as Record<string, unknown>;
+      const forget = s.forget.splice(0);
       s.worker.postMessage(forget.length ? { ...m, forget } : m);
     }
     void job.done.then(() => jobs.delete(job.id));

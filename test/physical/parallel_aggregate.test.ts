@@ -167,6 +167,17 @@ test('with a driver that awaits pauses, the exchange yields one while the worker
   const serialRows = serial.flatMap((b) => Array.from({ length: b.length }, (_, i) => b.columns.map((c) => getValue(c, i))));
   assert.deepEqual(rows, serialRows);
   assert.equal(rows.length, 4);
+
+  // A driver that gives up (a cancelled statement) closes the generator at the pause: the job
+  // ends, the workers stop taking morsels, and the next query is answered in full.
+  const it2 = executeAll(planPhysical(plan), ctx);
+  const first = it2.next();
+  assert.ok(!first.done && isPause(first.value));
+  it2.return(undefined);
+  await (first.value as { wait: Promise<unknown> }).wait;
+  const again: Batch[] = [];
+  for (const b of executeAll(planPhysical(plan), { ...ctx, awaitsPauses: false })) again.push(b);
+  assert.equal(again.reduce((n, b) => n + b.length, 0), 4);
 });
 
 test('the pool never keeps the process alive', () => {

@@ -79,10 +79,15 @@ export class ParallelAggregateExec implements PhysicalOperator {
       const m: RunMessage = { type: 'run', job: id, fragment: this.fragment, chunks: described.chunks, morsels, control: control.buffer as SharedArrayBuffer, params: ctx.params, now: ctx.now, buffers, dicts };
       return m;
     });
-    if (ctx.awaitsPauses) {
-      while (!job.settled) yield waitPause(job.done);
-    } else {
-      job.waitSync();
+    try {
+      if (ctx.awaitsPauses) {
+        while (!job.settled) yield waitPause(job.done);
+      } else {
+        job.waitSync();
+      }
+    } finally {
+      // Closed early (the statement was cancelled): the workers need not finish.
+      if (!job.settled) job.cancel();
     }
     const partials = this.collect(job);
     if (partials === null) {
