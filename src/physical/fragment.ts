@@ -41,6 +41,8 @@ export function isPlainValue(v: unknown): boolean {
 
 /** Types whose vectors cross as typed arrays or strings (never objects). */
 export function isPlainType(t: SqlType): boolean {
+  // numeric stays in process whatever its representation, until its vectors' scale is carried.
+  if (t.id === 'numeric') return false;
   const k = physicalKind(t.id);
   return k === 'bool' || k === 'i32' || k === 'i64' || k === 'f64' || k === 'string';
 }
