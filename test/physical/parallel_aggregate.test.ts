@@ -183,6 +183,13 @@ test('with a driver that awaits pauses, the exchange yields one while the worker
   const again: Batch[] = [];
   for (const b of executeAll(planPhysical(plan), { ...ctx, awaitsPauses: false })) again.push(b);
   assert.equal(again.reduce((n, b) => n + b.length, 0), 4);
+
+  // Inside a subquery (run to completion by a per-row call) the exchange never pauses.
+  const sub = session.planQuery(parseSql('SELECT count(*) FROM generate_series(1, 10) g WHERE g < (SELECT count(*) FROM pt WHERE k = 3) / 10000')[0]!.node, []).plan;
+  const got: unknown[] = [];
+  for (const b of executeAll(planPhysical(sub), ctx)) if (!isPause(b)) for (let i = 0; i < b.length; i++) got.push(getValue(b.columns[0]!, i));
+  // 25975 rows have k = 3 (PostgreSQL 15), so g < 2: one row.
+  assert.deepEqual(got, [1n]);
 });
 
 test('the pool never keeps the process alive', () => {

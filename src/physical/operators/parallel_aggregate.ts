@@ -80,11 +80,10 @@ export class ParallelAggregateExec implements PhysicalOperator {
       return m;
     });
     try {
-      if (ctx.awaitsPauses) {
-        while (!job.settled) yield waitPause(job.done);
-      } else {
-        job.waitSync();
-      }
+      if (ctx.awaitsPauses) yield waitPause(job.done);
+      // A driver that awaited the pause finds the job settled; one that did not is waited for
+      // here (blocking, but never spinning through pauses the event loop cannot resolve).
+      if (!job.settled) job.waitSync();
     } finally {
       // Closed early (the statement was cancelled): the workers need not finish.
       if (!job.settled) job.cancel();
