@@ -208,3 +208,18 @@ test('the pool never keeps the process alive', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'parallel');
 });
+
+test('EXPLAIN shows the exchange; closing one database leaves the pool to the others', async () => {
+  const a = await withTable();
+  const b = await withTable();
+  const plan = (await a.query('EXPLAIN SELECT k, sum(i) FROM pt GROUP BY k')).rows.map((x) => String(x[0]));
+  assert.ok(plan.some((l) => /^ {2}ParallelAggregateExec: table: pt, morsels: \d+, workers: threads$/.test(l)), plan.join('\n'));
+  assert.ok(plan.some((l) => /^ {4}HashAggregateExec/.test(l)), plan.join('\n'));
+  await a.query('SET threads = 2');
+  await b.query('SET threads = 2');
+  const sql = 'SELECT k, sum(i) FROM pt GROUP BY k';
+  assert.match(await exchange(a, sql), /ran on 2 workers/);
+  await a.close();
+  assert.match(await exchange(b, sql), /ran on 2 workers/);
+  await b.close();
+});
