@@ -25,6 +25,8 @@ export interface WireAgg { fn: FunctionKey; args: WireExpr[]; filter: WireExpr |
 export type WireStep = { kind: 'filter'; pred: WireExpr } | { kind: 'project'; exprs: WireExpr[] };
 
 export interface WireFragment {
+  /** 'aggregate': a partial aggregate per worker; 'gather': the pipeline's rows, per morsel. */
+  mode: 'aggregate' | 'gather';
   /** Scan column positions in the table. */
   columns: number[];
   steps: WireStep[];
@@ -122,10 +124,11 @@ export function decodeAgg(w: WireAgg): AggCall {
 }
 
 /** Encodes a whole fragment, or returns the reason it must run in process. */
-export function encodeFragment(columns: number[], steps: ({ kind: 'filter'; pred: Expr } | { kind: 'project'; exprs: Expr[] })[], groupBy: Expr[], aggs: AggCall[]): WireFragment | string {
+export function encodeFragment(mode: WireFragment['mode'], columns: number[], steps: ({ kind: 'filter'; pred: Expr } | { kind: 'project'; exprs: Expr[] })[], groupBy: Expr[], aggs: AggCall[]): WireFragment | string {
   try {
     if (!groupBy.every((g) => isPlainType(g.type))) return 'group key of an object type';
     return {
+      mode,
       columns,
       steps: steps.map((s) => (s.kind === 'filter' ? { kind: 'filter', pred: encode(s.pred) } : { kind: 'project', exprs: s.exprs.map(encode) })),
       groupBy: groupBy.map(encode),

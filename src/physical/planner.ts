@@ -136,7 +136,7 @@ export class PhysicalPlanner implements CompileEnv {
     }
     if (cur.kind !== 'scan') return serial;
     if (cur.filters.length) steps.unshift({ kind: 'filter', pred: cur.filters.length === 1 ? cur.filters[0]! : { kind: 'and', args: cur.filters, type: cur.filters[0]!.type } });
-    const fragment = encodeFragment(cur.columns, steps, p.groupBy, p.aggs);
+    const fragment = encodeFragment('aggregate', cur.columns, steps, p.groupBy, p.aggs);
     if (typeof fragment === 'string') return serial;
     return new ParallelAggregateExec(this.wrap(serial), agg, cur.table, fragment, stringsRead(cur.columns.length, steps, p.groupBy, p.aggs), p.groupBy, p.aggs);
   }

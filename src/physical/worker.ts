@@ -23,7 +23,7 @@ import { ProjectExec } from './operators/project.js';
 import { HashAggregateExec } from './operators/hash_aggregate.js';
 import { decodeExpr, decodeAgg, RegistryMismatch, type WireFragment, type WireExpr } from './fragment.js';
 import { morselBatch, type ChunkDesc } from './morsel.js';
-import type { WorkerReply } from './worker_pool.js';
+import type { WorkerReply, WorkerPart } from './worker_pool.js';
 import { exportState, type PartialAggregate } from './partial_state.js';
 
 export interface RunMessage {
@@ -44,6 +44,8 @@ export interface RunMessage {
 
 const buffers = new Map<number, SharedArrayBuffer>();
 const dicts = new Map<number, string[]>();
+/** The id of each dictionary, to send a text column back as codes. */
+const dictIds = new Map<string[], number>();
 
 const noSubqueries: CompileEnv = {
   subquery() { throw new RegistryMismatch('subquery in a fragment'); },
@@ -72,6 +74,75 @@ class MorselSource implements PhysicalOperator {
   }
 }
 
+/** The one batch it was last given (a gather runs the pipeline morsel by morsel). */
+class OneBatch implements PhysicalOperator {
+  readonly name = 'OneBatch';
+  readonly children: PhysicalOperator[] = [];
+  readonly schema: Field[] = [];
+  batch: Batch | null = null;
+  describe(): string { return ''; }
+  partitions(): number { return 1; }
+  *execute(): Generator<Batch> { if (this.batch) yield this.batch; }
+}
+
+function pipeline(source: PhysicalOperator, steps: WireFragment['steps']): PhysicalOperator {
+  let top = source;
+  for (const s of steps) {
+    if (s.kind === 'filter') top = new FilterExec(top, compileFilter(decodeExpr(s.pred), noSubqueries), '');
+    else top = new ProjectExec(top, s.exprs.map((e) => compileExpr(decodeExpr(e), noSubqueries)), [], []);
+  }
+  return top;
+}
+
+/**
+ * A batch as it crosses back: typed arrays (views of shared memory cross as views; the rest are
+ * moved, not copied), dictionary text as codes and the dictionary's id (main holds the strings).
+ */
+function encodeBatch(b: Batch, transfer: Set<ArrayBuffer>): unknown {
+  return {
+    length: b.length,
+    columns: b.columns.map((v) => {
+      for (const a of [v.data, v.valid, v.dict?.codes]) {
+        if (a && ArrayBuffer.isView(a) && !(a.buffer instanceof SharedArrayBuffer)) transfer.add(a.buffer as ArrayBuffer);
+      }
+      const id = v.dict ? dictIds.get(v.dict.values as string[]) : undefined;
+      if (v.dict && id !== undefined) return { type: v.type, length: v.length, valid: v.valid, codes: v.dict.codes, dict: id };
+      return { type: v.type, length: v.length, data: v.data, valid: v.valid };
+    }),
+  };
+}
+
+/** Gather: runs the pipeline over each morsel taken and posts its rows (or its error) at once. */
+function gather(m: RunMessage, control: Int32Array, ctx: ExecContext): { morsels: number; ms: number } {
+  const t0 = performance.now();
+  const source = new OneBatch();
+  const top = pipeline(source, m.fragment.steps);
+  const total = m.morsels.length / 3, ms = m.morsels;
+  let taken = 0;
+  for (;;) {
+    const k = Atomics.add(control, 0, 1);
+    if (k >= total) break;
+    taken++;
+    source.batch = morselBatch(m.chunks[ms[3 * k]!]!, ms[3 * k + 1]!, ms[3 * k + 2]!, buffers, dicts);
+    const out: Batch[] = [];
+    let error: WorkerPart['error'] = null;
+    try {
+      for (const b of executeAll(top, ctx)) if (b.length > 0) out.push(b);
+    } catch (e) {
+      // Morsels after this one are not needed: the query fails when its reader reaches this one.
+      Atomics.store(control, 0, 0x3fffffff);
+      error = errorFields(e);
+    }
+    const transfer = new Set<ArrayBuffer>();
+    const part: WorkerPart = { job: m.job, part: k, batches: out.map((b) => encodeBatch(b, transfer)), error };
+    port.postMessage(part, [...transfer]);
+    Atomics.add(control, 2, 1);
+    Atomics.notify(control, 2);
+    if (error) break;
+  }
+  return { morsels: taken, ms: performance.now() - t0 };
+}
+
 function run(m: RunMessage, control: Int32Array): PartialAggregate {
   const t0 = performance.now();
   setStatementTime(m.now);
@@ -79,6 +150,7 @@ function run(m: RunMessage, control: Int32Array): PartialAggregate {
   const source = new MorselSource(m, control);
   let top: PhysicalOperator = source;
   const steps = m.fragment.steps;
+  if (m.fragment.mode === 'gather') return gather(m, control, ctx) as PartialAggregate;
   // Filters straight over the scan are applied by the aggregate as a selection, as the serial
   // plan does, instead of copying the rows they keep.
   let prefilter: FilterFn | null = null;
@@ -86,10 +158,7 @@ function run(m: RunMessage, control: Int32Array): PartialAggregate {
     const preds = steps.map((s) => decodeExpr((s as { pred: WireExpr }).pred));
     prefilter = compileFilter(preds.length === 1 ? preds[0]! : { kind: 'and', args: preds, type: preds[0]!.type }, noSubqueries);
   } else {
-    for (const s of steps) {
-      if (s.kind === 'filter') top = new FilterExec(top, compileFilter(decodeExpr(s.pred), noSubqueries), '');
-      else top = new ProjectExec(top, s.exprs.map((e) => compileExpr(decodeExpr(e), noSubqueries)), [], []);
-    }
+    top = pipeline(source, steps);
   }
   const agg = new HashAggregateExec(top, m.fragment.groupBy.map(decodeExpr), m.fragment.aggs.map(decodeAgg), null, [], noSubqueries, '', prefilter);
   let first = new Int32Array(16);
@@ -121,9 +190,13 @@ function errorFields(e: unknown): Extract<WorkerReply, { ok: false }>['error'] {
 const { port, state } = workerData as { port: MessagePort; state: Int32Array };
 
 parentPort!.on('message', (m: RunMessage) => {
-  for (const id of m.forget ?? []) { buffers.delete(id); dicts.delete(id); }
+  for (const id of m.forget ?? []) {
+    buffers.delete(id);
+    const d = dicts.get(id);
+    if (d) { dictIds.delete(d); dicts.delete(id); }
+  }
   for (const [id, b] of m.buffers) buffers.set(id, b);
-  for (const [id, d] of m.dicts) dicts.set(id, d);
+  for (const [id, d] of m.dicts) { dicts.set(id, d); dictIds.set(d, id); }
   const control = new Int32Array(m.control);
   let reply: WorkerReply;
   try {

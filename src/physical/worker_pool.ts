@@ -27,6 +27,9 @@ export type WorkerReply =
   | { job: number; ok: false; error: { code: string; message: string; detail?: string; hint?: string; position?: number } }
   | { job: number; ok: 'unsupported'; reason: string };
 
+/** Rows of one morsel, sent as soon as a worker has them (a gather job), before its final reply. */
+export interface WorkerPart { job: number; part: number; batches: unknown[]; error: Extract<WorkerReply, { ok: false }>['error'] | null }
+
 interface Slot {
   worker: Worker;
   port: MessagePort;
@@ -52,6 +55,19 @@ export class Job {
   private resolve!: () => void;
   constructor(readonly id: number, readonly slots: Slot[], readonly control: Int32Array) {
     this.done = new Promise((r) => { this.resolve = r; });
+  }
+  /** Hears each part of a gather job. */
+  onPart: ((p: WorkerPart) => void) | null = null;
+  private wake: (() => void)[] = [];
+  part(p: WorkerPart): void {
+    if (this.settled) return;
+    this.onPart?.(p);
+    for (const w of this.wake.splice(0)) w();
+  }
+  /** Settles with the next part or the end of the job. */
+  nextEvent(): Promise<void> {
+    if (this.settled) return this.done;
+    return new Promise((r) => { this.wake.push(r); void this.done.then(r); });
   }
   receive(r: WorkerReply, slot: Slot): void {
     if (this.settled) return;
@@ -83,11 +99,23 @@ export class Job {
    * off the ports synchronously. A worker that died is noticed by its threadId turning -1.
    */
   waitSync(): void {
-    while (!this.settled) {
+    this.waitUntil(() => false);
+  }
+
+  /**
+   * Blocks until `cond()` holds or the job has settled. Workers count their final replies in
+   * control[1] and their parts in control[2], and notify on each, so the wait sleeps in between.
+   */
+  waitUntil(cond: () => boolean): void {
+    while (!this.settled && !cond()) {
+      const replies = Atomics.load(this.control, 1), parts = Atomics.load(this.control, 2);
       for (const s of this.slots) drain(s);
-      if (this.settled) break;
-      const seen = Atomics.load(this.control, 1);
-      if (seen < this.slots.length) Atomics.wait(this.control, 1, seen, 20);
+      if (this.settled || cond()) break;
+      if (replies < this.slots.length) {
+        // Either counter moving means a message to read; sleep on the parts when parts are expected.
+        if (this.onPart) Atomics.wait(this.control, 2, parts, 5);
+        else Atomics.wait(this.control, 1, replies, 20);
+      }
       for (const s of this.slots) if (!s.dead && s.pending.has(this) && s.worker.threadId === -1 && !receivePending(s)) pool?.died(s, null);
     }
   }
@@ -97,21 +125,23 @@ function drain(s: Slot): void {
   for (;;) {
     const m = receiveMessageOnPort(s.port);
     if (!m) return;
-    route(s, m.message as WorkerReply);
+    route(s, m.message as WorkerReply | WorkerPart);
   }
 }
 
 function receivePending(s: Slot): boolean {
   const m = receiveMessageOnPort(s.port);
   if (!m) return false;
-  route(s, m.message as WorkerReply);
+  route(s, m.message as WorkerReply | WorkerPart);
   return true;
 }
 
 const jobs = new Map<number, Job>();
-function route(s: Slot, r: WorkerReply): void {
+function route(s: Slot, r: WorkerReply | WorkerPart): void {
   const j = jobs.get(r.job);
-  if (j) j.receive(r, s);
+  if (!j) return;
+  if ('part' in r) j.part(r);
+  else j.receive(r, s);
 }
 
 let nextId = 1;
@@ -164,7 +194,7 @@ class WorkerPool {
     const noFlags = process.execArgv.some((a) => a.startsWith('--input-type'));
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { port: port2, state }, transferList: [port2], ...(noFlags ? { execArgv: [] } : {}) });
     const slot: Slot = { worker, port: port1, known: new Set(), pending: new Set(), forget: [], dead: false, state };
-    port1.on('message', (m: WorkerReply) => route(slot, m));
+    port1.on('message', (m: WorkerReply | WorkerPart) => route(slot, m));
     worker.on('error', (e) => this.died(slot, e));
     worker.on('exit', () => this.died(slot, null));
     worker.unref();

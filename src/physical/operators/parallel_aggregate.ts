@@ -1,5 +1,4 @@
 import type { Batch } from '../../common/vector.js';
-import { QuiverError } from '../../common/errors.js';
 import type { TableEntry } from '../../catalog/catalog.js';
 import type { Field } from '../../logical/plan.js';
 import type { AggCall, Expr } from '../../logical/expr.js';
@@ -8,10 +7,11 @@ import type { PhysicalOperator } from '../operator.js';
 import { waitPause } from '../pause.js';
 import { isPlainValue, type WireFragment } from '../fragment.js';
 import { describeChunks, MORSEL_ROWS } from '../morsel.js';
-import { workerPool, type Job, type WorkerReply } from '../worker_pool.js';
+import { workerPool, type Job, type WorkerReply, type Slot } from '../worker_pool.js';
 import type { RunMessage } from '../worker.js';
 import { mergePartials, type PartialAggregate } from '../partial_state.js';
 import type { HashAggregateExec } from './hash_aggregate.js';
+import { rebuild } from './gather.js';
 
 /** Below this many rows a query is not worth a worker's time (posting and merging cost ~1 ms). */
 export const PARALLEL_MIN_ROWS = 100_000;
@@ -41,44 +41,17 @@ export class ParallelAggregateExec implements PhysicalOperator {
   partitions(): number { return 1; }
 
   describe(): string {
-    const chunks = this.table.data.chunks;
-    let morsels = 0;
-    for (const c of chunks) morsels += Math.ceil(c.length / MORSEL_ROWS);
-    return `table: ${this.table.name}, morsels: ${morsels}, workers: threads` + (this.last ? `, ${this.last}` : '');
+    return `table: ${this.table.name}, morsels: ${planMorsels(this.table.data.chunks).length / 3}, workers: threads` + (this.last ? `, ${this.last}` : '');
   }
 
   *execute(ctx: ExecContext): Generator<Batch> {
-    const threads = ctx.threads ?? 1;
-    const why = this.inProcessReason(ctx, threads);
-    const chunks = this.table.data.snapshot();
-    let rows = 0;
-    for (const c of chunks) rows += c.length;
-    const described = why ?? (rows < PARALLEL_MIN_ROWS || chunks.length < 2 ? 'small table' : describeChunks(chunks, this.fragment.columns, this.needData));
-    if (typeof described === 'string') {
-      this.last = `ran in process (${described})`;
+    const plan = inProcessReason(ctx, this.table.data.snapshot(), this.fragment.columns, this.needData);
+    if (typeof plan === 'string') {
+      this.last = `ran in process (${plan})`;
       yield* this.serial.execute(ctx, 0);
       return;
     }
-    const triples: number[] = [];
-    chunks.forEach((c, i) => { for (let s = 0; s < c.length; s += MORSEL_ROWS) triples.push(i, s, Math.min(c.length, s + MORSEL_ROWS)); });
-    const morsels = Int32Array.from(triples);
-    const nWorkers = Math.min(threads, morsels.length / 3);
-    const pool = workerPool();
-    const slots = pool.take(nWorkers);
-    if (slots.length === 0) {
-      this.last = 'ran in process (no worker could start)';
-      yield* this.serial.execute(ctx, 0);
-      return;
-    }
-    const control = new Int32Array(new SharedArrayBuffer(8));
-    const job = pool.start(slots, control, (slot, id) => {
-      const buffers: [number, SharedArrayBuffer][] = [];
-      for (const [bid, b] of described.buffers) if (!slot.known.has(bid)) { slot.known.add(bid); buffers.push([bid, b]); }
-      const dicts: [number, string[]][] = [];
-      for (const [did, d] of described.dicts) if (!slot.known.has(did)) { slot.known.add(did); dicts.push([did, d]); }
-      const m: RunMessage = { type: 'run', job: id, fragment: this.fragment, chunks: described.chunks, morsels, control: control.buffer as SharedArrayBuffer, params: ctx.params, now: ctx.now, buffers, dicts };
-      return m;
-    });
+    const job = workerPool().start(plan.slots, plan.control, (slot, id) => plan.message(slot, id, this.fragment));
     try {
       if (ctx.awaitsPauses) yield waitPause(job.done);
       // A driver that awaited the pause finds the job settled; one that did not is waited for
@@ -95,30 +68,64 @@ export class ParallelAggregateExec implements PhysicalOperator {
       yield* this.serial.execute(ctx, 0);
       return;
     }
-    this.last = `ran on ${slots.length} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}], worker ms: [${partials.map((p) => p.ms.toFixed(1)).join(', ')}]`;
+    this.last = `ran on ${plan.slots.length} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}], worker ms: [${partials.map((p) => p.ms.toFixed(1)).join(', ')}]`;
     const merged = mergePartials(partials, this.groupBy.map((e) => e.type), this.calls);
     yield* this.agg.emit(merged.keys, merged.accs, merged.groups);
-  }
-
-  private inProcessReason(ctx: ExecContext, threads: number): string | null {
-    if (threads <= 1) return 'threads = 1';
-    if (!ctx.params.every(isPlainValue)) return 'parameter of an object type';
-    return null;
   }
 
   /** The partials, null when a worker could not run the fragment; throws the first error. */
   private collect(job: Job): PartialAggregate[] | null {
     if (job.failure) throw job.failure;
     const errors = job.replies.filter((r): r is Extract<WorkerReply, { ok: false }> => r.ok === false);
-    if (errors.length) {
-      const e = errors[0]!.error;
-      const opts: { detail?: string; hint?: string; position?: number } = {};
-      if (e.detail !== undefined) opts.detail = e.detail;
-      if (e.hint !== undefined) opts.hint = e.hint;
-      if (e.position !== undefined) opts.position = e.position;
-      throw new QuiverError(e.code, e.message, opts);
-    }
+    if (errors.length) throw rebuild(errors[0]!.error);
     if (job.replies.some((r) => r.ok === 'unsupported')) return null;
     return job.replies.map((r) => (r as Extract<WorkerReply, { ok: true }>).result as PartialAggregate);
   }
+}
+
+/** Morsels as (chunk, start, end) triples, in table order. */
+export function planMorsels(chunks: Batch[]): Int32Array {
+  const triples: number[] = [];
+  chunks.forEach((c, i) => { for (let s = 0; s < c.length; s += MORSEL_ROWS) triples.push(i, s, Math.min(c.length, s + MORSEL_ROWS)); });
+  return Int32Array.from(triples);
+}
+
+export interface ParallelRun {
+  described: Exclude<ReturnType<typeof describeChunks>, string>;
+  morsels: Int32Array;
+  slots: Slot[];
+  /** [0] next morsel, [1] final replies, [2] parts sent (see Job.waitUntil). */
+  control: Int32Array;
+  /** The job message for one worker: the buffers and dictionaries it does not hold yet, and the rest. */
+  message(slot: Slot, job: number, fragment: WireFragment): RunMessage;
+}
+
+/**
+ * What a parallel run of a fragment over these chunks needs (their descriptors, the morsels, the
+ * workers), or why it runs in process: one thread, a table too small to be worth it, a parameter
+ * or a column a worker cannot read, no worker able to start.
+ */
+export function inProcessReason(ctx: ExecContext, chunks: Batch[], columns: number[], needData: boolean[]): ParallelRun | string {
+  const threads = ctx.threads ?? 1;
+  if (threads <= 1) return 'threads = 1';
+  if (!ctx.params.every(isPlainValue)) return 'parameter of an object type';
+  let rows = 0;
+  for (const c of chunks) rows += c.length;
+  if (rows < PARALLEL_MIN_ROWS || chunks.length < 2) return 'small table';
+  const described = describeChunks(chunks, columns, needData);
+  if (typeof described === 'string') return described;
+  const morsels = planMorsels(chunks);
+  const slots = workerPool().take(Math.min(threads, morsels.length / 3));
+  if (slots.length === 0) return 'no worker could start';
+  const control = new Int32Array(new SharedArrayBuffer(12));
+  return {
+    described, morsels, slots, control,
+    message(slot, job, fragment) {
+      const buffers: [number, SharedArrayBuffer][] = [];
+      for (const [bid, b] of described.buffers) if (!slot.known.has(bid)) { slot.known.add(bid); buffers.push([bid, b]); }
+      const dicts: [number, string[]][] = [];
+      for (const [did, d] of described.dicts) if (!slot.known.has(did)) { slot.known.add(did); dicts.push([did, d]); }
+      return { type: 'run', job, fragment, chunks: described.chunks, morsels, control: control.buffer as SharedArrayBuffer, params: ctx.params, now: ctx.now, buffers, dicts };
+    },
+  };
 }
