@@ -30,7 +30,8 @@ import { ProjectSetExec } from './operators/project_set.js';
 import { InstrumentedExec } from './instrument.js';
 import { LateralJoinExec } from './operators/lateral_join.js';
 import { ParallelAggregateExec } from './operators/parallel_aggregate.js';
-import { encodeFragment } from './fragment.js';
+import { encodeFragment, isPlainType } from './fragment.js';
+import { GatherExec } from './operators/gather.js';
 import { setConstantEvaluator } from '../logical/optimizer/evaluate.js';
 import { evalConstant } from './compile.js';
 
@@ -79,7 +80,7 @@ export class PhysicalPlanner implements CompileEnv {
         const lim = p.limit?.kind === 'const' ? p.limit.value : p.limit === null ? undefined : null;
         const off = p.offset === null ? 0n : p.offset.kind === 'const' ? p.offset.value : null;
         if (p.input.kind === 'sort' && !p.withTies && typeof lim === 'bigint' && typeof off === 'bigint' && lim >= 0n && off >= 0n && lim + off < 2n ** 31n) {
-          const sort = new SortExec(this.plan(p.input.input), p.input.keys, p.input.schema, this, Number(lim + off));
+          const sort = new SortExec(this.gathered(p.input.input), p.input.keys, p.input.schema, this, Number(lim + off));
           return new LimitExec(sort, p.limit, p.offset, this);
         }
         return new LimitExec(this.plan(p.input), p.limit, p.offset, this, p.withTies ?? null);
@@ -88,7 +89,7 @@ export class PhysicalPlanner implements CompileEnv {
       case 'join': return this.join(p);
       case 'sort': {
         // A Sort directly under a constant Limit keeps only the rows it needs (top-N).
-        return new SortExec(this.plan(p.input), p.keys, p.schema, this, null);
+        return new SortExec(this.gathered(p.input), p.keys, p.schema, this, null);
       }
       case 'distinct': return new DistinctExec(this.plan(p.input), p.onKeys, p.schema, this);
       case 'setop': return new SetOpExec(this.plan(p.left), this.plan(p.right), p.op, p.all, p.schema);
@@ -128,17 +129,40 @@ export class PhysicalPlanner implements CompileEnv {
   private parallelAggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>, serial: PhysicalOperator): PhysicalOperator {
     const agg = serial instanceof InstrumentedExec ? serial.inner : serial;
     if (p.groupingSets || !(agg instanceof HashAggregateExec)) return serial;
-    const steps: ({ kind: 'filter'; pred: Expr } | { kind: 'project'; exprs: Expr[] })[] = [];
-    let cur = p.input;
+    const pipe = this.scanPipeline(p.input);
+    if (!pipe) return serial;
+    const fragment = encodeFragment('aggregate', pipe.scan.columns, pipe.steps, p.groupBy, p.aggs);
+    if (typeof fragment === 'string') return serial;
+    return new ParallelAggregateExec(this.wrap(serial), agg, pipe.scan.table, fragment, stringsRead(pipe.scan.columns.length, pipe.steps, p.groupBy, p.aggs), p.groupBy, p.aggs);
+  }
+
+  /**
+   * The input of a sort or a join: when it filters or computes over a table scan, a gather that
+   * runs that pipeline on the worker pool (when the session's threads and the table's size make
+   * it worth it), else the plan itself.
+   */
+  private gathered(p: LogicalPlan): PhysicalOperator {
+    const serial = this.plan(p);
+    const steps = this.scanPipeline(p);
+    // Only a filter or a computed column is work worth moving; copying columns back is not.
+    const work = steps?.steps.some((s) => s.kind === 'filter' || s.exprs.some((e) => e.kind !== 'col'));
+    if (!steps || !work || !p.schema.every((f) => isPlainType(f.type))) return serial;
+    const fragment = encodeFragment('gather', steps.scan.columns, steps.steps, [], []);
+    if (typeof fragment === 'string') return serial;
+    return this.wrap(new GatherExec(serial, steps.scan.table, fragment));
+  }
+
+  /** Filters and projections over a table scan, as steps from the scan up; null for other plans. */
+  private scanPipeline(p: LogicalPlan): { scan: Extract<LogicalPlan, { kind: 'scan' }>; steps: PipelineStep[] } | null {
+    const steps: PipelineStep[] = [];
+    let cur = p;
     while (cur.kind === 'filter' || cur.kind === 'project') {
       steps.unshift(cur.kind === 'filter' ? { kind: 'filter', pred: cur.predicate } : { kind: 'project', exprs: cur.exprs });
       cur = cur.input;
     }
-    if (cur.kind !== 'scan') return serial;
+    if (cur.kind !== 'scan') return null;
     if (cur.filters.length) steps.unshift({ kind: 'filter', pred: cur.filters.length === 1 ? cur.filters[0]! : { kind: 'and', args: cur.filters, type: cur.filters[0]!.type } });
-    const fragment = encodeFragment('aggregate', cur.columns, steps, p.groupBy, p.aggs);
-    if (typeof fragment === 'string') return serial;
-    return new ParallelAggregateExec(this.wrap(serial), agg, cur.table, fragment, stringsRead(cur.columns.length, steps, p.groupBy, p.aggs), p.groupBy, p.aggs);
+    return { scan: cur, steps };
   }
 
   /**
@@ -160,8 +184,8 @@ export class PhysicalPlanner implements CompileEnv {
   }
 
   private join(p: Extract<LogicalPlan, { kind: 'join' }>, outputCols: number[] | null = null): PhysicalOperator {
-    const left = this.plan(p.left), right = this.plan(p.right);
-    if (p.lateral) return new LateralJoinExec(left, right, p.joinType, p.lateral, p.on, p.schema, this);
+    if (p.lateral) return new LateralJoinExec(this.plan(p.left), this.plan(p.right), p.joinType, p.lateral, p.on, p.schema, this);
+    const left = this.gathered(p.left), right = this.gathered(p.right);
     const nl = p.left.schema.length;
     const leftKeys: Expr[] = [], rightKeys: Expr[] = [];
     const rest: Expr[] = [];
@@ -179,11 +203,13 @@ export class PhysicalPlanner implements CompileEnv {
   }
 }
 
+type PipelineStep = { kind: 'filter'; pred: Expr } | { kind: 'project'; exprs: Expr[] };
+
 /**
  * Per scan column of a fragment: whether an expression reads its values (a text column used only
  * as a group key is grouped on its dictionary codes, and a worker need not rebuild its strings).
  */
-function stringsRead(n: number, steps: ({ kind: 'filter'; pred: Expr } | { kind: 'project'; exprs: Expr[] })[], groupBy: Expr[], aggs: AggCall[]): boolean[] {
+function stringsRead(n: number, steps: PipelineStep[], groupBy: Expr[], aggs: AggCall[]): boolean[] {
   const read = new Array<boolean>(n).fill(false);
   let origin: (number | null)[] = Array.from({ length: n }, (_, i) => i);
   const mark = (e: Expr): void => { for (const c of columnsUsed(e)) { const o = origin[c]; if (o !== null && o !== undefined) read[o] = true; } };

@@ -13,6 +13,7 @@ import { isPause } from '../../src/physical/pause.js';
 import type { Batch } from '../../src/common/vector.js';
 import { getValue } from '../../src/common/vector.js';
 import { workerPool } from '../../src/physical/worker_pool.js';
+import { exchangeLine, serialAndParallel } from '../helpers/threads.js';
 
 /** 200,000 rows with NULLs in every column kind the workers read (the same table was made in PostgreSQL 15). */
 const TABLE = `CREATE TABLE pt AS SELECT i, CASE WHEN i % 11 = 0 THEN NULL ELSE i % 7 END AS k,
@@ -27,20 +28,8 @@ async function withTable(): Promise<Database> {
   return db;
 }
 
-/** The EXPLAIN ANALYZE line of the exchange, to tell where the aggregate ran. */
-async function exchange(db: Database, sql: string): Promise<string> {
-  const r = await db.query(`EXPLAIN ANALYZE ${sql}`);
-  return String(r.rows.map((x) => x[0]).find((l) => String(l).includes('ParallelAggregateExec')) ?? '');
-}
-
-async function both(db: Database, sql: string): Promise<{ serial: unknown[][]; parallel: unknown[][] }> {
-  await db.query('SET threads = 1');
-  const serial = (await db.query(sql)).rows;
-  await db.query('SET threads = 2');
-  const parallel = (await db.query(sql)).rows;
-  assert.match(await exchange(db, sql), /ran on 2 workers/, sql);
-  return { serial, parallel };
-}
+const exchange = (db: Database, sql: string): Promise<string> => exchangeLine(db, sql, 'ParallelAggregateExec');
+const both = (db: Database, sql: string): Promise<{ serial: unknown[][]; parallel: unknown[][] }> => serialAndParallel(db, sql, 'ParallelAggregateExec');
 
 test('a scalar aggregate over every enabled kind gives PostgreSQL\'s answer on two threads and one', async () => {
   const db = await withTable();

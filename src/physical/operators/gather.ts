@@ -72,10 +72,12 @@ export class GatherExec implements PhysicalOperator {
         for (const b of part.batches) { yielded = true; yield this.decode(b as { length: number; columns: WireVector[] }, described.dicts); }
         if (part.error) throw rebuild(part.error);
       }
+      // Every morsel is handed on; the workers' last word (their counts) follows.
+      if (!job.settled && ctx.awaitsPauses) yield waitPause(job.done);
+      if (!job.settled) job.waitSync();
     } finally {
       if (!job.settled) job.cancel();
     }
-    if (!job.settled) job.waitSync();
     const per = job.replies.map((r) => (r.ok === true ? (r.result as { morsels: number }).morsels : 0));
     this.last = `ran on ${slots.length} workers, morsels per worker: [${per.join(', ')}]`;
   }
