@@ -29,7 +29,8 @@ import { SubqueryRunnerImpl } from './subquery.js';
 import { ProjectSetExec } from './operators/project_set.js';
 import { InstrumentedExec } from './instrument.js';
 import { LateralJoinExec } from './operators/lateral_join.js';
-import { ParallelAggregateExec } from './operators/parallel_aggregate.js';
+import { ParallelAggregateExec, PARALLEL_MIN_ROWS } from './operators/parallel_aggregate.js';
+import type { TableEntry } from '../catalog/catalog.js';
 import { encodeFragment, isPlainType } from './fragment.js';
 import { GatherExec } from './operators/gather.js';
 import { setConstantEvaluator } from '../logical/optimizer/evaluate.js';
@@ -130,7 +131,7 @@ export class PhysicalPlanner implements CompileEnv {
     const agg = serial instanceof InstrumentedExec ? serial.inner : serial;
     if (p.groupingSets || !(agg instanceof HashAggregateExec)) return serial;
     const pipe = this.scanPipeline(p.input);
-    if (!pipe) return serial;
+    if (!pipe || !bigEnough(pipe.scan.table)) return serial;
     const fragment = encodeFragment('aggregate', pipe.scan.columns, pipe.steps, p.groupBy, p.aggs);
     if (typeof fragment === 'string') return serial;
     return new ParallelAggregateExec(this.wrap(serial), agg, pipe.scan.table, fragment, stringsRead(pipe.scan.columns.length, pipe.steps, p.groupBy, p.aggs), p.groupBy, p.aggs);
@@ -146,7 +147,7 @@ export class PhysicalPlanner implements CompileEnv {
     const steps = this.scanPipeline(p);
     // Only a filter or a computed column is work worth moving; copying columns back is not.
     const work = steps?.steps.some((s) => s.kind === 'filter' || s.exprs.some((e) => e.kind !== 'col'));
-    if (!steps || !work || !p.schema.every((f) => isPlainType(f.type))) return serial;
+    if (!steps || !work || !bigEnough(steps.scan.table) || !p.schema.every((f) => isPlainType(f.type))) return serial;
     const fragment = encodeFragment('gather', steps.scan.columns, steps.steps, [], []);
     if (typeof fragment === 'string') return serial;
     return this.wrap(new GatherExec(serial, steps.scan.table, fragment));
@@ -201,6 +202,14 @@ export class PhysicalPlanner implements CompileEnv {
     const schema = outputCols ? outputCols.map((c) => p.schema[c]!) : p.schema;
     return new HashJoinExec(left, right, p.joinType, leftKeys, rightKeys, residual, p.nullAware, schema, this, outputCols);
   }
+}
+
+/**
+ * Exchanges are planned only over tables big enough for workers to pay (the plan is made for each
+ * statement, so this is the table's size now); small tables keep the plain serial plan.
+ */
+function bigEnough(t: TableEntry): boolean {
+  return t.data.rowCount >= PARALLEL_MIN_ROWS;
 }
 
 type PipelineStep = { kind: 'filter'; pred: Expr } | { kind: 'project'; exprs: Expr[] };

@@ -42,6 +42,9 @@ export interface RunMessage {
   forget?: number[];
 }
 
+/** The morsel the running job is on, for the error it may raise. */
+let currentMorsel = -1;
+
 const buffers = new Map<number, SharedArrayBuffer>();
 const dicts = new Map<number, string[]>();
 /** The id of each dictionary, to send a text column back as codes. */
@@ -67,6 +70,7 @@ class MorselSource implements PhysicalOperator {
       const k = Atomics.add(this.control, 0, 1);
       if (k >= total) return;
       this.current = k;
+      currentMorsel = k;
       this.taken++;
       const ms = this.m.morsels;
       yield morselBatch(this.m.chunks[ms[3 * k]!]!, ms[3 * k + 1]!, ms[3 * k + 2]!, buffers, dicts);
@@ -199,6 +203,7 @@ parentPort!.on('message', (m: RunMessage) => {
   for (const [id, d] of m.dicts) { dicts.set(id, d); dictIds.set(d, id); }
   const control = new Int32Array(m.control);
   let reply: WorkerReply;
+  currentMorsel = -1;
   try {
     reply = { job: m.job, ok: true, result: run(m, control) };
   } catch (e) {
@@ -206,7 +211,7 @@ parentPort!.on('message', (m: RunMessage) => {
     Atomics.store(control, 0, 0x3fffffff);
     reply = e instanceof RegistryMismatch || (e as Error)?.name === 'DataCloneError'
       ? { job: m.job, ok: 'unsupported', reason: (e as Error).message }
-      : { job: m.job, ok: false, error: errorFields(e) };
+      : { job: m.job, ok: false, error: errorFields(e), morsel: currentMorsel };
   }
   try {
     port.postMessage(reply);

@@ -24,7 +24,7 @@ import { QuiverError } from '../common/errors.js';
 /** What a worker sends back for one job. */
 export type WorkerReply =
   | { job: number; ok: true; result: unknown }
-  | { job: number; ok: false; error: { code: string; message: string; detail?: string; hint?: string; position?: number } }
+  | { job: number; ok: false; error: { code: string; message: string; detail?: string; hint?: string; position?: number }; morsel: number }
   | { job: number; ok: 'unsupported'; reason: string };
 
 /** Rows of one morsel, sent as soon as a worker has them (a gather job), before its final reply. */
@@ -53,7 +53,7 @@ export class Job {
   settled = false;
   readonly done: Promise<void>;
   private resolve!: () => void;
-  constructor(readonly id: number, readonly slots: Slot[], readonly control: Int32Array) {
+  constructor(readonly id: number, readonly slots: Slot[], readonly control: Int32Array, private owner: { idle(): void; died(s: Slot, e: Error | null): void }) {
     this.done = new Promise((r) => { this.resolve = r; });
   }
   /** Hears each part of a gather job. */
@@ -89,7 +89,7 @@ export class Job {
   private finish(): void {
     this.settled = true;
     for (const s of this.slots) s.pending.delete(this);
-    pool?.idle();
+    this.owner.idle();
     this.resolve();
   }
 
@@ -116,7 +116,7 @@ export class Job {
         if (this.onPart) Atomics.wait(this.control, 2, parts, 5);
         else Atomics.wait(this.control, 1, replies, 20);
       }
-      for (const s of this.slots) if (!s.dead && s.pending.has(this) && s.worker.threadId === -1 && !receivePending(s)) pool?.died(s, null);
+      for (const s of this.slots) if (!s.dead && s.pending.has(this) && s.worker.threadId === -1 && !receivePending(s)) this.owner.died(s, null);
     }
   }
 }
@@ -222,7 +222,7 @@ class WorkerPool {
    * does not hold yet: it records them in slot.known) and returns the job collecting the replies.
    */
   start(slots: Slot[], control: Int32Array, message: (slot: Slot, job: number) => unknown): Job {
-    const job = new Job(nextId++, slots, control);
+    const job = new Job(nextId++, slots, control, this);
     jobs.set(job.id, job);
     // While a job runs its workers keep the process alive (a pending query must not let it exit).
     this.busy++;

@@ -77,7 +77,8 @@ export class ParallelAggregateExec implements PhysicalOperator {
   private collect(job: Job): PartialAggregate[] | null {
     if (job.failure) throw job.failure;
     const errors = job.replies.filter((r): r is Extract<WorkerReply, { ok: false }> => r.ok === false);
-    if (errors.length) throw rebuild(errors[0]!.error);
+    // The error of the earliest morsel is the one the serial aggregate, reading in table order, raises.
+    if (errors.length) throw rebuild(errors.reduce((a, b) => (b.morsel < a.morsel ? b : a)).error);
     if (job.replies.some((r) => r.ok === 'unsupported')) return null;
     return job.replies.map((r) => (r as Extract<WorkerReply, { ok: true }>).result as PartialAggregate);
   }
