@@ -222,8 +222,15 @@ function stringsRead(n: number, steps: PipelineStep[], groupBy: Expr[], aggs: Ag
   const read = new Array<boolean>(n).fill(false);
   let origin: (number | null)[] = Array.from({ length: n }, (_, i) => i);
   const mark = (e: Expr): void => { for (const c of columnsUsed(e)) { const o = origin[c]; if (o !== null && o !== undefined) read[o] = true; } };
+  // Unless every step is a filter (applied by the aggregate as a selection), a filter copies the
+  // rows it keeps, strings included: every column alive at that point is read.
+  const copies = steps.some((s) => s.kind !== 'filter');
   for (const s of steps) {
-    if (s.kind === 'filter') { mark(s.pred); continue; }
+    if (s.kind === 'filter') {
+      mark(s.pred);
+      if (copies) for (const o of origin) if (o !== null && o !== undefined) read[o] = true;
+      continue;
+    }
     origin = s.exprs.map((e) => (e.kind === 'col' ? origin[e.index] ?? null : (mark(e), null)));
   }
   for (const g of groupBy) if (g.kind !== 'col') mark(g);
