@@ -5,13 +5,12 @@
  * worker, the answer back through the pool. Morsel-driven execution wants the opposite: every
  * worker of a query takes the next morsel from one shared atomic counter, so the scheduling is a
  * single Atomics.add per morsel with no main-thread round trip, and a fragment is posted once per
- * worker, not once per morsel. The pieces piscina would add over that (queueing, idle timeouts)
- * are not needed, and its per-task path costs a message round trip plus promise bookkeeping on
- * the main thread: at least one message round trip per task, measured at 0.23-0.45 ms for an
- * empty message on this machine, so a task per morsel (~100 morsels for 6M rows) would add 25-45
- * ms, about the whole time of a parallel Q1-like query. What it does not give is what this
- * needs: a port per worker that the main thread can also read synchronously
- * (receiveMessageOnPort), and a shared per-worker memory of buffers and dictionaries already sent.
+ * worker, not once per morsel. Piscina's extras (a task queue, idle timeouts) are not needed here,
+ * and a task per morsel would cost at least one message round trip each on the main thread,
+ * measured at 0.23-0.45 ms for an empty message on this machine: ~100 morsels for 6M rows would
+ * add 25-45 ms, about the whole time of a parallel Q1-like query. What this needs and piscina does
+ * not give: a port per worker that the main thread can also read synchronously
+ * (receiveMessageOnPort), and a per-worker memory of the buffers and dictionaries already sent.
  *
  * The pool is created on the first parallel query, its workers are unref'd while idle so they
  * never keep the process alive, a worker that dies is replaced on the next query, and the last
