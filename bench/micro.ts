@@ -1,7 +1,9 @@
 /**
  * Micro-benchmarks: Quiver against DuckDB on the same data, in the same process and run.
  *
- *   npm run bench:micro -- [--scale 0.1] [--repeat 5] [--cases 1,3] [--no-duckdb]
+ *   npm run bench:micro -- [--scale 0.1] [--repeat 5] [--cases 1,3] [--threads 2] [--no-duckdb]
+ *
+ * --threads N sets both engines' threads (default 1: the comparison is per-core efficiency).
  *
  * Each case runs once to warm up, then `repeat` times per engine, alternating engines so drift
  * (thermal, GC pressure, other load) hits both alike; the table reports medians. Loading is not
@@ -20,18 +22,18 @@ import { mulberry32 as rng, median } from './common.js';
 
 // ---------------------------------------------------------------- options
 
-interface Options { scale: number; repeat: number; cases: Set<number>; duckdb: boolean }
+interface Options { scale: number; repeat: number; cases: Set<number>; duckdb: boolean; threads: number }
 
 function parseArgs(argv: string[]): Options {
   const { values: v } = parseCliArgs({
     args: argv,
     options: {
-      scale: { type: 'string' }, repeat: { type: 'string' }, cases: { type: 'string' },
+      scale: { type: 'string' }, repeat: { type: 'string' }, cases: { type: 'string' }, threads: { type: 'string' },
       'no-duckdb': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (v.help) {
-    console.log('usage: micro [--scale F] [--repeat N] [--cases 1,2,...] [--no-duckdb]');
+    console.log('usage: micro [--scale F] [--repeat N] [--cases 1,2,...] [--threads N] [--no-duckdb]');
     process.exit(0);
   }
   const o: Options = {
@@ -39,7 +41,9 @@ function parseArgs(argv: string[]): Options {
     repeat: v.repeat === undefined ? 5 : Number(v.repeat),
     cases: new Set(v.cases === undefined ? [1, 2, 3, 4, 5] : v.cases.split(',').map(Number)),
     duckdb: !v['no-duckdb'],
+    threads: v.threads === undefined ? 1 : Number(v.threads),
   };
+  if (!Number.isInteger(o.threads) || o.threads < 1) throw new Error('--threads must be a positive integer');
   if (!(o.scale > 0)) throw new Error('--scale must be a positive number');
   if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error('--repeat must be a positive integer');
   for (const c of o.cases) if (!(c >= 1 && c <= 5 && Number.isInteger(c))) throw new Error(`no case ${c}`);
@@ -290,16 +294,16 @@ async function main(): Promise<void> {
   const n1m = Math.max(1, Math.round(1_000_000 * opts.scale));
 
   const qs = await QuiverSession.open();
+  qs.exec(`SET threads = ${opts.threads}`);
   let conn: DuckDBConnection | null = null;
   if (opts.duckdb) {
     const instance = await DuckDBInstance.create(':memory:');
     conn = await instance.connect();
-    // One thread, like Quiver today: the comparison is per-core efficiency.
-    await conn.run('SET threads = 1');
+    await conn.run(`SET threads = ${opts.threads}`);
   }
 
   // Load average is printed because other work on the machine skews both engines' timings.
-  console.log(`node ${process.version}, scale ${opts.scale}, repeat ${opts.repeat}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(`node ${process.version}, scale ${opts.scale}, repeat ${opts.repeat}, threads ${opts.threads}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
   const rows: Row[] = [];
   let loadMs = 0;

@@ -6,6 +6,7 @@ import type { SqlType } from '../common/types.js';
 import type { Batch, Vector } from '../common/vector.js';
 import { VectorBuilder, concatBatches, dictionaryEncode, toFixedNumeric } from '../common/vector.js';
 import { QuiverError, SqlState } from '../common/errors.js';
+import { shareChunk } from '../common/shared_chunk.js';
 
 export interface ColumnDef {
   name: string;
@@ -26,6 +27,8 @@ export interface TableConstraint {
 }
 
 const SMALL_CHUNK = 8192;
+/** Smaller chunks (a tail sealed by a read) stay in ordinary memory; a parallel scan shares them itself. */
+const SHARED_CHUNK = 4096;
 
 /**
  * Column data in chunks; the scan splits chunks into batches and, later, into partitions.
@@ -109,12 +112,17 @@ export class TableData {
 }
 
 /**
+/**
  * Stored text columns are dictionary-encoded where that pays (few distinct values); numeric(p,s)
- * columns are fixed-point where every value fits (always for p <= 15).
+ * columns are fixed-point where every value fits (always for p <= 15); the fixed-width memory of
+ * a chunk big enough to be a morsel of a parallel scan moves into shared memory
+ * (common/shared_chunk.ts), once, so queries on worker threads read it without a copy.
  */
 function encodeChunk(b: Batch): Batch {
-  if (!b.columns.some((c) => c.type.id === 'text' || c.type.id === 'varchar' || c.type.id === 'bpchar' || (c.type.id === 'numeric' && c.type.precision >= 0))) return b;
-  return { length: b.length, columns: b.columns.map((c) => (c.type.id === 'numeric' ? (c.type.precision >= 0 ? toFixedNumeric(c, Math.max(0, c.type.scale)) : c) : dictionaryEncode(c))) };
+  const enc = b.columns.some((c) => c.type.id === 'text' || c.type.id === 'varchar' || c.type.id === 'bpchar' || (c.type.id === 'numeric' && c.type.precision >= 0))
+    ? { length: b.length, columns: b.columns.map((c) => (c.type.id === 'numeric' ? (c.type.precision >= 0 ? toFixedNumeric(c, Math.max(0, c.type.scale)) : c) : dictionaryEncode(c))) }
+    : b;
+  return enc.length >= SHARED_CHUNK ? shareChunk(enc) : enc;
 }
 
 export interface TableEntry {

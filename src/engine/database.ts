@@ -8,6 +8,7 @@ import { initParser, parseSql } from '../sql/parser.js';
 import { asQuiverError, QuiverError, SqlState } from '../common/errors.js';
 import { typeName } from '../common/types.js';
 import { Session } from './session.js';
+import { retainPool, releasePool } from '../physical/worker_pool.js';
 import type { StatementResult } from './statement.js';
 import { SLICE_MS, type RunOptions } from '../physical/statement_run.js';
 import { columnReader, paramType, paramValue } from './values.js';
@@ -90,7 +91,7 @@ export interface Database {
 
 class QuiverDatabase implements Database {
   private closed = false;
-  constructor(private session: Session, private storage: Storage | null) {}
+  constructor(private session: Session, private storage: Storage | null) { retainPool(); }
 
   private async runAll(sql: string, params: unknown[], opts: QueryOptions): Promise<StatementResult> {
     if (this.closed) throw new QuiverError('08003', 'database is closed');
@@ -151,8 +152,12 @@ class QuiverDatabase implements Database {
     await this.session.idle();
     // An open transaction block ends without COMMIT: it rolls back.
     this.session.abandon();
-    if (this.storage) {
-      try { this.storage.save(this.session.catalog); } finally { this.storage.release(); }
+    try {
+      if (this.storage) {
+        try { this.storage.save(this.session.catalog); } finally { this.storage.release(); }
+      }
+    } finally {
+      await releasePool();
     }
   }
 }

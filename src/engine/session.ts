@@ -23,10 +23,13 @@ import type { StatementResult } from './statement.js';
 import { Prng } from '../udf/functions/misc.js';
 import { strVal } from '../sql/bind_expr.js';
 import { convertParamsUpFront } from './values.js';
+import { defaultThreads } from '../physical/worker_pool.js';
 
 const SETTINGS_DEFAULTS: Record<string, string> = {
   server_version: '15.0', server_encoding: 'UTF8', client_encoding: 'UTF8', datestyle: 'ISO, MDY',
   intervalstyle: 'postgres', timezone: 'UTC', standard_conforming_strings: 'on', search_path: '"$user", public',
+  // Worker threads a query may use: the cores, as DuckDB's `threads` (1 = everything in process).
+  threads: String(defaultThreads()),
   integer_datetimes: 'on', default_transaction_isolation: 'read committed', default_transaction_read_only: 'off',
   default_transaction_deferrable: 'off', application_name: '', extra_float_digits: '1',
 };
@@ -125,6 +128,8 @@ export class Session {
       params, outer: [], now: Date.now() * 1000, workTables: new Map(),
       random: () => rng.random(), setseed: (seed) => rng.seed(seed),
       run: new StatementRun(opts.signal ?? null, opts.onProgress ?? null),
+      // The driver (physical/driver.ts) awaits pauses: exchanges wait for workers without blocking.
+      threads: Number(this.settings.get('threads')), awaitsPauses: true,
     };
   }
 
@@ -244,7 +249,7 @@ export class Session {
           }).join(', ');
           const name = String(s.name).toLowerCase();
           if (TRANSACTION_SETTINGS.has(name)) this.setTransactionSetting(name, v);
-          else this.settings.set(name, v);
+          else this.settings.set(name, name === 'threads' ? threadsSetting(v) : v);
         } else if (s.kind === 'VAR_RESET' && s.name) {
           const d = SETTINGS_DEFAULTS[String(s.name).toLowerCase()];
           if (d !== undefined) this.settings.set(String(s.name).toLowerCase(), d);
@@ -510,4 +515,13 @@ function commandName(type: string, s: PgNode): string {
     }
     default: return type.replace(/Stmt$/, '').toUpperCase();
   }
+}
+
+/** `SET threads = n`: a whole number of threads from 1 to 256 (DuckDB's setting of the same name). */
+function threadsSetting(v: string): string {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || n < 1 || n > 256) {
+    throw new QuiverError(SqlState.invalidParameterValue, `invalid value for parameter "threads": "${v}"`, { hint: 'Use a whole number from 1 to 256.' });
+  }
+  return String(n);
 }

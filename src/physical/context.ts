@@ -26,4 +26,11 @@ export interface ExecContext {
    * never pause and read the tables' current chunks).
    */
   run?: StatementRun;
+  /** Worker threads a query may use (`SET threads`); absent or 1 = everything in process. */
+  threads?: number;
+  /**
+   * Set by a driver that awaits `Pause.wait` (see pause.ts): an operator waiting for workers then
+   * yields a pause instead of blocking the thread until they answer.
+   */
+  awaitsPauses?: boolean;
 }

@@ -4,7 +4,7 @@
  * subqueries left inside expressions to their own physical plans.
  */
 import type { LogicalPlan } from '../logical/plan.js';
-import type { Expr, SubqueryExpr } from '../logical/expr.js';
+import type { Expr, SubqueryExpr, AggCall } from '../logical/expr.js';
 import { conjuncts, columnsUsed, remapColumns, isVolatile } from '../logical/expr.js';
 import { exprToString } from '../logical/explain.js';
 import type { PhysicalOperator } from './operator.js';
@@ -29,6 +29,10 @@ import { SubqueryRunnerImpl } from './subquery.js';
 import { ProjectSetExec } from './operators/project_set.js';
 import { InstrumentedExec } from './instrument.js';
 import { LateralJoinExec } from './operators/lateral_join.js';
+import { ParallelAggregateExec, PARALLEL_MIN_ROWS } from './operators/parallel_aggregate.js';
+import type { TableEntry } from '../catalog/catalog.js';
+import { encodeFragment, isPlainType } from './fragment.js';
+import { GatherExec } from './operators/gather.js';
 import { setConstantEvaluator } from '../logical/optimizer/evaluate.js';
 import { evalConstant } from './compile.js';
 
@@ -77,32 +81,16 @@ export class PhysicalPlanner implements CompileEnv {
         const lim = p.limit?.kind === 'const' ? p.limit.value : p.limit === null ? undefined : null;
         const off = p.offset === null ? 0n : p.offset.kind === 'const' ? p.offset.value : null;
         if (p.input.kind === 'sort' && !p.withTies && typeof lim === 'bigint' && typeof off === 'bigint' && lim >= 0n && off >= 0n && lim + off < 2n ** 31n) {
-          const sort = new SortExec(this.plan(p.input.input), p.input.keys, p.input.schema, this, Number(lim + off));
+          const sort = new SortExec(this.gathered(p.input.input), p.input.keys, p.input.schema, this, Number(lim + off));
           return new LimitExec(sort, p.limit, p.offset, this);
         }
         return new LimitExec(this.plan(p.input), p.limit, p.offset, this, p.withTies ?? null);
       }
-      case 'aggregate': {
-        const text = `groupBy: [${p.groupBy.map((e) => exprToString(e, p.input.schema)).join(', ')}], aggs: [${p.aggs.map((a) => `${a.fn.name}(${a.args.map((x) => exprToString(x, p.input.schema)).join(', ')})`).join(', ')}]`;
-        // Aggregating straight off a filtered scan: the aggregate applies the filter itself.
-        if (p.input.kind === 'scan' && p.input.filters.length > 0) {
-          const scan = p.input;
-          const pred = scan.filters.length === 1 ? scan.filters[0]! : { kind: 'and' as const, args: scan.filters, type: scan.filters[0]!.type };
-          const bare = this.wrap(new ScanExec(scan.table, scan.columns, scan.schema, null, ''));
-          return new HashAggregateExec(bare, p.groupBy, p.aggs, p.groupingSets, p.schema, this, `${text}, filter: ${exprToString(pred, scan.schema)}`, compileFilter(pred, this));
-        }
-        const aggExprs = [...p.groupBy, ...p.aggs.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr)])];
-        const pj = this.projectedJoin(p.input, aggExprs);
-        if (pj) {
-          const aggs = p.aggs.map((a) => ({ ...a, args: a.args.map(pj.remap), filter: a.filter ? pj.remap(a.filter) : null, orderBy: a.orderBy.map((k) => ({ ...k, expr: pj.remap(k.expr) })) }));
-          return new HashAggregateExec(pj.op, p.groupBy.map(pj.remap), aggs, p.groupingSets, p.schema, this, text);
-        }
-        return new HashAggregateExec(this.plan(p.input), p.groupBy, p.aggs, p.groupingSets, p.schema, this, text);
-      }
+      case 'aggregate': return this.parallelAggregate(p, this.aggregate(p));
       case 'join': return this.join(p);
       case 'sort': {
         // A Sort directly under a constant Limit keeps only the rows it needs (top-N).
-        return new SortExec(this.plan(p.input), p.keys, p.schema, this, null);
+        return new SortExec(this.gathered(p.input), p.keys, p.schema, this, null);
       }
       case 'distinct': return new DistinctExec(this.plan(p.input), p.onKeys, p.schema, this);
       case 'setop': return new SetOpExec(this.plan(p.left), this.plan(p.right), p.op, p.all, p.schema);
@@ -114,6 +102,68 @@ export class PhysicalPlanner implements CompileEnv {
       case 'cte_scan': return new CteScanExec(p.id, p.name, p.schema);
       case 'project_set': return new ProjectSetExec(this.plan(p.input), p.calls, p.schema, this);
     }
+  }
+
+  private aggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>): PhysicalOperator {
+    const text = `groupBy: [${p.groupBy.map((e) => exprToString(e, p.input.schema)).join(', ')}], aggs: [${p.aggs.map((a) => `${a.fn.name}(${a.args.map((x) => exprToString(x, p.input.schema)).join(', ')})`).join(', ')}]`;
+    // Aggregating straight off a filtered scan: the aggregate applies the filter itself.
+    if (p.input.kind === 'scan' && p.input.filters.length > 0) {
+      const scan = p.input;
+      const pred = scan.filters.length === 1 ? scan.filters[0]! : { kind: 'and' as const, args: scan.filters, type: scan.filters[0]!.type };
+      const bare = this.wrap(new ScanExec(scan.table, scan.columns, scan.schema, null, ''));
+      return new HashAggregateExec(bare, p.groupBy, p.aggs, p.groupingSets, p.schema, this, `${text}, filter: ${exprToString(pred, scan.schema)}`, compileFilter(pred, this));
+    }
+    const aggExprs = [...p.groupBy, ...p.aggs.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr)])];
+    const pj = this.projectedJoin(p.input, aggExprs);
+    if (pj) {
+      const aggs = p.aggs.map((a) => ({ ...a, args: a.args.map(pj.remap), filter: a.filter ? pj.remap(a.filter) : null, orderBy: a.orderBy.map((k) => ({ ...k, expr: pj.remap(k.expr) })) }));
+      return new HashAggregateExec(pj.op, p.groupBy.map(pj.remap), aggs, p.groupingSets, p.schema, this, text);
+    }
+    return new HashAggregateExec(this.plan(p.input), p.groupBy, p.aggs, p.groupingSets, p.schema, this, text);
+  }
+
+  /**
+   * An aggregate over filters and projections of a table scan, without grouping sets, DISTINCT or
+   * ORDER BY inside its calls, whose expressions can all be rebuilt in a worker: an exchange that
+   * runs it on the worker pool when the session's threads and the table's size make it worth it.
+   */
+  private parallelAggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>, serial: PhysicalOperator): PhysicalOperator {
+    const agg = serial instanceof InstrumentedExec ? serial.inner : serial;
+    if (p.groupingSets || !(agg instanceof HashAggregateExec)) return serial;
+    const pipe = this.scanPipeline(p.input);
+    if (!pipe || !bigEnough(pipe.scan.table)) return serial;
+    const fragment = encodeFragment('aggregate', pipe.scan.columns, pipe.steps, p.groupBy, p.aggs);
+    if (typeof fragment === 'string') return serial;
+    return new ParallelAggregateExec(this.wrap(serial), agg, pipe.scan.table, fragment, stringsRead(pipe.scan.columns.length, pipe.steps, p.groupBy, p.aggs), p.groupBy, p.aggs);
+  }
+
+  /**
+   * The input of a sort or a join: when it filters or computes over a table scan, a gather that
+   * runs that pipeline on the worker pool (when the session's threads and the table's size make
+   * it worth it), else the plan itself.
+   */
+  private gathered(p: LogicalPlan): PhysicalOperator {
+    const serial = this.plan(p);
+    const steps = this.scanPipeline(p);
+    // Only a filter or a computed column is work worth moving; copying columns back is not.
+    const work = steps?.steps.some((s) => s.kind === 'filter' || s.exprs.some((e) => e.kind !== 'col'));
+    if (!steps || !work || !bigEnough(steps.scan.table) || !p.schema.every((f) => isPlainType(f.type))) return serial;
+    const fragment = encodeFragment('gather', steps.scan.columns, steps.steps, [], []);
+    if (typeof fragment === 'string') return serial;
+    return this.wrap(new GatherExec(serial, steps.scan.table, fragment));
+  }
+
+  /** Filters and projections over a table scan, as steps from the scan up; null for other plans. */
+  private scanPipeline(p: LogicalPlan): { scan: Extract<LogicalPlan, { kind: 'scan' }>; steps: PipelineStep[] } | null {
+    const steps: PipelineStep[] = [];
+    let cur = p;
+    while (cur.kind === 'filter' || cur.kind === 'project') {
+      steps.unshift(cur.kind === 'filter' ? { kind: 'filter', pred: cur.predicate } : { kind: 'project', exprs: cur.exprs });
+      cur = cur.input;
+    }
+    if (cur.kind !== 'scan') return null;
+    if (cur.filters.length) steps.unshift({ kind: 'filter', pred: cur.filters.length === 1 ? cur.filters[0]! : { kind: 'and', args: cur.filters, type: cur.filters[0]!.type } });
+    return { scan: cur, steps };
   }
 
   /**
@@ -135,8 +185,8 @@ export class PhysicalPlanner implements CompileEnv {
   }
 
   private join(p: Extract<LogicalPlan, { kind: 'join' }>, outputCols: number[] | null = null): PhysicalOperator {
-    const left = this.plan(p.left), right = this.plan(p.right);
-    if (p.lateral) return new LateralJoinExec(left, right, p.joinType, p.lateral, p.on, p.schema, this);
+    if (p.lateral) return new LateralJoinExec(this.plan(p.left), this.plan(p.right), p.joinType, p.lateral, p.on, p.schema, this);
+    const left = this.gathered(p.left), right = this.gathered(p.right);
     const nl = p.left.schema.length;
     const leftKeys: Expr[] = [], rightKeys: Expr[] = [];
     const rest: Expr[] = [];
@@ -152,6 +202,40 @@ export class PhysicalPlanner implements CompileEnv {
     const schema = outputCols ? outputCols.map((c) => p.schema[c]!) : p.schema;
     return new HashJoinExec(left, right, p.joinType, leftKeys, rightKeys, residual, p.nullAware, schema, this, outputCols);
   }
+}
+
+/**
+ * Exchanges are planned only over tables big enough for workers to pay (the plan is made for each
+ * statement, so this is the table's size now); small tables keep the plain serial plan.
+ */
+function bigEnough(t: TableEntry): boolean {
+  return t.data.rowCount >= PARALLEL_MIN_ROWS;
+}
+
+type PipelineStep = { kind: 'filter'; pred: Expr } | { kind: 'project'; exprs: Expr[] };
+
+/**
+ * Per scan column of a fragment: whether an expression reads its values (a text column used only
+ * as a group key is grouped on its dictionary codes, and a worker need not rebuild its strings).
+ */
+function stringsRead(n: number, steps: PipelineStep[], groupBy: Expr[], aggs: AggCall[]): boolean[] {
+  const read = new Array<boolean>(n).fill(false);
+  let origin: (number | null)[] = Array.from({ length: n }, (_, i) => i);
+  const mark = (e: Expr): void => { for (const c of columnsUsed(e)) { const o = origin[c]; if (o !== null && o !== undefined) read[o] = true; } };
+  // Unless every step is a filter (applied by the aggregate as a selection), a filter copies the
+  // rows it keeps, strings included: every column alive at that point is read.
+  const copies = steps.some((s) => s.kind !== 'filter');
+  for (const s of steps) {
+    if (s.kind === 'filter') {
+      mark(s.pred);
+      if (copies) for (const o of origin) if (o !== null && o !== undefined) read[o] = true;
+      continue;
+    }
+    origin = s.exprs.map((e) => (e.kind === 'col' ? origin[e.index] ?? null : (mark(e), null)));
+  }
+  for (const g of groupBy) if (g.kind !== 'col') mark(g);
+  for (const a of aggs) { a.args.forEach(mark); if (a.filter) mark(a.filter); }
+  return read;
 }
 
 /** `l = r` where one side reads only left columns and the other only right ones. */

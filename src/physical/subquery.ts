@@ -39,7 +39,8 @@ export class SubqueryRunnerImpl implements SubqueryRunner {
     // A WITH around the subquery that runs again (inside a correlated subquery, a LATERAL item or
     // a recursive term) gives its CTEs new rows: results computed from the old ones do not apply.
     for (const id of this.cteIds) key += '\u0002' + (ctx.ctes?.get(id)?.serial ?? 0);
-    const inner: ExecContext = { ...ctx, outer: outerVals };
+    // Runs to completion inside a compiled per-row call, which cannot await: no pauses in here.
+    const inner: ExecContext = { ...ctx, outer: outerVals, awaitsPauses: false };
     switch (this.sq.mode) {
       case 'exists': {
         let r = this.cache.get(key) as boolean | undefined;

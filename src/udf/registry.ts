@@ -239,3 +239,23 @@ export function resolveVariadicScalar(name: string, args: SqlType[]): Resolved<S
   }
   return null;
 }
+
+/**
+ * A stable name for a registered function, so a plan can name it to another thread: the name, the
+ * position among its overloads (registration order, the same in every thread that imports the same
+ * built-ins) and its argument specs, which the receiving side checks. Null for functions that are
+ * not in the registry (closures made while binding, such as variadic wrappers).
+ */
+export interface FunctionKey { kind: 'scalar' | 'aggregate'; name: string; index: number; args: string }
+
+export function functionKey(kind: 'scalar' | 'aggregate', f: ScalarFunction | AggregateFunction): FunctionKey | null {
+  const list: readonly (ScalarFunction | AggregateFunction)[] | undefined = kind === 'scalar' ? scalars.get(f.name) : aggregates.get(f.name);
+  const index = list ? list.indexOf(f) : -1;
+  return index < 0 ? null : { kind, name: f.name, index, args: f.args.join(',') };
+}
+
+/** The function a key names, or null when this thread's registry differs. */
+export function functionByKey(k: FunctionKey): ScalarFunction | AggregateFunction | null {
+  const f = (k.kind === 'scalar' ? scalars.get(k.name) : aggregates.get(k.name))?.[k.index];
+  return f && f.args.join(',') === k.args ? f : null;
+}

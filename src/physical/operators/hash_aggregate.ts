@@ -83,6 +83,16 @@ export class HashAggregateExec implements PhysicalOperator {
   }
 
   private *aggregate(ctx: ExecContext, input: Iterable<Batch>, keyIdx: number[], gidMask: number | null): Generator<Batch> {
+    const st = yield* this.accumulate(ctx, input, keyIdx);
+    yield* this.emit(st.table ? st.table.keyVectors() : [], st.accs, st.groups, keyIdx, gidMask);
+  }
+
+  /**
+   * Reads the whole input into a group table and one accumulator per aggregate (the partial state
+   * a worker sends back). `onGroups(from, to)` hears of the groups each batch created. Yields only
+   * pauses (its input's, and its own between long steps); returns the state.
+   */
+  *accumulate(ctx: ExecContext, input: Iterable<Batch>, keyIdx: number[] = this.groupBy.map((_, i) => i), onGroups: ((from: number, to: number) => void) | null = null): Generator<Batch, { table: GroupTable | null; accs: Accumulator[]; groups: number }> {
     const keyTypes = keyIdx.map((k) => this.groupBy[k]!.type);
     const table = keyIdx.length ? new GroupTable(keyTypes) : null;
     const accs: Accumulator[] = this.aggs.map((a) => a.call.fn.create(a.call.args.map((x) => x.type), a.call.type));
@@ -115,7 +125,11 @@ export class HashAggregateExec implements PhysicalOperator {
       if (table) {
         const kv = keyIdx.map((k) => this.keys[k]!(b, ctx, rows, n));
         table.insert(kv, n, gids, rows);
-        if (table.size > groups) { groups = table.size; for (const acc of accs) acc.resize(groups); }
+        if (table.size > groups) {
+          if (onGroups) onGroups(groups, table.size);
+          groups = table.size;
+          for (const acc of accs) acc.resize(groups);
+        }
       } else gids.fill(0, 0, n);
       for (let a = 0; a < this.aggs.length; a++) {
         const ca = this.aggs[a]!;
@@ -153,7 +167,11 @@ export class HashAggregateExec implements PhysicalOperator {
       this.feedBuffered(ca, accs[a]!, buffered[a]!);
     }
     if (sliceUsed(ctx)) yield slicePause();
-    const keyVecs = table ? table.keyVectors() : [];
+    return { table, accs, groups };
+  }
+
+  /** The output rows of `groups` groups: their keys, then each accumulator's final values. */
+  *emit(keyVecs: Vector[], accs: Accumulator[], groups: number, keyIdx: number[] = this.groupBy.map((_, i) => i), gidMask: number | null = null): Generator<Batch> {
     const outKeys: Vector[] = this.groupBy.map((e, k) => {
       const pos = keyIdx.indexOf(k);
       return pos >= 0 ? keyVecs[pos]! : constantVector(e.type, null, groups);

@@ -1,0 +1,98 @@
+/**
+ * Partial aggregation across threads: what a worker sends back (group keys and accumulator
+ * states) and how the main thread merges the workers' partials with `Accumulator.merge`.
+ *
+ * An accumulator's state is its own fields: typed arrays and arrays of numbers, bigints or strings
+ * (fragment.ts allows only aggregates whose state is such data). Its other fields (the result
+ * type, a comparison function) come from the constructor, so the receiving side creates the same
+ * accumulator from the registry and copies the state fields onto it.
+ */
+import type { Vector } from '../common/vector.js';
+import { takeVector } from '../common/vector.js';
+import type { SqlType } from '../common/types.js';
+import type { AggCall } from '../logical/expr.js';
+import type { Accumulator } from '../udf/registry.js';
+import { GroupTable } from './group_table.js';
+import { isPlainValue } from './fragment.js';
+
+export type AccState = Record<string, unknown>;
+
+export interface PartialAggregate {
+  keys: Vector[];
+  states: AccState[];
+  groups: number;
+  /** Per group: the index of the first morsel (in table order) this worker saw it in. */
+  first: Int32Array;
+  /** Morsels this worker ran (for EXPLAIN ANALYZE). */
+  morsels: number;
+  /** Time the worker spent on the job. */
+  ms: number;
+}
+
+/** Thrown when a state holds something a structured clone would not copy faithfully. */
+export class StateNotPlain extends Error { override name = 'DataCloneError'; }
+
+export function exportState(acc: Accumulator): AccState {
+  const out: AccState = {};
+  for (const [k, v] of Object.entries(acc)) {
+    if (typeof v === 'function') continue;
+    if (ArrayBuffer.isView(v) || isPlainValue(v)) { out[k] = v; continue; }
+    if (Array.isArray(v)) {
+      for (const x of v) if (!isPlainValue(x)) throw new StateNotPlain(`aggregate state ${k} holds objects`);
+      out[k] = v;
+      continue;
+    }
+    // Constructor-made fields (result types): the receiver's own accumulator has them.
+  }
+  return out;
+}
+
+function importState(fresh: Accumulator, state: AccState): Accumulator {
+  return Object.assign(fresh, state);
+}
+
+/**
+ * Merges the partials into one set of groups, numbered as the serial aggregate would number them
+ * (in order of first appearance in the table): a group's first appearance is the smallest
+ * (morsel, id within the worker that ran that morsel), since each worker takes its morsels in
+ * increasing order and numbers its groups as it meets them.
+ */
+export function mergePartials(partials: PartialAggregate[], keyTypes: SqlType[], calls: AggCall[]): { keys: Vector[]; accs: Accumulator[]; groups: number } {
+  const create = (c: AggCall): Accumulator => c.fn.create(c.args.map((x) => x.type), c.type);
+  const accs = calls.map(create);
+  if (keyTypes.length === 0) {
+    for (const acc of accs) acc.resize(1);
+    const from = new Int32Array(1), into = new Int32Array(1);
+    for (const p of partials) {
+      for (let a = 0; a < calls.length; a++) accs[a]!.merge(importState(create(calls[a]!), p.states[a]!), from, into, 1);
+    }
+    return { keys: [], accs, groups: 1 };
+  }
+  const table = new GroupTable(keyTypes);
+  const ids: Int32Array[] = [];
+  let order = new Float64Array(1024).fill(Infinity);
+  for (const p of partials) {
+    const prov = new Int32Array(p.groups);
+    if (p.groups > 0) table.insert(p.keys, p.groups, prov);
+    if (table.size > order.length) { const o = new Float64Array(Math.max(table.size, order.length * 2)).fill(Infinity); o.set(order); order = o; }
+    for (let g = 0; g < p.groups; g++) {
+      const key = p.first[g]! * 4294967296 + g;
+      if (key < order[prov[g]!]!) order[prov[g]!] = key;
+    }
+    ids.push(prov);
+  }
+  const groups = table.size;
+  const perm = Int32Array.from({ length: groups }, (_, i) => i).sort((a, b) => order[a]! - order[b]!);
+  const rank = new Int32Array(groups);
+  for (let i = 0; i < groups; i++) rank[perm[i]!] = i;
+  for (const acc of accs) acc.resize(groups);
+  for (let pi = 0; pi < partials.length; pi++) {
+    const p = partials[pi]!, prov = ids[pi]!;
+    const from = Int32Array.from({ length: p.groups }, (_, i) => i);
+    const into = new Int32Array(p.groups);
+    for (let g = 0; g < p.groups; g++) into[g] = rank[prov[g]!]!;
+    for (let a = 0; a < calls.length; a++) accs[a]!.merge(importState(create(calls[a]!), p.states[a]!), from, into, p.groups);
+  }
+  const keys = table.keyVectors().map((v) => takeVector(v, perm, groups));
+  return { keys, accs, groups };
+}

@@ -1,0 +1,218 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { open, type Database } from '../../src/index.js';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { Session } from '../../src/engine/session.js';
+import { initParser, parseSql } from '../../src/sql/parser.js';
+import { planPhysical } from '../../src/physical/planner.js';
+import { executeAll } from '../../src/physical/operator.js';
+import { isPause } from '../../src/physical/pause.js';
+import type { Batch } from '../../src/common/vector.js';
+import { getValue } from '../../src/common/vector.js';
+import { workerPool } from '../../src/physical/worker_pool.js';
+import { exchangeLine, serialAndParallel } from '../helpers/threads.js';
+
+/** 200,000 rows with NULLs in every column kind the workers read (the same table was made in PostgreSQL 15). */
+const TABLE = `CREATE TABLE pt AS SELECT i, CASE WHEN i % 11 = 0 THEN NULL ELSE i % 7 END AS k,
+  CASE i % 4 WHEN 0 THEN 'alpha' WHEN 1 THEN 'beta' WHEN 2 THEN NULL ELSE 'gamma' END AS s,
+  CASE WHEN i % 13 = 0 THEN NULL ELSE (i % 1000)::float8 / 4 END AS f, (i::bigint * 1000003) AS b,
+  CASE WHEN i % 17 = 0 THEN NULL ELSE i % 3 = 0 END AS flag, date '2020-01-01' + (i % 400) AS d
+  FROM generate_series(1, 200000) i`;
+
+async function withTable(): Promise<Database> {
+  const db = await open();
+  await db.query(TABLE);
+  return db;
+}
+
+const exchange = (db: Database, sql: string): Promise<string> => exchangeLine(db, sql, 'ParallelAggregateExec');
+const both = (db: Database, sql: string): Promise<{ serial: unknown[][]; parallel: unknown[][] }> => serialAndParallel(db, sql, 'ParallelAggregateExec');
+
+test('a scalar aggregate over every enabled kind gives PostgreSQL\'s answer on two threads and one', async () => {
+  const db = await withTable();
+  const sql = 'SELECT count(*), count(k), sum(k), sum(b), sum(f), avg(k), avg(f), min(s), max(s), min(d), max(d), bool_and(flag), bool_or(flag), min(f), max(b), every(flag) FROM pt';
+  const { serial, parallel } = await both(db, sql);
+  // Expected values from PostgreSQL 15 over the same table.
+  const pg = [200000n, 181819n, 545455n, '20000160000300000', 23054135, '2.9999890000494998', 124.87614832950557, 'alpha', 'gamma', '2020-01-01', '2021-02-03', false, true, 0, 200000600000n, false];
+  assert.deepEqual(serial, [pg]);
+  assert.deepEqual(parallel, [pg]);
+  await db.close();
+});
+
+test('grouped aggregates: same rows in the same order on two threads as on one', async () => {
+  const db = await withTable();
+  const queries = [
+    'SELECT k, count(*), sum(i), avg(i), min(f), max(f), min(s), max(b), bool_or(flag) FROM pt GROUP BY k',
+    'SELECT s, count(f), sum(f), avg(f), min(d), max(d), bool_and(flag) FROM pt GROUP BY s',
+    'SELECT s, k, count(*), sum(i), avg(f), max(d) FROM pt WHERE i % 5 <> 0 GROUP BY s, k',
+    'SELECT b % 1000 AS m, count(*), sum(f) FROM pt WHERE f < 200 GROUP BY b % 1000',
+    'SELECT flag, d, count(*) FILTER (WHERE k > 2), sum(i) FILTER (WHERE s IS NULL) FROM pt GROUP BY flag, d',
+    'SELECT upper(s), count(*) FROM pt WHERE s LIKE \'%a\' GROUP BY upper(s)',
+    // The other accumulators: int2 sums, int8 sums past 2^64 (folded into bigints), float4 sums.
+    'SELECT k, sum((i % 30000)::int2), avg((i % 30000)::int2), sum(i::bigint * 23058430092136), avg(b), sum(f::float4) FILTER (WHERE i < 300), avg(f::float4), min(f::float4) FROM pt GROUP BY k',
+  ];
+  for (const sql of queries) {
+    const { serial, parallel } = await both(db, sql);
+    assert.ok(serial.length > 1, sql);
+    assert.deepEqual(parallel, serial, sql);
+  }
+  // PostgreSQL 15: the first groups of the third query, in its ORDER BY.
+  await db.query('SET threads = 2');
+  const r = await db.query('SELECT s, k, count(*), sum(i), max(d) FROM pt WHERE i % 5 <> 0 GROUP BY s, k ORDER BY s, k LIMIT 2');
+  assert.deepEqual(r.rows, [['alpha', 0, 5194n, 519319444n, '2021-01-31'], ['alpha', 1, 5196n, 519633816n, '2021-01-31']]);
+  // PostgreSQL 15: int2 and int8 sums (the latter past 2^64) of the first two groups.
+  const r2 = await db.query('SELECT k, sum((i % 30000)::int2), sum(i::bigint * 23058430092136) FROM pt GROUP BY k ORDER BY k NULLS FIRST LIMIT 2');
+  assert.deepEqual(r2.rows, [[null, 263638181n, '41922950975829966724616'], [0, 376617411n, '59891906623038537859896']]);
+  await db.close();
+});
+
+test('a scalar aggregate whose filter keeps no row still returns one row', async () => {
+  const db = await withTable();
+  const { serial, parallel } = await both(db, 'SELECT count(*), sum(f) FROM pt WHERE f > 1000');
+  // PostgreSQL 15: 0 | NULL
+  assert.deepEqual(serial, [[0n, null]]);
+  assert.deepEqual(parallel, [[0n, null]]);
+  await db.close();
+});
+
+test('parameters and the statement clock travel with the fragment', async () => {
+  const db = await withTable();
+  await db.query('SET threads = 2');
+  const r = await db.query('SELECT count(*), count(*) FILTER (WHERE d < now()) FROM pt WHERE i > $1', [150000]);
+  assert.deepEqual(r.rows, [[50000n, 50000n]]);
+  await db.close();
+});
+
+test('an error in a worker fails only its query, with its SQLSTATE; the next query runs on the workers', async () => {
+  const db = await withTable();
+  await db.query('SET threads = 2');
+  await assert.rejects(db.query('SELECT k, sum(i) FROM pt WHERE 10 / (i - 123456) > 0 GROUP BY k'), (e: unknown) => {
+    const x = e as { code?: string; message?: string; constructor: { name: string } };
+    return x.code === '22012' && x.message === 'division by zero' && x.constructor.name === 'QuiverError';
+  });
+  await assert.rejects(db.query('SELECT sum(i::int2) FROM pt'), { code: '22003' });
+  // Two failing rows in different morsels: the first in table order decides, as when serial
+  // (PostgreSQL 15 reports the division by zero too).
+  const two = "SELECT k, count(*) FROM pt WHERE CASE WHEN i = 70000 THEN 1 / (i - i) WHEN i = 190000 THEN (i * 100)::int2 ELSE 1 END > 0 GROUP BY k";
+  for (let r = 0; r < 3; r++) await assert.rejects(db.query(two), { code: '22012' });
+  const { serial, parallel } = await both(db, 'SELECT k, sum(i) FROM pt GROUP BY k');
+  assert.deepEqual(parallel, serial);
+  await db.close();
+});
+
+test('a worker that dies is replaced and the pool stays usable', async () => {
+  const db = await withTable();
+  await db.query('SET threads = 2');
+  const sql = 'SELECT s, count(*) FROM pt GROUP BY s';
+  const before = (await db.query(sql)).rows;
+  const [slot] = workerPool().take(1);
+  await slot!.worker.terminate();
+  assert.deepEqual((await db.query(sql)).rows, before);
+  assert.match(await exchange(db, sql), /ran on 2 workers/);
+  await db.close();
+});
+
+test('what a worker cannot read runs in process, with the right answer', async () => {
+  const db = await withTable();
+  await db.query('CREATE TABLE wide AS SELECT i, i::numeric / 3 AS n, md5(i::text) AS h FROM generate_series(1, 150000) i');
+  await db.query('SET threads = 2');
+  // numeric is an object per value; md5 text has too many distinct values for a dictionary.
+  assert.match(await exchange(db, 'SELECT count(*) FROM wide WHERE n IS NOT NULL'), /ran in process \(column of type numeric\)/);
+  // An aggregate over numeric (Decimal state) is not planned for the workers at all.
+  assert.doesNotMatch((await db.query('EXPLAIN SELECT sum(n) FROM wide')).rows.map((x) => x[0]).join('\n'), /ParallelAggregateExec/);
+  assert.match(await exchange(db, 'SELECT count(h) FROM wide'), /ran in process \(text column without a dictionary\)/);
+  // A volatile function is never shipped: the plan keeps the serial aggregate.
+  const plan = (await db.query('EXPLAIN SELECT sum(i) FROM pt WHERE random() < 2')).rows.map((x) => x[0]).join('\n');
+  assert.doesNotMatch(plan, /ParallelAggregateExec/);
+  // PostgreSQL 15: SELECT sum(i::numeric / 3) FROM generate_series(1, 150000) i → 3750025000.0000000000
+  assert.deepEqual((await db.query('SELECT round(sum(n), 4), count(h) FROM wide')).rows, [['3750025000.0000', 150000n]]);
+  await db.close();
+});
+
+test('SET threads: whole numbers from 1, the cores by default, shown by SHOW', async () => {
+  const db = await open();
+  assert.deepEqual((await db.query('SHOW threads')).rows, [[String(availableParallelism())]]);
+  await db.query('SET threads = 3');
+  assert.deepEqual((await db.query('SHOW threads')).rows, [['3']]);
+  await assert.rejects(db.query('SET threads = 0'), { code: '22023' });
+  await assert.rejects(db.query("SET threads = 'many'"), { code: '22023' });
+  await db.query('RESET threads');
+  assert.deepEqual((await db.query('SHOW threads')).rows, [[String(availableParallelism())]]);
+  await db.close();
+});
+
+test('with a driver that awaits pauses, the exchange yields one while the workers compute', async () => {
+  await initParser();
+  const session = new Session(new Catalog());
+  const run = async (sql: string): Promise<void> => { for (const st of parseSql(sql)) await session.execute(st, [], []); };
+  await run(TABLE);
+  const { plan } = session.planQuery(parseSql('SELECT s, count(*), sum(f) FROM pt GROUP BY s')[0]!.node, []);
+  const op = planPhysical(plan);
+  const ctx = { params: [], outer: [], now: Date.now() * 1000, random: Math.random, workTables: new Map(), threads: 2, awaitsPauses: true };
+  const out: Batch[] = [];
+  let pauses = 0;
+  const it = executeAll(op, ctx);
+  for (let r = it.next(); !r.done; r = it.next()) {
+    if (isPause(r.value)) { pauses++; await r.value.wait; continue; }
+    out.push(r.value);
+  }
+  assert.ok(pauses >= 1);
+  const rows = out.flatMap((b) => Array.from({ length: b.length }, (_, i) => b.columns.map((c) => getValue(c, i))));
+  const serial = [...executeAll(planPhysical(plan), { ...ctx, threads: 1, awaitsPauses: false })];
+  const serialRows = serial.flatMap((b) => Array.from({ length: b.length }, (_, i) => b.columns.map((c) => getValue(c, i))));
+  assert.deepEqual(rows, serialRows);
+  assert.equal(rows.length, 4);
+
+  // A driver that gives up (a cancelled statement) closes the generator at the pause: the job
+  // ends, the workers stop taking morsels, and the next query is answered in full.
+  const it2 = executeAll(planPhysical(plan), ctx);
+  const first = it2.next();
+  assert.ok(!first.done && isPause(first.value));
+  it2.return(undefined);
+  await (first.value as { wait: Promise<unknown> }).wait;
+  const again: Batch[] = [];
+  for (const b of executeAll(planPhysical(plan), { ...ctx, awaitsPauses: false })) again.push(b);
+  assert.equal(again.reduce((n, b) => n + b.length, 0), 4);
+
+  // Inside a subquery (run to completion by a per-row call) the exchange never pauses.
+  const sub = session.planQuery(parseSql('SELECT count(*) FROM generate_series(1, 10) g WHERE g < (SELECT count(*) FROM pt WHERE k = 3) / 10000')[0]!.node, []).plan;
+  const got: unknown[] = [];
+  for (const b of executeAll(planPhysical(sub), ctx)) if (!isPause(b)) for (let i = 0; i < b.length; i++) got.push(getValue(b.columns[0]!, i));
+  // 25975 rows have k = 3 (PostgreSQL 15), so g < 2: one row.
+  assert.deepEqual(got, [1n]);
+});
+
+test('the pool never keeps the process alive', () => {
+  // A script that runs a parallel query and neither closes the database nor exits.
+  const index = new URL('../../src/index.js', import.meta.url).href;
+  const script = `
+    const { open } = await import(${JSON.stringify(index)});
+    const db = await open();
+    await db.query("SET threads = 2");
+    await db.query("CREATE TABLE t AS SELECT i % 5 AS k FROM generate_series(1, 200000) i");
+    const r = await db.query("EXPLAIN ANALYZE SELECT k, count(*) FROM t GROUP BY k");
+    console.log(r.rows.some((x) => /ran on 2 workers/.test(String(x[0]))) ? 'parallel' : 'serial');
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000, encoding: 'utf8', cwd: fileURLToPath(new URL('.', import.meta.url)) });
+  assert.equal(r.error, undefined, 'the process did not exit by itself');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'parallel');
+});
+
+test('EXPLAIN shows the exchange; closing one database leaves the pool to the others', async () => {
+  const a = await withTable();
+  const b = await withTable();
+  const plan = (await a.query('EXPLAIN SELECT k, sum(i) FROM pt GROUP BY k')).rows.map((x) => String(x[0]));
+  assert.ok(plan.some((l) => /^ {2}ParallelAggregateExec: table: pt, morsels: \d+, workers: threads$/.test(l)), plan.join('\n'));
+  assert.ok(plan.some((l) => /^ {4}HashAggregateExec/.test(l)), plan.join('\n'));
+  await a.query('SET threads = 2');
+  await b.query('SET threads = 2');
+  const sql = 'SELECT k, sum(i) FROM pt GROUP BY k';
+  assert.match(await exchange(a, sql), /ran on 2 workers/);
+  await a.close();
+  assert.match(await exchange(b, sql), /ran on 2 workers/);
+  await b.close();
+});
