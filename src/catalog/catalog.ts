@@ -127,6 +127,8 @@ export interface ExternalSource {
   readonly kind: string;
   /** Total rows (from file metadata), for planning. */
   readonly rowCount: number;
+  /** Some rows of one column (as `columns[column]` of the batches), for distinct-value estimates. */
+  sample(column: number): Batch[];
 }
 
 export interface ViewEntry {

@@ -77,24 +77,19 @@ function beNumber(bytes: Uint8Array, s: number, l: number): number {
   return v;
 }
 
-const utf8 = new TextDecoder();
+/** Node's Buffer slicing methods (faster than TextDecoder for many short values). */
+interface Slicing { latin1Slice(s: number, e: number): string; utf8Slice(s: number, e: number): string }
+
 function strings(r: Raw): string[] {
   const n = r.start.length, out = new Array<string>(n);
   const b = r.bytes;
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length) as unknown as Slicing;
   for (let i = 0; i < n; i++) {
-    const s = r.start[i]!, l = r.len[i]!;
-    // Short ASCII values (codes, flags, names) skip the decoder call.
-    if (l <= 16) {
-      let ascii = true;
-      for (let k = 0; k < l; k++) if (b[s + k]! >= 0x80) { ascii = false; break; }
-      if (ascii) {
-        let str = '';
-        for (let k = 0; k < l; k++) str += String.fromCharCode(b[s + k]!);
-        out[i] = str;
-        continue;
-      }
-    }
-    out[i] = utf8.decode(b.subarray(s, s + l));
+    const s = r.start[i]!, e = s + r.len[i]!;
+    // ASCII (most text in practice) makes one-byte strings without UTF-8 decoding.
+    let ascii = 0;
+    for (let k = s; k < e; k++) ascii |= b[k]!;
+    out[i] = ascii < 0x80 ? buf.latin1Slice(s, e) : buf.utf8Slice(s, e);
   }
   return out;
 }

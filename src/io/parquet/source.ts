@@ -152,6 +152,16 @@ export class ParquetSource implements ExternalSource {
     return s;
   }
 
+  /** The column's values in the first row group (or fallback file), for distinct-value estimates. */
+  sample(column: number): Batch[] {
+    if (this.partitions.length === 0) return [];
+    return this.read(0, [column]).map((b) => {
+      const columns: Vector[] = [];
+      columns[column] = b.columns[0]!;
+      return { length: b.length, columns };
+    });
+  }
+
   /** Partition `p` with only `columns` (table positions), as one batch per row group. */
   read(p: number, columns: number[]): Batch[] {
     const part = this.partitions[p]!;

@@ -12,8 +12,11 @@ import { acceptedRows } from './filter.js';
 import type { ParquetSource } from '../../io/parquet/source.js';
 import { mayMatch, type PruneOp, type PrunePredicate } from '../../io/parquet/statistics.js';
 
-/** Rows per batch handed downstream (slices of a decoded row group, no copy). */
-const PARQUET_BATCH = 16384;
+/**
+ * Rows per batch handed downstream: slices of a decoded row group (views for typed arrays, copies
+ * for text), the same size as the in-memory scan's.
+ */
+const PARQUET_BATCH = 65536;
 
 export class ParquetScanExec implements PhysicalOperator {
   readonly name = 'ParquetScanExec';
