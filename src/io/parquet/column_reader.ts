@@ -21,6 +21,8 @@ type Indexable = { [i: number]: unknown; length: number };
 function uncompress(codec: number, src: Uint8Array, size: number): Uint8Array {
   if (codec === Codec.UNCOMPRESSED) return src;
   if (codec === Codec.SNAPPY) {
+    // A snappy block expands at most ~64-fold (a 2-byte copy of 64 bytes): larger is corruption.
+    if (size > src.length * 64 + 64) throw corrupt('page size out of proportion to its compressed size');
     const out = new Uint8Array(size);
     snappyUncompress(src, out);
     return out;

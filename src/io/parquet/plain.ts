@@ -43,6 +43,7 @@ export function decodePlain(type: number, typeLength: number, buf: Uint8Array, p
       return new Float64Array(b.buffer, b.byteOffset, count);
     }
     case PhysicalType.BYTE_ARRAY: {
+      if (count * 4 > end - pos) throw corrupt('page ends before its values');
       const start = new Int32Array(count), len = new Int32Array(count);
       let p = pos;
       for (let i = 0; i < count; i++) {

@@ -62,6 +62,19 @@ function invalid(path: string, what: string): QuiverError {
   return new QuiverError('XX001', `invalid Parquet file "${path}": ${what}`);
 }
 
+/**
+ * Errors while decoding name the file. Decoding checks sizes and offsets as it goes; anything else
+ * that escapes it (an allocation a corrupt count makes fail) is still a corrupt file, not an
+ * internal error.
+ */
+function asCorrupt(e: unknown, path: string, where: string): QuiverError {
+  if (e instanceof QuiverError) {
+    if (e.code !== 'XX001') return e;
+    return new QuiverError('XX001', `${e.message.replace('invalid Parquet file', `invalid Parquet file "${path}"`)}${where}`);
+  }
+  return invalid(path, `${e instanceof Error ? e.message : String(e)}${where}`);
+}
+
 /** The footer of a Parquet file: checks the magic numbers and decodes the metadata. */
 function readFooter(path: string): FileMeta {
   const fd = openFile(path);
@@ -73,11 +86,11 @@ function readFooter(path: string): FileMeta {
     if (new DataView(head.buffer).getUint32(0, true) !== MAGIC || dv.getUint32(4, true) !== MAGIC) throw invalid(path, 'no Parquet magic number (PAR1) at its start and end');
     const len = dv.getUint32(0, true);
     if (len + 12 > size) throw invalid(path, 'footer length exceeds the file');
+    const bytes = readAt(fd, path, size - 8 - len, len);
     try {
-      return decodeFileMeta(readAt(fd, path, size - 8 - len, len));
+      return decodeFileMeta(bytes);
     } catch (e) {
-      if (e instanceof QuiverError) throw new QuiverError(e.code, `${e.message.replace('invalid Parquet file', `invalid Parquet file "${path}"`)}`);
-      throw e;
+      throw asCorrupt(e, path, '');
     }
   } finally {
     closeSync(fd);
@@ -171,16 +184,18 @@ export class ParquetSource implements ExternalSource {
     if (columns.length === 0) return [{ length: part.rows, columns: [] }];
     const fd = openFile(f.path);
     try {
+      const size = fstatSync(fd).size;
       const vectors: Vector[] = columns.map((c) => {
         const col = f.columns[c]!;
         const meta = g.columns[col.leaf]!;
         const dict = meta.dictionaryPageOffset;
         const start = dict !== undefined && dict > 0 && dict < meta.dataPageOffset ? dict : meta.dataPageOffset;
+        if (start < 0 || meta.totalCompressedSize < 0 || start + meta.totalCompressedSize > size) throw invalid(f.path, `column chunk "${col.name}" of row group ${part.rowGroup} lies outside the file`);
+        const bytes = readAt(fd, f.path, start, meta.totalCompressedSize);
         try {
-          return readColumnChunk(readAt(fd, f.path, start, meta.totalCompressedSize), meta, col, part.rows);
+          return readColumnChunk(bytes, meta, col, part.rows);
         } catch (e) {
-          if (e instanceof QuiverError && e.code === 'XX001') throw new QuiverError('XX001', `${e.message.replace('invalid Parquet file', `invalid Parquet file "${f.path}"`)} (row group ${part.rowGroup})`);
-          throw e;
+          throw asCorrupt(e, f.path, ` (row group ${part.rowGroup}, column "${col.name}")`);
         }
       });
       return [{ length: part.rows, columns: vectors }];

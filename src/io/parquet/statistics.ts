@@ -20,6 +20,9 @@ const enc = new TextEncoder();
 export function compareValues(a: unknown, b: unknown): number | null {
   if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) || Number.isNaN(b) ? null : a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+  // Integers of different widths (int8 column, int4 constant and the reverse) compare exactly.
+  if (typeof a === 'number' && typeof b === 'bigint') return Number.isInteger(a) ? compareValues(BigInt(a), b) : null;
+  if (typeof a === 'bigint' && typeof b === 'number') return Number.isInteger(b) ? compareValues(a, BigInt(b)) : null;
   // Text compares byte-wise (C collation), which UTF-16 order matches except around surrogates.
   if (typeof a === 'string' && typeof b === 'string') return Buffer.compare(enc.encode(a), enc.encode(b));
   if (a instanceof Decimal && b instanceof Decimal) return a.cmp(b);

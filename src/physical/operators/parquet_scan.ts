@@ -66,12 +66,17 @@ export class ParquetScanExec implements PhysicalOperator {
   }
 }
 
+const INTEGER = new Set(['int2', 'int4', 'int8']);
+/** The constant compares with the column's values as the engine would (same type, or integers of any width). */
+function comparable(col: Expr, c: Expr): boolean {
+  return col.type.id === c.type.id || (INTEGER.has(col.type.id) && INTEGER.has(c.type.id));
+}
+
 const FLIP: Record<string, PruneOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 /**
  * The conjuncts of the scan's filters that footer statistics can judge: column op constant (either
- * way round), IN lists of constants, and ANDs of these (BETWEEN arrives as >= AND <=). The constant
- * must have the column's type, so it compares with the statistics as the engine would.
+ * way round), IN lists of constants, and ANDs of these (BETWEEN arrives as >= AND <=).
  */
 function prunePredicates(filters: Expr[], columns: number[]): PrunePredicate[] {
   const out: PrunePredicate[] = [];
@@ -79,13 +84,13 @@ function prunePredicates(filters: Expr[], columns: number[]): PrunePredicate[] {
     if (e.kind === 'and') { e.args.forEach(visit); return; }
     if (e.kind === 'call' && e.args.length === 2 && FLIP[e.fn.name] !== undefined) {
       const [a, b] = e.args as [Expr, Expr];
-      if (a.kind === 'col' && b.kind === 'const' && a.type.id === b.type.id) out.push({ column: columns[a.index]!, op: e.fn.name as PruneOp, values: [b.value] });
-      else if (b.kind === 'col' && a.kind === 'const' && a.type.id === b.type.id) out.push({ column: columns[b.index]!, op: FLIP[e.fn.name]!, values: [a.value] });
+      if (a.kind === 'col' && b.kind === 'const' && comparable(a, b)) out.push({ column: columns[a.index]!, op: e.fn.name as PruneOp, values: [b.value] });
+      else if (b.kind === 'col' && a.kind === 'const' && comparable(b, a)) out.push({ column: columns[b.index]!, op: FLIP[e.fn.name]!, values: [a.value] });
       return;
     }
     if (e.kind === 'inlist' && !e.negated && e.arg.kind === 'col' && e.eq.name === '=') {
       const arg = e.arg;
-      if (e.list.every((x) => x.kind === 'const' && x.type.id === arg.type.id)) {
+      if (e.list.every((x) => x.kind === 'const' && comparable(arg, x))) {
         out.push({ column: columns[arg.index]!, op: 'in', values: e.list.map((x) => (x as Extract<Expr, { kind: 'const' }>).value) });
       }
     }
