@@ -17,8 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { open } from '../src/index.js';
-import { registerFileTableReader } from '../src/catalog/catalog.js';
-import { readParquetTable } from '../src/io/file_tables.js';
+import { tableFromIPC } from 'apache-arrow';
+import { readParquet } from 'parquet-wasm';
+import { newTable, registerFileTableReader, type TableEntry } from '../src/catalog/catalog.js';
+import { arrowTypeToSql, fromArrowTable } from '../src/io/arrow.js';
 import { generateTpch, TPCH_DDL } from './tpch_data.js';
 import { median } from './common.js';
 
@@ -51,11 +53,20 @@ async function prepare(): Promise<void> {
   c.closeSync();
 }
 
+/** The previous read_parquet: the whole file through parquet-wasm into an in-memory table, at bind. */
+function wasmTable(path: string): TableEntry {
+  const arrow = tableFromIPC(readParquet(readFileSync(path), { batchSize: 65536 }).intoIPCStream());
+  const types = arrow.schema.fields.map((f) => arrowTypeToSql(f.type));
+  const t = newTable('read_parquet', arrow.schema.fields.map((f, i) => ({ name: f.name, type: types[i]!, notNull: false, defaultNode: null })));
+  t.data.replace(fromArrowTable(arrow, types));
+  return t;
+}
+
 const rss = (): number => process.resourceUsage().maxRSS / 1024;
 
 async function runQuiver(wasm: boolean): Promise<void> {
   const db = await open();
-  if (wasm) registerFileTableReader('read_parquet_wasm', (args) => readParquetTable(String(args[0])));
+  if (wasm) registerFileTableReader('read_parquet_wasm', (args) => wasmTable(String(args[0])));
   const fn = wasm ? 'read_parquet_wasm' : 'read_parquet';
   const t0 = performance.now();
   await db.query(`CREATE VIEW lineitem AS SELECT * FROM ${fn}('${join(dir, 'lineitem.parquet')}')`);
