@@ -83,8 +83,9 @@ export class PhysicalPlanner implements CompileEnv {
       }
       case 'aggregate': {
         const text = `groupBy: [${p.groupBy.map((e) => exprToString(e, p.input.schema)).join(', ')}], aggs: [${p.aggs.map((a) => `${a.fn.name}(${a.args.map((x) => exprToString(x, p.input.schema)).join(', ')})`).join(', ')}]`;
-        // Aggregating straight off a filtered scan: the aggregate applies the filter itself.
-        if (p.input.kind === 'scan' && p.input.filters.length > 0) {
+        // Aggregating straight off a filtered scan: the aggregate applies the filter itself. (Not
+        // for Parquet: its scan filters before decoding the columns the filter does not read.)
+        if (p.input.kind === 'scan' && p.input.filters.length > 0 && !(p.input.table.external instanceof ParquetSource)) {
           const scan = p.input;
           const pred = scan.filters.length === 1 ? scan.filters[0]! : { kind: 'and' as const, args: scan.filters, type: scan.filters[0]!.type };
           const bare = this.wrap(this.scan(scan, false));

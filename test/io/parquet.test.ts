@@ -230,3 +230,22 @@ test('missing and corrupt files are errors with a SQLSTATE, never a crash', with
     }
   }
 }));
+
+test('filters run on their own columns first; the other columns are decoded for the rows kept', withDirs(async (dir, duck, db) => {
+  const file = join(dir, 'f.parquet');
+  await duck.run(`COPY (SELECT i AS k, (i % 97)::INT AS g, CASE WHEN i % 9 = 0 THEN NULL ELSE 'w' || (i % 5) END AS s, (i / 8.0)::DECIMAL(12,3) AS m
+    FROM range(0, 30000) r(i)) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
+  for (const where of ['g = 3', 'g < 50 AND k % 2 = 0', 'g >= 0', 'g > 1000', `s = 'w2'`, 's IS NULL', 'm > 100 AND g < 10']) {
+    const want = (await duck.runAndReadAll(`SELECT count(*)::VARCHAR, coalesce(sum(k), 0)::VARCHAR, sum(m)::VARCHAR, count(s)::VARCHAR, coalesce(min(s), '-') FROM read_parquet('${file}') WHERE ${where}`)).getRowsJS()[0]!;
+    const got = (await db.query(`SELECT count(*)::text, coalesce(sum(k), 0)::text, sum(m)::text, count(s)::text, coalesce(min(s), '-') FROM read_parquet('${file}') WHERE ${where}`)).rows[0]!;
+    assert.deepEqual(got, want, where);
+    const rows = (await db.query(`SELECT k, s, m::text FROM read_parquet('${file}') WHERE ${where} ORDER BY k LIMIT 50`)).rows;
+    const wantRows = (await duck.runAndReadAll(`SELECT k, s, m::VARCHAR FROM read_parquet('${file}') WHERE ${where} ORDER BY k LIMIT 50`)).getRowsJS();
+    assert.deepEqual(rows, wantRows, where);
+  }
+  assert.match(await explain(db, `SELECT sum(m) FROM read_parquet('${file}') WHERE g = 3`), /filter columns first: \[g\]/);
+  // A filter that fails: the error comes (22012, as PostgreSQL's division by zero), unless LIMIT
+  // is satisfied by the rows before the failing one.
+  await assert.rejects(db.query(`SELECT sum(m) FROM read_parquet('${file}') WHERE 10 / (k - 5000) >= 0`), (e: unknown) => e instanceof QuiverError && e.code === '22012');
+  assert.equal((await db.query(`SELECT s FROM read_parquet('${file}') WHERE 10 / (k - 5000) >= 0 LIMIT 3`)).rows.length, 3);
+}));

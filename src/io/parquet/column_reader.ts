@@ -57,8 +57,12 @@ function values(h: PageHeader, col: ColumnDesc, buf: Uint8Array, pos: number, en
   throw new QuiverError('0A000', `Parquet encoding ${h.encoding} is not supported by the built-in reader`);
 }
 
-/** Reads the column chunk held in `bytes` (its pages, from the first) as `rows` rows. */
-export function readColumnChunk(bytes: Uint8Array, meta: ColumnChunkMeta, col: ColumnDesc, rows: number): Vector {
+/**
+ * Reads the column chunk held in `bytes` (its pages, from the first) as `rows` rows; with `sel`,
+ * only rows sel[0, nsel) come out (the rows a filter on other columns kept), and values are built
+ * only for them.
+ */
+export function readColumnChunk(bytes: Uint8Array, meta: ColumnChunkMeta, col: ColumnDesc, rows: number, sel: Int32Array | null = null, nsel = 0): Vector {
   const store = allocStore(col.store, rows);
   const out = store as unknown as Indexable;
   const valid = col.optional ? new Uint8Array(rows) : null;
@@ -144,7 +148,23 @@ export function readColumnChunk(bytes: Uint8Array, meta: ColumnChunkMeta, col: C
     }
     row += n;
   }
+  if (sel) return selected(col, store, nulls > 0 ? valid : null, rowCodes && dict ? rowCodes : null, dict, sel, nsel);
   const vec = col.finish(store, nulls > 0 ? valid : null, rows);
   if (rowCodes && dict) return { ...vec, dict: { codes: rowCodes, values: dict as string[] } };
   return vec;
+}
+
+function selected(col: ColumnDesc, store: Store, valid: Uint8Array | null, codes: Int32Array | null, dict: Store | null, sel: Int32Array, n: number): Vector {
+  const out = allocStore(col.store, n) as unknown as Indexable, src = store as unknown as Indexable;
+  for (let i = 0; i < n; i++) out[i] = src[sel[i]!];
+  let v: Uint8Array | null = null;
+  if (valid) {
+    v = new Uint8Array(n);
+    for (let i = 0; i < n; i++) v[i] = valid[sel[i]!]!;
+  }
+  const vec = col.finish(out as unknown as Store, v, n);
+  if (!codes || !dict) return vec;
+  const c = new Int32Array(n);
+  for (let i = 0; i < n; i++) c[i] = codes[sel[i]!]!;
+  return { ...vec, dict: { codes: c, values: dict as string[] } };
 }

@@ -175,13 +175,22 @@ export class ParquetSource implements ExternalSource {
     });
   }
 
-  /** Partition `p` with only `columns` (table positions), as one batch per row group. */
-  read(p: number, columns: number[]): Batch[] {
+  /** Whether partition `p` is one row group of the built-in reader (read gives one batch, and takes `sel`). */
+  isRowGroup(p: number): boolean {
+    return this.files[this.partitions[p]!.file]!.kind === 'own';
+  }
+
+  /**
+   * Partition `p` with only `columns` (table positions): one batch for a row group (with `sel`,
+   * only its rows sel[0, nsel)), a fallback file's batches otherwise.
+   */
+  read(p: number, columns: number[], sel: Int32Array | null = null, nsel = 0): Batch[] {
     const part = this.partitions[p]!;
     const f = this.files[part.file]!;
     if (f.kind === 'fallback') return this.readFallback(f, columns);
     const g = f.meta.rowGroups[part.rowGroup]!;
-    if (columns.length === 0) return [{ length: part.rows, columns: [] }];
+    const length = sel ? nsel : part.rows;
+    if (columns.length === 0) return [{ length, columns: [] }];
     const fd = openFile(f.path);
     try {
       const size = fstatSync(fd).size;
@@ -193,12 +202,12 @@ export class ParquetSource implements ExternalSource {
         if (start < 0 || meta.totalCompressedSize < 0 || start + meta.totalCompressedSize > size) throw invalid(f.path, `column chunk "${col.name}" of row group ${part.rowGroup} lies outside the file`);
         const bytes = readAt(fd, f.path, start, meta.totalCompressedSize);
         try {
-          return readColumnChunk(bytes, meta, col, part.rows);
+          return readColumnChunk(bytes, meta, col, part.rows, sel, nsel);
         } catch (e) {
           throw asCorrupt(e, f.path, ` (row group ${part.rowGroup}, column "${col.name}")`);
         }
       });
-      return [{ length: part.rows, columns: vectors }];
+      return [{ length, columns: vectors }];
     } finally {
       closeSync(fd);
     }
