@@ -9,7 +9,7 @@
  * Reads are synchronous for now (readSync on a descriptor); an asynchronous executor can swap
  * them for promises at readChunk without changing the decoding.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
 import { readParquet, readSchema } from 'parquet-wasm';
 import { QuiverError } from '../../common/errors.js';
@@ -233,7 +233,8 @@ export class ParquetSource implements ExternalSource {
 /** Footers of the file or files `pattern` names, checked to agree on their columns. */
 export function openParquet(pattern: string): ParquetSource {
   let paths: string[];
-  if (hasGlob(pattern)) {
+  // A file whose name merely contains a pattern character is read as named.
+  if (hasGlob(pattern) && !existsSync(pattern)) {
     paths = expandGlob(pattern);
     if (paths.length === 0) throw new QuiverError('58P01', `no files match "${pattern}"`);
   } else {
