@@ -33,8 +33,8 @@ export function snappyUncompress(src: Uint8Array, out: Uint8Array): void {
       }
       l += 1;
       if (pos + l > n || o + l > len) throw corrupt('snappy literal runs past the block');
-      // Short literals are most of them: a loop beats creating a subarray for set().
-      if (l < 64) { for (let i = 0; i < l; i++) out[o + i] = src[pos + i]!; } else out.set(src.subarray(pos, pos + l), o);
+      // Short literals: a loop beats creating a subarray for set().
+      if (l < 24) { for (let i = 0; i < l; i++) out[o + i] = src[pos + i]!; } else out.set(src.subarray(pos, pos + l), o);
       pos += l;
       o += l;
       continue;
@@ -56,8 +56,8 @@ export function snappyUncompress(src: Uint8Array, out: Uint8Array): void {
       pos += 4;
     }
     if (off === 0 || off > o || o + l > len) throw corrupt('snappy copy out of range');
-    // Copies are at most 64 bytes, and may overlap their source (a repeated pattern): byte by byte.
-    for (let i = 0; i < l; i++, o++) out[o] = out[o - off]!;
+    // Copies are at most 64 bytes; an overlapping one repeats a pattern and must go byte by byte.
+    if (off >= l && l >= 24) { out.copyWithin(o, o - off, o - off + l); o += l; } else { for (let i = 0; i < l; i++, o++) out[o] = out[o - off]!; }
   }
   if (o !== len) throw corrupt('snappy block shorter than its length');
 }
