@@ -131,6 +131,20 @@ export interface TableEntry {
   columns: ColumnDef[];
   constraints: TableConstraint[];
   data: TableData;
+  /**
+   * Set for a table whose rows stay in files (read_parquet): `data` is empty and the scan reads
+   * the files through this source. The planner knows the concrete kinds.
+   */
+  external?: ExternalSource;
+}
+
+/** Rows kept outside the catalog, read at execution. */
+export interface ExternalSource {
+  readonly kind: string;
+  /** Total rows (from file metadata), for planning. */
+  readonly rowCount: number;
+  /** Some rows of one column (as `columns[column]` of the batches), for distinct-value estimates. */
+  sample(column: number): Batch[];
 }
 
 export interface ViewEntry {

@@ -8,8 +8,8 @@
  */
 import { readFileSync, openSync, writeSync, closeSync, fstatSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { tableToIPC, tableFromIPC } from 'apache-arrow';
-import { Table as WasmTable, writeParquet, readParquet, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
+import { tableToIPC } from 'apache-arrow';
+import { Table as WasmTable, writeParquet, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
 import type { PgNode } from '../sql/parser.js';
 import { type Catalog, type TableEntry, newTable } from '../catalog/catalog.js';
 import { VectorBuilder, getValue, type Batch, type Vector } from '../common/vector.js';
@@ -17,7 +17,8 @@ import { QuiverError, SqlState } from '../common/errors.js';
 import { fileError } from '../common/file_errors.js';
 import { physicalKind, type SqlType } from '../common/types.js';
 import type { Field, LogicalPlan } from '../logical/plan.js';
-import { toArrowTable, fromArrowTable, arrowTypeToSql } from '../io/arrow.js';
+import { toArrowTable } from '../io/arrow.js';
+import { openParquet } from '../io/parquet/source.js';
 import { readCopy, textField, csvField, invalidBytes, validUtf8, CopyParseError, type CopyTextOptions } from '../io/copy_format.js';
 import * as H from '../udf/runtime.js';
 import { strVal } from '../sql/bind_expr.js';
@@ -243,10 +244,9 @@ export async function copy(catalog: Catalog, s: PgNode, env: CopyEnv): Promise<S
   const table = t!;
   checkNamed(opts.forceNotNull, 'FORCE_NOT_NULL');
   checkNamed(opts.forceNull, 'FORCE_NULL');
-  const bytes = readInput(filename);
   const source = opts.format === 'parquet'
-    ? parquetSource(filename, bytes, table, cols)
-    : textSource(bytes, table, cols, opts);
+    ? parquetSource(filename, table, cols)
+    : textSource(readInput(filename), table, cols, opts);
   const where: PgNode | null = s.whereClause ?? null;
   if (where && JSON.stringify(where).includes('"SubLink"')) throw new QuiverError(SqlState.featureNotSupported, 'cannot use subquery in COPY FROM WHERE condition');
   const n = await insertRows(catalog, table, cols, source, env.paramTypes, env.run, env.ctx, where);
@@ -462,25 +462,21 @@ function textSource(bytes: Buffer, t: TableEntry, cols: number[], o: CopyOptions
 }
 
 /** Rows of a Parquet file: its columns in order feed COPY's columns, with INSERT's assignment casts. */
-function parquetSource(file: string, bytes: Buffer, t: TableEntry, cols: number[]): LogicalPlan {
-  let arrow;
-  try {
-    arrow = tableFromIPC(readParquet(bytes, { batchSize: 65536 }).intoIPCStream());
-  } catch (e) {
-    throw new QuiverError('22P04', `could not read Parquet file "${file}": ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const fields = arrow.schema.fields;
+function parquetSource(file: string, t: TableEntry, cols: number[]): LogicalPlan {
+  const parquet = openParquet(file);
+  const fields = parquet.names.map((name) => ({ name }));
   if (fields.length !== cols.length) {
     throw new QuiverError('22P04', `Parquet file "${file}" has ${fields.length} column${fields.length === 1 ? '' : 's'}, COPY ${t.name} expects ${cols.length}`);
   }
-  const fileTypes = fields.map((f) => arrowTypeToSql(f.type));
+  const fileTypes = parquet.types;
   // A text column feeding a column of another type goes through that type's input function, as
   // in the text formats: this is how arrays (which Parquet files of this engine hold as text) load.
   const types = fileTypes.map((ft, i) => {
     const target = t.columns[cols[i]!]!.type;
     return ft.id === 'text' && physicalKind(target.id) !== 'string' ? target : ft;
   });
-  const batches = fromArrowTable(arrow, fileTypes).map((b): Batch => ({
+  const all = fileTypes.map((_, i) => i);
+  const batches = parquet.partitions.flatMap((_, p) => parquet.read(p, all)).map((b): Batch => ({
     length: b.length,
     columns: b.columns.map((v, c) => {
       if (types[c] === fileTypes[c]) return v;

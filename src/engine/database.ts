@@ -16,7 +16,8 @@ import type { Storage } from '../catalog/storage.js';
 import '../udf/builtins.js';
 import '../udf/window.js';
 import { registerFileTableReader } from '../catalog/catalog.js';
-import { readCsvTable, readParquetTable, type ReadCsvOptions } from '../io/file_tables.js';
+import { readCsvTable, type ReadCsvOptions } from '../io/file_tables.js';
+import { parquetTable } from '../io/parquet/source.js';
 import { QuiverError as QE } from '../common/errors.js';
 
 const asText = (v: unknown, what: string): string => {
@@ -25,7 +26,7 @@ const asText = (v: unknown, what: string): string => {
 };
 registerFileTableReader('read_parquet', (args, named) => {
   if (args.length !== 1 || named.size) throw new QE('42883', 'read_parquet takes one argument: the file path');
-  return readParquetTable(asText(args[0], 'the file path'));
+  return parquetTable(asText(args[0], 'the file path'));
 });
 registerFileTableReader('read_csv', (args, named) => {
   if (args.length < 1 || args.length > 3) throw new QE('42883', 'read_csv takes the file path, then optionally header (boolean) and delimiter (text), or these and null_padding (boolean) named');

@@ -1,16 +1,13 @@
 /**
- * Files read as tables in FROM: read_parquet('file.parquet') and read_csv('file.csv' [, header
- * [, delimiter]] [, name => value ...]). The whole file becomes one in-memory table for the statement; column types
- * come from the Parquet schema, or are inferred from a CSV's values.
+ * CSV files read as tables in FROM: read_csv('file.csv' [, header [, delimiter]] [, name => value
+ * ...]). The whole file becomes one in-memory table for the statement; column types are inferred
+ * from its values. (read_parquet streams its files instead: io/parquet/source.ts.)
  */
 import { readFileSync } from 'node:fs';
-import { tableFromIPC } from 'apache-arrow';
-import { readParquet } from 'parquet-wasm';
 import { T, type SqlType } from '../common/types.js';
 import { QuiverError } from '../common/errors.js';
 import { VectorBuilder, type Batch } from '../common/vector.js';
 import { newTable, type ColumnDef, type TableEntry } from '../catalog/catalog.js';
-import { fromArrowTable, arrowTypeToSql } from './arrow.js';
 import { parseCsvLines, CSV_DEFAULTS } from './csv.js';
 import { fromText } from '../udf/runtime.js';
 
@@ -27,19 +24,6 @@ function table(name: string, names: string[], types: SqlType[], batches: Batch[]
   const t = newTable(name, cols);
   t.data.replace(batches);
   return t;
-}
-
-export function readParquetTable(path: string): TableEntry {
-  const bytes = readBytes(path);
-  let arrow;
-  try {
-    arrow = tableFromIPC(readParquet(bytes, { batchSize: 65536 }).intoIPCStream());
-  } catch (e) {
-    throw new QuiverError('22P04', `could not read Parquet file "${path}": ${(e as Error).message}`);
-  }
-  const names = arrow.schema.fields.map((f) => f.name);
-  const types = arrow.schema.fields.map((f) => arrowTypeToSql(f.type));
-  return table('read_parquet', names, types, fromArrowTable(arrow, types));
 }
 
 /** The narrowest type every non-empty value of a CSV column parses as. */

@@ -10,6 +10,8 @@ import { exprToString } from '../logical/explain.js';
 import type { PhysicalOperator } from './operator.js';
 import { compileExpr, compileFilter, type CompileEnv, type SubqueryRunner } from './compile.js';
 import { ScanExec } from './operators/scan.js';
+import { ParquetScanExec } from './operators/parquet_scan.js';
+import { ParquetSource } from '../io/parquet/source.js';
 import { FilterExec } from './operators/filter.js';
 import { ProjectExec } from './operators/project.js';
 import { ValuesExec } from './operators/values.js';
@@ -57,10 +59,7 @@ export class PhysicalPlanner implements CompileEnv {
 
   private planNode(p: LogicalPlan): PhysicalOperator {
     switch (p.kind) {
-      case 'scan': {
-        const pred = p.filters.length === 0 ? null : p.filters.length === 1 ? p.filters[0]! : { kind: 'and' as const, args: p.filters, type: p.filters[0]!.type };
-        return new ScanExec(p.table, p.columns, p.schema, pred ? compileFilter(pred, this) : null, pred ? exprToString(pred, p.schema) : '');
-      }
+      case 'scan': return this.scan(p, true);
       case 'values': return new ValuesExec(p.rows, p.schema, this);
       case 'filter': {
         const input = this.plan(p.input);
@@ -106,11 +105,12 @@ export class PhysicalPlanner implements CompileEnv {
 
   private aggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>): PhysicalOperator {
     const text = `groupBy: [${p.groupBy.map((e) => exprToString(e, p.input.schema)).join(', ')}], aggs: [${p.aggs.map((a) => `${a.fn.name}(${a.args.map((x) => exprToString(x, p.input.schema)).join(', ')})`).join(', ')}]`;
-    // Aggregating straight off a filtered scan: the aggregate applies the filter itself.
-    if (p.input.kind === 'scan' && p.input.filters.length > 0) {
+    // Aggregating straight off a filtered scan: the aggregate applies the filter itself. (Not
+    // for Parquet: its scan filters before decoding the columns the filter does not read.)
+    if (p.input.kind === 'scan' && p.input.filters.length > 0 && !(p.input.table.external instanceof ParquetSource)) {
       const scan = p.input;
       const pred = scan.filters.length === 1 ? scan.filters[0]! : { kind: 'and' as const, args: scan.filters, type: scan.filters[0]!.type };
-      const bare = this.wrap(new ScanExec(scan.table, scan.columns, scan.schema, null, ''));
+      const bare = this.wrap(this.scan(scan, false));
       return new HashAggregateExec(bare, p.groupBy, p.aggs, p.groupingSets, p.schema, this, `${text}, filter: ${exprToString(pred, scan.schema)}`, compileFilter(pred, this));
     }
     const aggExprs = [...p.groupBy, ...p.aggs.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr)])];
@@ -166,6 +166,15 @@ export class PhysicalPlanner implements CompileEnv {
     return { scan: cur, steps };
   }
 
+  /** A table scan; `withFilter` false leaves the filters to the consumer (they still prune row groups). */
+  private scan(p: Extract<LogicalPlan, { kind: 'scan' }>, withFilter: boolean): PhysicalOperator {
+    const pred = !withFilter || p.filters.length === 0 ? null : p.filters.length === 1 ? p.filters[0]! : { kind: 'and' as const, args: p.filters, type: p.filters[0]!.type };
+    const filter = pred ? compileFilter(pred, this) : null, text = pred ? exprToString(pred, p.schema) : '';
+    const ext = p.table.external;
+    if (ext instanceof ParquetSource) return new ParquetScanExec(ext, p.table.columns.map((c) => c.name), p.columns, p.schema, p.filters, filter, text);
+    return new ScanExec(p.table, p.columns, p.schema, filter, text);
+  }
+
   /**
    * A hash join whose consumer reads only some of its columns produces just those: the others
    * (typically the join keys) are never gathered. Returns null when that does not apply.
@@ -209,7 +218,8 @@ export class PhysicalPlanner implements CompileEnv {
  * statement, so this is the table's size now); small tables keep the plain serial plan.
  */
 function bigEnough(t: TableEntry): boolean {
-  return t.data.rowCount >= PARALLEL_MIN_ROWS;
+  // Files are read by their own scan, in process, until their row groups become morsels.
+  return !t.external && t.data.rowCount >= PARALLEL_MIN_ROWS;
 }
 
 type PipelineStep = { kind: 'filter'; pred: Expr } | { kind: 'project'; exprs: Expr[] };

@@ -30,12 +30,14 @@ export function distinctEstimate(table: TableEntry, column: number): number {
 
 function sampleDistinct(table: TableEntry, column: number): number {
   // Sealing the insert tail is what the scan does first anyway; without it, rows from small
-  // INSERTs would be invisible here.
-  const chunks = table.data.snapshot();
+  // INSERTs would be invisible here. Rows kept in files: a sample of them stands for the whole (rowCount) in the estimate below.
+  const chunks = table.external ? table.external.sample(column) : table.data.snapshot();
   let total = 0;
   for (const c of chunks) total += c.length;
+  const sampledRows = total;
+  if (table.external) total = Math.max(total, table.external.rowCount);
   if (total === 0) return 1;
-  const stride = Math.max(1, Math.floor(total / SAMPLE));
+  const stride = Math.max(1, Math.floor(sampledRows / SAMPLE));
   // Values as Map keys: numbers and strings compare by value; other objects (numeric, interval)
   // by their text form.
   const counts = new Map<unknown, number>();

@@ -19,7 +19,7 @@ interface Leaf { plan: LogicalPlan; offset: number; width: number; est: number }
 
 export function estimateRows(p: LogicalPlan): number {
   switch (p.kind) {
-    case 'scan': return Math.max(1, p.table.data.rowCount * Math.pow(0.25, p.filters.length));
+    case 'scan': return Math.max(1, (p.table.external?.rowCount ?? p.table.data.rowCount) * Math.pow(0.25, p.filters.length));
     case 'values': return p.rows.length;
     case 'filter': return Math.max(1, estimateRows(p.input) * 0.25);
     case 'aggregate': return p.groupBy.length === 0 ? 1 : Math.max(1, estimateRows(p.input) * 0.2);
