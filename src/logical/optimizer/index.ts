@@ -7,6 +7,7 @@ import { transformPlan } from '../plan.js';
 import { transformExpr } from '../expr.js';
 import { mapNodeExprs, type OptimizerRule } from './rule.js';
 import { foldConstants } from './fold_constants.js';
+import { foldDateComparisons } from './fold_date_comparisons.js';
 import { decorrelateSubqueries } from './decorrelate_subqueries.js';
 import { pushDownFilter } from './push_down_filter.js';
 import { planJoins } from './plan_joins.js';
@@ -17,6 +18,7 @@ import { pullUpProjections } from './pull_up_projections.js';
 
 export const RULES: OptimizerRule[] = [
   foldConstants,
+  foldDateComparisons,
   decorrelateSubqueries,
   pullUpProjections,
   pushDownFilter,
