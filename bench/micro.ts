@@ -22,6 +22,8 @@ import { mulberry32 as rng, median } from './common.js';
 
 interface Options { scale: number; repeat: number; cases: Set<number>; duckdb: boolean }
 
+const CASE_COUNT = 11;
+
 function parseArgs(argv: string[]): Options {
   const { values: v } = parseCliArgs({
     args: argv,
@@ -37,12 +39,12 @@ function parseArgs(argv: string[]): Options {
   const o: Options = {
     scale: v.scale === undefined ? 1 : Number(v.scale),
     repeat: v.repeat === undefined ? 5 : Number(v.repeat),
-    cases: new Set(v.cases === undefined ? [1, 2, 3, 4, 5] : v.cases.split(',').map(Number)),
+    cases: new Set(v.cases === undefined ? Array.from({ length: CASE_COUNT }, (_, i) => i + 1) : v.cases.split(',').map(Number)),
     duckdb: !v['no-duckdb'],
   };
   if (!(o.scale > 0)) throw new Error('--scale must be a positive number');
   if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error('--repeat must be a positive integer');
-  for (const c of o.cases) if (!(c >= 1 && c <= 5 && Number.isInteger(c))) throw new Error(`no case ${c}`);
+  for (const c of o.cases) if (!(c >= 1 && c <= CASE_COUNT && Number.isInteger(c))) throw new Error(`no case ${c}`);
   return o;
 }
 
@@ -75,6 +77,14 @@ function pick(from: Int32Array, n: number, seed: number): Int32Array {
   const next = rng(seed);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = from[next() % from.length]!;
+  return out;
+}
+
+/** `n` ints drawn uniformly from [0, m): about m·(1 − e^(−n/m)) distinct values. */
+function uniformInts(n: number, m: number, seed: number): Int32Array {
+  const next = rng(seed);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = next() % m;
   return out;
 }
 
@@ -167,7 +177,10 @@ function fmtCount(n: number): string {
   return String(n);
 }
 
-function cases(n10m: number, n100k: number, n1m: number): Case[] {
+/** Row counts at --scale 1, each multiplied by the scale. */
+interface Sizes { n10m: number; n100k: number; n1m: number; n2m: number; n5m: number }
+
+function cases({ n10m, n100k, n1m, n2m, n5m }: Sizes): Case[] {
   return [
     {
       id: 1, name: `filter+sum, ${fmtCount(n10m)} doubles`, sql: 'SELECT sum(x) FROM t_filter WHERE x > 0.5',
@@ -207,6 +220,58 @@ function cases(n10m: number, n100k: number, n1m: number): Case[] {
       id: 5, name: `group by text, ${fmtCount(n10m)} rows -> 20 groups`, sql: 'SELECT s, count(*) FROM t_text GROUP BY s',
       check: (q, d) => compareGroups(quiverColumn(q, 0), quiverColumn(q, 1), duckColumn(d, 0), duckColumn(d, 1), sameCount),
     },
+    {
+      id: 6, name: `hash join ${fmtCount(n5m)} x ${fmtCount(n2m)} (large build side)`,
+      sql: 'SELECT count(*), sum(f.v + d.w) FROM fact_big f JOIN dim_big d ON f.k = d.k',
+      check: (q, d) => {
+        const qc = quiverColumn(q, 0)[0], qs = quiverColumn(q, 1)[0];
+        const dc = duckColumn(d, 0)[0], ds = duckColumn(d, 1)[0];
+        if (!sameCount(qc, dc)) return `count ${String(qc)} vs ${String(dc)}`;
+        return closeEnough(qs, ds) ? null : `sum ${String(qs)} vs ${String(ds)}`;
+      },
+    },
+    {
+      id: 7, name: `group by int, ${fmtCount(n5m)} rows, keys in [0, ${fmtCount(n2m)})`,
+      sql: 'SELECT k, sum(v) FROM t_many GROUP BY k',
+      check: (q, d) => compareGroups(quiverColumn(q, 0), quiverColumn(q, 1), duckColumn(d, 0), duckColumn(d, 1), closeEnough),
+    },
+    {
+      id: 8, name: `count(DISTINCT), ${fmtCount(n5m)} rows, values in [0, ${fmtCount(n2m)})`,
+      sql: 'SELECT count(DISTINCT k) FROM t_many',
+      check: (q, d) => {
+        const a = quiverColumn(q, 0)[0], b = duckColumn(d, 0)[0];
+        return sameCount(a, b) ? null : `count ${String(a)} vs ${String(b)}`;
+      },
+    },
+    {
+      id: 9, name: `top-N: order by limit 100, ${fmtCount(n10m)} rows`, sql: 'SELECT x, id FROM t_top ORDER BY x LIMIT 100',
+      check: (q, d) => {
+        const qx = quiverColumn(q, 0), dx = duckColumn(d, 0), qi = quiverColumn(q, 1), di = duckColumn(d, 1);
+        if (qx.length !== dx.length) return `${qx.length} rows vs ${dx.length}`;
+        for (let i = 0; i < qx.length; i++) if (qx[i] !== dx[i] || qi[i] !== di[i]) return `row ${i}: ${String(qx[i])}, ${String(qi[i])} vs ${String(dx[i])}, ${String(di[i])}`;
+        return null;
+      },
+    },
+    {
+      id: 10, name: `row_number() over ${fmtCount(n2m / 20)} partitions, ${fmtCount(n2m)} rows`,
+      sql: 'SELECT count(*), sum(rn * v) FROM (SELECT v, row_number() OVER (PARTITION BY k ORDER BY v) AS rn FROM t_win) s',
+      check: (q, d) => {
+        const qc = quiverColumn(q, 0)[0], qs = quiverColumn(q, 1)[0];
+        const dc = duckColumn(d, 0)[0], ds = duckColumn(d, 1)[0];
+        if (!sameCount(qc, dc)) return `count ${String(qc)} vs ${String(dc)}`;
+        return closeEnough(qs, ds) ? null : `sum ${String(qs)} vs ${String(ds)}`;
+      },
+    },
+    {
+      id: 11, name: `group by two ints, ${fmtCount(n10m)} rows -> 100K groups`,
+      sql: 'SELECT a, b, count(*), sum(v) FROM t_two GROUP BY a, b',
+      check: (q, d) => {
+        const pair = (a: unknown[], b: unknown[]): string[] => a.map((x, i) => `${String(x)}|${String(b[i])}`);
+        const qk = pair(quiverColumn(q, 0), quiverColumn(q, 1)), dk = pair(duckColumn(d, 0), duckColumn(d, 1));
+        return compareGroups(qk, quiverColumn(q, 2), dk, duckColumn(d, 2), sameCount)
+          ?? compareGroups(qk, quiverColumn(q, 3), dk, duckColumn(d, 3), closeEnough);
+      },
+    },
   ];
 }
 
@@ -219,7 +284,7 @@ type ColType = 'double' | 'int';
  * their own tables so one case's data does not weigh on another's garbage collections: a 10M-row
  * text column is 10M heap references every major GC must trace.
  */
-async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | null, n10m: number, n100k: number, n1m: number): Promise<string[]> {
+async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | null, { n10m, n100k, n1m, n2m, n5m }: Sizes): Promise<string[]> {
   const names: string[] = [];
   const table = async (name: string, cols: [string, ColType][], data: (Float64Array | Int32Array)[], n: number): Promise<void> => {
     names.push(name);
@@ -267,6 +332,28 @@ async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | 
       }
       break;
     }
+    case 6: {
+      const dimKeys = distinctInt32(n2m, 10);
+      await table('dim_big', [['k', 'int'], ['w', 'double']], [dimKeys, uniformDoubles(n2m, 11)], n2m);
+      await table('fact_big', [['k', 'int'], ['v', 'double']], [pick(dimKeys, n5m, 12), uniformDoubles(n5m, 13)], n5m);
+      break;
+    }
+    case 7: case 8:
+      // Keys spread over [0, 2M): about 92% of them occur at 5M rows.
+      await table('t_many', [['k', 'int'], ['v', 'double']], [uniformInts(n5m, n2m, 14), uniformDoubles(n5m, 15)], n5m);
+      break;
+    case 9: {
+      const ids = new Int32Array(n10m);
+      for (let i = 0; i < n10m; i++) ids[i] = i;
+      await table('t_top', [['x', 'double'], ['id', 'int']], [uniformDoubles(n10m, 16), ids], n10m);
+      break;
+    }
+    case 10:
+      await table('t_win', [['k', 'int'], ['v', 'double']], [uniformInts(n2m, Math.max(1, Math.round(n2m / 20)), 17), uniformDoubles(n2m, 18)], n2m);
+      break;
+    case 11:
+      await table('t_two', [['a', 'int'], ['b', 'int'], ['v', 'double']], [uniformInts(n10m, 1000, 19), uniformInts(n10m, 100, 20), uniformDoubles(n10m, 21)], n10m);
+      break;
   }
   return names;
 }
@@ -288,6 +375,7 @@ async function main(): Promise<void> {
   const n10m = Math.max(1, Math.round(10_000_000 * opts.scale));
   const n100k = Math.max(1, Math.round(100_000 * opts.scale));
   const n1m = Math.max(1, Math.round(1_000_000 * opts.scale));
+  const sizes: Sizes = { n10m, n100k, n1m, n2m: Math.max(20, Math.round(2_000_000 * opts.scale)), n5m: Math.max(1, Math.round(5_000_000 * opts.scale)) };
 
   const qs = await QuiverSession.open();
   let conn: DuckDBConnection | null = null;
@@ -303,9 +391,9 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   let loadMs = 0;
-  for (const c of cases(n10m, n100k, n1m).filter((x) => opts.cases.has(x.id))) {
+  for (const c of cases(sizes).filter((x) => opts.cases.has(x.id))) {
     const tLoad = performance.now();
-    const tables = await loadCase(c.id, qs, conn, n10m, n100k, n1m);
+    const tables = await loadCase(c.id, qs, conn, sizes);
     loadMs += performance.now() - tLoad;
     const row: Row = { c, quiver: null, duck: null, note: '' };
     rows.push(row);
