@@ -88,6 +88,13 @@ function uniformInts(n: number, m: number, seed: number): Int32Array {
   return out;
 }
 
+/** 0, 1, ..., n − 1: row ids. */
+function rowNumbers(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
 const TEXT_VALUES = Array.from({ length: 20 }, (_, i) => `category_${String(i).padStart(2, '0')}`);
 
 // ---------------------------------------------------------------- DuckDB side
@@ -308,12 +315,9 @@ async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | 
       await table('fact', [['k', 'int'], ['v', 'double']], [pick(dimKeys, n10m, 6), uniformDoubles(n10m, 7)], n10m);
       break;
     }
-    case 4: {
-      const ids = new Int32Array(n1m);
-      for (let i = 0; i < n1m; i++) ids[i] = i;
-      await table('t_sort', [['x', 'double'], ['id', 'int']], [uniformDoubles(n1m, 8), ids], n1m);
+    case 4:
+      await table('t_sort', [['x', 'double'], ['id', 'int']], [uniformDoubles(n1m, 8), rowNumbers(n1m)], n1m);
       break;
-    }
     case 5: {
       const next = rng(9);
       const codes = new Int32Array(n10m);
@@ -342,12 +346,9 @@ async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | 
       // Keys spread over [0, 2M): about 92% of them occur at 5M rows.
       await table('t_many', [['k', 'int'], ['v', 'double']], [uniformInts(n5m, n2m, 14), uniformDoubles(n5m, 15)], n5m);
       break;
-    case 9: {
-      const ids = new Int32Array(n10m);
-      for (let i = 0; i < n10m; i++) ids[i] = i;
-      await table('t_top', [['x', 'double'], ['id', 'int']], [uniformDoubles(n10m, 16), ids], n10m);
+    case 9:
+      await table('t_top', [['x', 'double'], ['id', 'int']], [uniformDoubles(n10m, 16), rowNumbers(n10m)], n10m);
       break;
-    }
     case 10:
       await table('t_win', [['k', 'int'], ['v', 'double']], [uniformInts(n2m, Math.max(1, Math.round(n2m / 20)), 17), uniformDoubles(n2m, 18)], n2m);
       break;
