@@ -41,6 +41,16 @@ test('volatile views, different views and bare scans are not shared', async () =
   assert.equal(count(scans, 'Materialize CTEs'), 0, scans);
 });
 
+test('a comma join is not shared apart from its WHERE clause (it would be a cross product)', async () => {
+  const plan = await explain(TABLES,
+    'SELECT (SELECT count(*) FROM l, s WHERE l.k = s.k AND l.v > 1), (SELECT count(*) FROM l, s WHERE l.k = s.k AND l.v > 2)');
+  assert.equal(count(plan, 'Materialize CTEs'), 0, plan);
+  // With the same WHERE clause below an aggregate, the whole block is shared.
+  const same = await explain(TABLES,
+    'SELECT (SELECT count(*) FROM l, s WHERE l.k = s.k), (SELECT count(*) FROM l, s WHERE l.k = s.k)');
+  assert.equal(count(same, 'Materialize CTEs'), 1, same);
+});
+
 test('a subplan reading the enclosing row is not shared', async () => {
   const plan = await explain(TABLES,
     'SELECT (SELECT count(*) FROM (SELECT DISTINCT v FROM l WHERE l.k = s.k) d), (SELECT count(*) FROM (SELECT DISTINCT v FROM l WHERE l.k = s.k) e) FROM s');

@@ -11,8 +11,11 @@
  * identical as bound. A subplan is shared only when computing it once cannot change an answer
  * — it reads nothing of an enclosing query (no outer references, no LATERAL), calls no volatile
  * function, and reads no CTE or work table whose rows belong to a narrower scope — and only
- * when it does real work (an aggregate, join, window, DISTINCT or set operation): a bare scan is
- * cheaper to read twice than to materialize.
+ * when it does work that must run to the end (an aggregate, window, DISTINCT or set operation):
+ * a scan or join is usually cheaper to compute twice, each copy with its own filters pushed in,
+ * than to materialize. The rule runs before filters are pushed down, so a comma join (a cross
+ * join until then) is only shared below such a node, where its query block's WHERE clause is
+ * part of the shared subplan too; shared alone, it would be a materialized cross product.
  */
 import type { LogicalPlan } from '../plan.js';
 import { planChildren, withChildren } from '../plan.js';
@@ -21,7 +24,7 @@ import { mapNodeExprs, type OptimizerRule } from './rule.js';
 
 /** Plan fields that hold child plans: their keys are the children's own (memoized) keys. */
 const CHILD_FIELDS = new Set(['input', 'left', 'right', 'anchor', 'recursive', 'ctes']);
-const WORK_KINDS = new Set(['aggregate', 'join', 'window', 'distinct', 'setop']);
+const WORK_KINDS = new Set(['aggregate', 'window', 'distinct', 'setop']);
 
 /**
  * Canonical text of plans and of the values inside them. Plain data is written out; anything
@@ -99,8 +102,25 @@ function shareable(p: LogicalPlan): boolean {
   return ok;
 }
 
-function doesWork(p: LogicalPlan): boolean {
-  return WORK_KINDS.has(p.kind) || planChildren(p).some(doesWork);
+/**
+ * Whether sharing `p` saves work: it holds a node of WORK_KINDS and no cross join outside one.
+ * Memoized per node, as every node of the statement is asked.
+ */
+function worthSharing(p: LogicalPlan, memo: Map<LogicalPlan, { work: boolean; bareCross: boolean }>): boolean {
+  const facts = (q: LogicalPlan): { work: boolean; bareCross: boolean } => {
+    let f = memo.get(q);
+    if (!f) {
+      const kids = planChildren(q).map(facts);
+      const work = WORK_KINDS.has(q.kind) || kids.some((k) => k.work);
+      // Below a WORK node a cross join's filters are inside the shared subplan.
+      const bareCross = !WORK_KINDS.has(q.kind) && ((q.kind === 'join' && q.on === null) || kids.some((k) => k.bareCross));
+      f = { work, bareCross };
+      memo.set(q, f);
+    }
+    return f;
+  };
+  const f = facts(p);
+  return f.work && !f.bareCross;
 }
 
 /** Every plan of the statement: the tree's nodes and the plans of subqueries in their expressions. */
@@ -118,8 +138,9 @@ export const shareSubplans: OptimizerRule = {
   apply(plan: LogicalPlan): LogicalPlan {
     const keys = new Keys();
     const count = new Map<string, number>();
+    const memo = new Map<LogicalPlan, { work: boolean; bareCross: boolean }>();
     eachNode(plan, (p) => {
-      if (p === plan || !doesWork(p)) return;
+      if (p === plan || !worthSharing(p, memo)) return;
       const k = keys.plan(p);
       count.set(k, (count.get(k) ?? 0) + 1);
     });
