@@ -160,6 +160,18 @@ async function time(f: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0;
 }
 
+/**
+ * Wall-clock and CPU milliseconds of one run. The engines take turns, so the process's CPU time
+ * during a run is that engine's (DuckDB's threads included); on a busy machine it moves much
+ * less than the wall clock.
+ */
+async function timeRun(f: () => Promise<unknown>, wall: number[], cpu: number[]): Promise<void> {
+  const c0 = process.cpuUsage();
+  wall.push(await time(f));
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000);
+}
+
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
 /** process.resourceUsage().maxRSS is in kilobytes. */
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
@@ -169,7 +181,7 @@ async function duckMemory(conn: DuckDBConnection): Promise<number> {
   return Number(r.getRows()[0]?.[0] ?? 0);
 }
 
-interface Line { q: number; quiver: number | null; duck: number | null; rows: number; note: string }
+interface Line { q: number; quiver: number | null; duck: number | null; quiverCpu: number | null; duckCpu: number | null; rows: number; note: string }
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
@@ -201,7 +213,7 @@ async function main(): Promise<void> {
   const lines: Line[] = [];
   for (const q of o.queries) {
     const stmts = tpchQuery(q);
-    const line: Line = { q, quiver: null, duck: null, rows: 0, note: '' };
+    const line: Line = { q, quiver: null, duck: null, quiverCpu: null, duckCpu: null, rows: 0, note: '' };
     lines.push(line);
     let warm: Answer;
     try {
@@ -213,8 +225,8 @@ async function main(): Promise<void> {
       continue;
     }
     line.rows = warm.rows.length;
-    const qTimes: number[] = [];
-    const dTimes: number[] = [];
+    const qTimes: number[] = [], qCpu: number[] = [];
+    const dTimes: number[] = [], dCpu: number[] = [];
     if (duck) {
       const conn = duck;
       const diff = compareAnswers(warm, await runDuck(conn, stmts));
@@ -223,30 +235,37 @@ async function main(): Promise<void> {
         console.log(`WARNING q${q}: ${diff}`);
       }
       for (let i = 0; i < o.repeat; i++) {
-        qTimes.push(await time(() => runQuiver(quiver, stmts)));
-        dTimes.push(await time(() => runDuck(conn, stmts)));
+        await timeRun(() => runQuiver(quiver, stmts), qTimes, qCpu);
+        await timeRun(() => runDuck(conn, stmts), dTimes, dCpu);
       }
       line.duck = median(dTimes);
+      line.duckCpu = median(dCpu);
     } else {
-      for (let i = 0; i < o.repeat; i++) qTimes.push(await time(() => runQuiver(quiver, stmts)));
+      for (let i = 0; i < o.repeat; i++) await timeRun(() => runQuiver(quiver, stmts), qTimes, qCpu);
     }
     line.quiver = median(qTimes);
+    line.quiverCpu = median(qCpu);
   }
 
   const fmt = (x: number | null): string => (x === null ? '-' : x.toFixed(1)).padStart(10);
-  console.log('query   quiver ms   duckdb ms   ratio   rows');
+  const ratioOf = (a: number | null, b: number | null): string => (a !== null && b !== null ? (a / b).toFixed(2) : '-').padStart(6);
+  console.log('query   quiver ms   duckdb ms   ratio  quiver cpu  duckdb cpu   ratio   rows');
   for (const l of lines) {
-    const ratio = l.quiver !== null && l.duck !== null ? (l.quiver / l.duck).toFixed(2) : '-';
-    console.log(`q${String(l.q).padStart(2, '0')}  ${fmt(l.quiver)}  ${fmt(l.duck)}  ${ratio.padStart(6)}  ${String(l.rows).padStart(5)}${l.note ? `  ${l.note}` : ''}`);
+    console.log(`q${String(l.q).padStart(2, '0')}  ${fmt(l.quiver)}  ${fmt(l.duck)}  ${ratioOf(l.quiver, l.duck)}  ${fmt(l.quiverCpu)}  ${fmt(l.duckCpu)}  ${ratioOf(l.quiverCpu, l.duckCpu)}  ${String(l.rows).padStart(5)}${l.note ? `  ${l.note}` : ''}`);
   }
   // Totals over the queries both engines answered, so a failing query does not flatter the ratio.
   const timed = lines.filter((l) => l.quiver !== null && l.duck !== null);
-  const totalQ = timed.reduce((s, l) => s + l.quiver!, 0);
-  const totalD = timed.reduce((s, l) => s + l.duck!, 0);
+  const sum = (f: (l: Line) => number | null, ls: Line[]): number => ls.reduce((s, l) => s + (f(l) ?? 0), 0);
+  const totalQ = sum((l) => l.quiver, timed);
+  const totalD = sum((l) => l.duck, timed);
   const ratios = timed.map((l) => l.quiver! / l.duck!);
   const geo = ratios.length ? Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length) : NaN;
-  if (duck) console.log(`total  ${fmt(totalQ)}  ${fmt(totalD)}  ${(totalQ / totalD).toFixed(2).padStart(6)}  (${timed.length} queries)`);
-  else console.log(`total  ${fmt(lines.reduce((s, l) => s + (l.quiver ?? 0), 0))}`);
+  if (duck) {
+    const cq = sum((l) => l.quiverCpu, timed), cd = sum((l) => l.duckCpu, timed);
+    console.log(`total  ${fmt(totalQ)}  ${fmt(totalD)}  ${ratioOf(totalQ, totalD)}  ${fmt(cq)}  ${fmt(cd)}  ${ratioOf(cq, cd)}  (${timed.length} queries)`);
+  } else {
+    console.log(`total  ${fmt(sum((l) => l.quiver, lines))}  ${fmt(null)}  ${ratioOf(null, null)}  ${fmt(sum((l) => l.quiverCpu, lines))}`);
+  }
   const failed = lines.filter((l) => l.note === 'error').length;
   const differ = lines.filter((l) => l.note === 'RESULTS DIFFER').length;
   console.log(`${failed} queries failed, ${differ} answers differ`);
