@@ -369,7 +369,7 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
-interface Row { c: Case; quiver: number | null; duck: number | null; note: string }
+interface Row { c: Case; quiver: number | null; duck: number | null; quiverCpu: number | null; duckCpu: number | null; note: string }
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
@@ -396,16 +396,20 @@ async function main(): Promise<void> {
     const tLoad = performance.now();
     const tables = await loadCase(c.id, qs, conn, sizes);
     loadMs += performance.now() - tLoad;
-    const row: Row = { c, quiver: null, duck: null, note: '' };
+    const row: Row = { c, quiver: null, duck: null, quiverCpu: null, duckCpu: null, note: '' };
     rows.push(row);
     const qTimes: number[] = [], dTimes: number[] = [];
+    // Process CPU time per run: the engines take turns, so it is the running engine's.
+    const qCpu: number[] = [], dCpu: number[] = [];
+    const cpuMs = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1000;
     let qOk = true;
     const runQuiver = (): Batch[] | null => {
       if (!qOk) return null;
       try {
-        const t0 = performance.now();
+        const c0 = process.cpuUsage(), t0 = performance.now();
         const r = qs.exec(c.sql);
         qTimes.push(performance.now() - t0);
+        qCpu.push(cpuMs(process.cpuUsage(c0)));
         return r.batches ?? [];
       } catch (e) {
         qOk = false;
@@ -417,9 +421,10 @@ async function main(): Promise<void> {
     };
     const runDuck = async (): Promise<Chunk[] | null> => {
       if (!conn) return null;
-      const t0 = performance.now();
+      const c0 = process.cpuUsage(), t0 = performance.now();
       const chunks = await duckRun(conn, c.sql);
       dTimes.push(performance.now() - t0);
+      dCpu.push(cpuMs(process.cpuUsage(c0)));
       return chunks;
     };
 
@@ -429,6 +434,8 @@ async function main(): Promise<void> {
       const dWarm = await runDuck();
       qTimes.length = 0;
       dTimes.length = 0;
+      qCpu.length = 0;
+      dCpu.length = 0;
       if (qWarm && dWarm) {
         const problem = c.check(qWarm, dWarm);
         if (problem) {
@@ -443,6 +450,8 @@ async function main(): Promise<void> {
     }
     if (qTimes.length) row.quiver = median(qTimes);
     if (dTimes.length) row.duck = median(dTimes);
+    if (qCpu.length) row.quiverCpu = median(qCpu);
+    if (dCpu.length) row.duckCpu = median(dCpu);
     for (const t of tables) {
       qs.exec(`DROP TABLE ${t}`);
       if (conn) await conn.run(`DROP TABLE ${t}`);
@@ -450,17 +459,17 @@ async function main(): Promise<void> {
   }
   console.log(`loading (not timed above) took ${(loadMs / 1000).toFixed(1)} s`);
 
-  const header = ['case', 'quiver ms', 'duckdb ms', 'quiver/duckdb'];
+  const header = ['case', 'quiver ms', 'duckdb ms', 'quiver/duckdb', 'quiver cpu', 'duckdb cpu', 'cpu ratio'];
+  const ms = (x: number | null, none: string): string => (x === null ? none : x.toFixed(1));
+  const ratio = (a: number | null, b: number | null): string => (a !== null && b !== null ? (a / b).toFixed(2) : '-');
   const body = rows.map((r) => [
-    `${r.c.id}. ${r.c.name}`,
-    r.quiver === null ? 'error' : r.quiver.toFixed(1),
-    r.duck === null ? '-' : r.duck.toFixed(1),
-    r.quiver !== null && r.duck !== null ? (r.quiver / r.duck).toFixed(2) : '-',
-    r.note,
+    `${r.c.id}. ${r.c.name}`, ms(r.quiver, 'error'), ms(r.duck, '-'), ratio(r.quiver, r.duck),
+    ms(r.quiverCpu, '-'), ms(r.duckCpu, '-'), ratio(r.quiverCpu, r.duckCpu), r.note,
   ]);
+  const cols = header.length;
   const w = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string =>
-    cells.slice(0, 4).map((s, i) => (i === 0 ? s.padEnd(w[i]!) : s.padStart(w[i]!))).join('  ') + (cells[4] ? `  ${cells[4]}` : '');
+    cells.slice(0, cols).map((s, i) => (i === 0 ? s.padEnd(w[i]!) : s.padStart(w[i]!))).join('  ') + (cells[cols] ? `  ${cells[cols]}` : '');
   console.log('');
   console.log(line(header));
   console.log(w.map((n) => '-'.repeat(n)).join('  '));
@@ -470,6 +479,8 @@ async function main(): Promise<void> {
   const ratios = rows.filter((r) => r.quiver !== null && r.duck !== null).map((r) => r.quiver! / r.duck!);
   if (ratios.length < rows.length && conn) console.log(`(geomean over ${ratios.length} of ${rows.length} cases; failed cases are left out)`);
   const geomean = ratios.length ? Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length) : NaN;
+  const cpuRatios = rows.filter((r) => r.quiverCpu !== null && r.duckCpu !== null).map((r) => r.quiverCpu! / r.duckCpu!);
+  if (cpuRatios.length) console.log(`micro geomean CPU-time ratio quiver/duckdb: ${Math.exp(cpuRatios.reduce((s, x) => s + Math.log(x), 0) / cpuRatios.length).toFixed(2)}`);
   console.log(`micro geomean ratio quiver/duckdb: ${Number.isNaN(geomean) ? 'n/a' : geomean.toFixed(2)}`);
 }
 
