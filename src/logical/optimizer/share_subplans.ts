@@ -33,6 +33,8 @@ const WORK_KINDS = new Set(['aggregate', 'window', 'distinct', 'setop']);
  */
 class Keys {
   private readonly plans = new Map<LogicalPlan, string>();
+  /** Full node texts to short ids, so a parent's text holds its children's ids, not their texts. */
+  private readonly interned = new Map<string, string>();
   private readonly ids = new WeakMap<object, number>();
   private nextId = 0;
 
@@ -40,7 +42,9 @@ class Keys {
     let k = this.plans.get(p);
     if (k === undefined) {
       const own = Object.entries(p).filter(([f]) => !CHILD_FIELDS.has(f)).sort(([a], [b]) => (a < b ? -1 : 1));
-      k = `${p.kind}{${own.map(([f, v]) => `${f}:${this.value(v, f)}`).join(',')}}(${planChildren(p).map((c) => this.plan(c)).join(';')})`;
+      const text = `${p.kind}{${own.map(([f, v]) => `${f}:${this.value(v, f)}`).join(',')}}(${planChildren(p).map((c) => this.plan(c)).join(';')})`;
+      k = this.interned.get(text);
+      if (k === undefined) { k = `#${this.interned.size}`; this.interned.set(text, k); }
       this.plans.set(p, k);
     }
     return k;
@@ -75,10 +79,11 @@ class Keys {
       return `${(o.constructor as { name?: string } | undefined)?.name ?? '?'}{${entries.map(([f, x]) => `${f}:${this.value(x, f, depth + 1)}`).join(',')}}`;
     }
     if (entries.some(([, x]) => typeof x === 'function')) return this.identity(o);
-    // A subquery inside an expression: its plan is keyed as a plan.
+    // A subquery inside an expression: its plan is keyed as a plan; its source text says nothing
+    // more than the plan does (and nests the texts of the subqueries inside it).
     if ('kind' in o && field === 'plan') return this.plan(o as LogicalPlan);
     entries.sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([f, x]) => `${f}:${this.value(x, f, depth + 1)}`).join(',')}}`;
+    return `{${entries.filter(([f]) => f !== 'sourceKey').map(([f, x]) => `${f}:${this.value(x, f, depth + 1)}`).join(',')}}`;
   }
 }
 
@@ -148,7 +153,7 @@ export const shareSubplans: OptimizerRule = {
     const verdict = new Map<string, boolean>();
     // Top-down, so the largest repeated subplan is shared and not the pieces inside it.
     const rewrite = (p: LogicalPlan): LogicalPlan => {
-      if (p !== plan && (count.get(keys.plan(p)) ?? 0) > 1) {
+      if (p !== plan && worthSharing(p, memo) && (count.get(keys.plan(p)) ?? 0) > 1) {
         const k = keys.plan(p);
         let ok = verdict.get(k);
         if (ok === undefined) { ok = shareable(p); verdict.set(k, ok); }
