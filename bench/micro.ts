@@ -24,6 +24,8 @@ import { mulberry32 as rng, median } from './common.js';
 
 interface Options { scale: number; repeat: number; cases: Set<number>; duckdb: boolean; threads: number }
 
+const CASE_COUNT = 11;
+
 function parseArgs(argv: string[]): Options {
   const { values: v } = parseCliArgs({
     args: argv,
@@ -39,14 +41,14 @@ function parseArgs(argv: string[]): Options {
   const o: Options = {
     scale: v.scale === undefined ? 1 : Number(v.scale),
     repeat: v.repeat === undefined ? 5 : Number(v.repeat),
-    cases: new Set(v.cases === undefined ? [1, 2, 3, 4, 5] : v.cases.split(',').map(Number)),
+    cases: new Set(v.cases === undefined ? Array.from({ length: CASE_COUNT }, (_, i) => i + 1) : v.cases.split(',').map(Number)),
     duckdb: !v['no-duckdb'],
     threads: v.threads === undefined ? 1 : Number(v.threads),
   };
   if (!Number.isInteger(o.threads) || o.threads < 1) throw new Error('--threads must be a positive integer');
   if (!(o.scale > 0)) throw new Error('--scale must be a positive number');
   if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error('--repeat must be a positive integer');
-  for (const c of o.cases) if (!(c >= 1 && c <= 5 && Number.isInteger(c))) throw new Error(`no case ${c}`);
+  for (const c of o.cases) if (!(c >= 1 && c <= CASE_COUNT && Number.isInteger(c))) throw new Error(`no case ${c}`);
   return o;
 }
 
@@ -79,6 +81,21 @@ function pick(from: Int32Array, n: number, seed: number): Int32Array {
   const next = rng(seed);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = from[next() % from.length]!;
+  return out;
+}
+
+/** `n` ints drawn uniformly from [0, m): about m·(1 − e^(−n/m)) distinct values. */
+function uniformInts(n: number, m: number, seed: number): Int32Array {
+  const next = rng(seed);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = next() % m;
+  return out;
+}
+
+/** 0, 1, ..., n − 1: row ids. */
+function rowNumbers(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
   return out;
 }
 
@@ -171,7 +188,10 @@ function fmtCount(n: number): string {
   return String(n);
 }
 
-function cases(n10m: number, n100k: number, n1m: number): Case[] {
+/** Row counts at --scale 1, each multiplied by the scale. */
+interface Sizes { n10m: number; n100k: number; n1m: number; n2m: number; n5m: number }
+
+function cases({ n10m, n100k, n1m, n2m, n5m }: Sizes): Case[] {
   return [
     {
       id: 1, name: `filter+sum, ${fmtCount(n10m)} doubles`, sql: 'SELECT sum(x) FROM t_filter WHERE x > 0.5',
@@ -211,6 +231,58 @@ function cases(n10m: number, n100k: number, n1m: number): Case[] {
       id: 5, name: `group by text, ${fmtCount(n10m)} rows -> 20 groups`, sql: 'SELECT s, count(*) FROM t_text GROUP BY s',
       check: (q, d) => compareGroups(quiverColumn(q, 0), quiverColumn(q, 1), duckColumn(d, 0), duckColumn(d, 1), sameCount),
     },
+    {
+      id: 6, name: `hash join ${fmtCount(n5m)} x ${fmtCount(n2m)} (large build side)`,
+      sql: 'SELECT count(*), sum(f.v + d.w) FROM fact_big f JOIN dim_big d ON f.k = d.k',
+      check: (q, d) => {
+        const qc = quiverColumn(q, 0)[0], qs = quiverColumn(q, 1)[0];
+        const dc = duckColumn(d, 0)[0], ds = duckColumn(d, 1)[0];
+        if (!sameCount(qc, dc)) return `count ${String(qc)} vs ${String(dc)}`;
+        return closeEnough(qs, ds) ? null : `sum ${String(qs)} vs ${String(ds)}`;
+      },
+    },
+    {
+      id: 7, name: `group by int, ${fmtCount(n5m)} rows, keys in [0, ${fmtCount(n2m)})`,
+      sql: 'SELECT k, sum(v) FROM t_many GROUP BY k',
+      check: (q, d) => compareGroups(quiverColumn(q, 0), quiverColumn(q, 1), duckColumn(d, 0), duckColumn(d, 1), closeEnough),
+    },
+    {
+      id: 8, name: `count(DISTINCT), ${fmtCount(n5m)} rows, values in [0, ${fmtCount(n2m)})`,
+      sql: 'SELECT count(DISTINCT k) FROM t_many',
+      check: (q, d) => {
+        const a = quiverColumn(q, 0)[0], b = duckColumn(d, 0)[0];
+        return sameCount(a, b) ? null : `count ${String(a)} vs ${String(b)}`;
+      },
+    },
+    {
+      id: 9, name: `top-N: order by limit 100, ${fmtCount(n10m)} rows`, sql: 'SELECT x, id FROM t_top ORDER BY x LIMIT 100',
+      check: (q, d) => {
+        const qx = quiverColumn(q, 0), dx = duckColumn(d, 0), qi = quiverColumn(q, 1), di = duckColumn(d, 1);
+        if (qx.length !== dx.length) return `${qx.length} rows vs ${dx.length}`;
+        for (let i = 0; i < qx.length; i++) if (qx[i] !== dx[i] || qi[i] !== di[i]) return `row ${i}: ${String(qx[i])}, ${String(qi[i])} vs ${String(dx[i])}, ${String(di[i])}`;
+        return null;
+      },
+    },
+    {
+      id: 10, name: `row_number() over ${fmtCount(n2m / 20)} partitions, ${fmtCount(n2m)} rows`,
+      sql: 'SELECT count(*), sum(rn * v) FROM (SELECT v, row_number() OVER (PARTITION BY k ORDER BY v) AS rn FROM t_win) s',
+      check: (q, d) => {
+        const qc = quiverColumn(q, 0)[0], qs = quiverColumn(q, 1)[0];
+        const dc = duckColumn(d, 0)[0], ds = duckColumn(d, 1)[0];
+        if (!sameCount(qc, dc)) return `count ${String(qc)} vs ${String(dc)}`;
+        return closeEnough(qs, ds) ? null : `sum ${String(qs)} vs ${String(ds)}`;
+      },
+    },
+    {
+      id: 11, name: `group by two ints, ${fmtCount(n10m)} rows -> 100K groups`,
+      sql: 'SELECT a, b, count(*), sum(v) FROM t_two GROUP BY a, b',
+      check: (q, d) => {
+        const pair = (a: unknown[], b: unknown[]): string[] => a.map((x, i) => `${String(x)}|${String(b[i])}`);
+        const qk = pair(quiverColumn(q, 0), quiverColumn(q, 1)), dk = pair(duckColumn(d, 0), duckColumn(d, 1));
+        return compareGroups(qk, quiverColumn(q, 2), dk, duckColumn(d, 2), sameCount)
+          ?? compareGroups(qk, quiverColumn(q, 3), dk, duckColumn(d, 3), closeEnough);
+      },
+    },
   ];
 }
 
@@ -223,7 +295,7 @@ type ColType = 'double' | 'int';
  * their own tables so one case's data does not weigh on another's garbage collections: a 10M-row
  * text column is 10M heap references every major GC must trace.
  */
-async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | null, n10m: number, n100k: number, n1m: number): Promise<string[]> {
+async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | null, { n10m, n100k, n1m, n2m, n5m }: Sizes): Promise<string[]> {
   const names: string[] = [];
   const table = async (name: string, cols: [string, ColType][], data: (Float64Array | Int32Array)[], n: number): Promise<void> => {
     names.push(name);
@@ -247,12 +319,9 @@ async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | 
       await table('fact', [['k', 'int'], ['v', 'double']], [pick(dimKeys, n10m, 6), uniformDoubles(n10m, 7)], n10m);
       break;
     }
-    case 4: {
-      const ids = new Int32Array(n1m);
-      for (let i = 0; i < n1m; i++) ids[i] = i;
-      await table('t_sort', [['x', 'double'], ['id', 'int']], [uniformDoubles(n1m, 8), ids], n1m);
+    case 4:
+      await table('t_sort', [['x', 'double'], ['id', 'int']], [uniformDoubles(n1m, 8), rowNumbers(n1m)], n1m);
       break;
-    }
     case 5: {
       const next = rng(9);
       const codes = new Int32Array(n10m);
@@ -271,6 +340,25 @@ async function loadCase(id: number, qs: QuiverSession, conn: DuckDBConnection | 
       }
       break;
     }
+    case 6: {
+      const dimKeys = distinctInt32(n2m, 10);
+      await table('dim_big', [['k', 'int'], ['w', 'double']], [dimKeys, uniformDoubles(n2m, 11)], n2m);
+      await table('fact_big', [['k', 'int'], ['v', 'double']], [pick(dimKeys, n5m, 12), uniformDoubles(n5m, 13)], n5m);
+      break;
+    }
+    case 7: case 8:
+      // Keys spread over [0, 2M): about 92% of them occur at 5M rows.
+      await table('t_many', [['k', 'int'], ['v', 'double']], [uniformInts(n5m, n2m, 14), uniformDoubles(n5m, 15)], n5m);
+      break;
+    case 9:
+      await table('t_top', [['x', 'double'], ['id', 'int']], [uniformDoubles(n10m, 16), rowNumbers(n10m)], n10m);
+      break;
+    case 10:
+      await table('t_win', [['k', 'int'], ['v', 'double']], [uniformInts(n2m, Math.max(1, Math.round(n2m / 20)), 17), uniformDoubles(n2m, 18)], n2m);
+      break;
+    case 11:
+      await table('t_two', [['a', 'int'], ['b', 'int'], ['v', 'double']], [uniformInts(n10m, 1000, 19), uniformInts(n10m, 100, 20), uniformDoubles(n10m, 21)], n10m);
+      break;
   }
   return names;
 }
@@ -285,13 +373,14 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
-interface Row { c: Case; quiver: number | null; duck: number | null; note: string }
+interface Row { c: Case; quiver: number | null; duck: number | null; quiverCpu: number | null; duckCpu: number | null; note: string }
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const n10m = Math.max(1, Math.round(10_000_000 * opts.scale));
   const n100k = Math.max(1, Math.round(100_000 * opts.scale));
   const n1m = Math.max(1, Math.round(1_000_000 * opts.scale));
+  const sizes: Sizes = { n10m, n100k, n1m, n2m: Math.max(20, Math.round(2_000_000 * opts.scale)), n5m: Math.max(1, Math.round(5_000_000 * opts.scale)) };
 
   const qs = await QuiverSession.open();
   qs.exec(`SET threads = ${opts.threads}`);
@@ -307,20 +396,24 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   let loadMs = 0;
-  for (const c of cases(n10m, n100k, n1m).filter((x) => opts.cases.has(x.id))) {
+  for (const c of cases(sizes).filter((x) => opts.cases.has(x.id))) {
     const tLoad = performance.now();
-    const tables = await loadCase(c.id, qs, conn, n10m, n100k, n1m);
+    const tables = await loadCase(c.id, qs, conn, sizes);
     loadMs += performance.now() - tLoad;
-    const row: Row = { c, quiver: null, duck: null, note: '' };
+    const row: Row = { c, quiver: null, duck: null, quiverCpu: null, duckCpu: null, note: '' };
     rows.push(row);
     const qTimes: number[] = [], dTimes: number[] = [];
+    // Process CPU time per run: the engines take turns, so it is the running engine's.
+    const qCpu: number[] = [], dCpu: number[] = [];
+    const cpuMs = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1000;
     let qOk = true;
     const runQuiver = async (): Promise<Batch[] | null> => {
       if (!qOk) return null;
       try {
-        const t0 = performance.now();
+        const c0 = process.cpuUsage(), t0 = performance.now();
         const r = await qs.exec(c.sql);
         qTimes.push(performance.now() - t0);
+        qCpu.push(cpuMs(process.cpuUsage(c0)));
         return r.batches ?? [];
       } catch (e) {
         qOk = false;
@@ -332,9 +425,10 @@ async function main(): Promise<void> {
     };
     const runDuck = async (): Promise<Chunk[] | null> => {
       if (!conn) return null;
-      const t0 = performance.now();
+      const c0 = process.cpuUsage(), t0 = performance.now();
       const chunks = await duckRun(conn, c.sql);
       dTimes.push(performance.now() - t0);
+      dCpu.push(cpuMs(process.cpuUsage(c0)));
       return chunks;
     };
 
@@ -344,6 +438,8 @@ async function main(): Promise<void> {
       const dWarm = await runDuck();
       qTimes.length = 0;
       dTimes.length = 0;
+      qCpu.length = 0;
+      dCpu.length = 0;
       if (qWarm && dWarm) {
         const problem = c.check(qWarm, dWarm);
         if (problem) {
@@ -358,6 +454,8 @@ async function main(): Promise<void> {
     }
     if (qTimes.length) row.quiver = median(qTimes);
     if (dTimes.length) row.duck = median(dTimes);
+    if (qCpu.length) row.quiverCpu = median(qCpu);
+    if (dCpu.length) row.duckCpu = median(dCpu);
     for (const t of tables) {
       await qs.exec(`DROP TABLE ${t}`);
       if (conn) await conn.run(`DROP TABLE ${t}`);
@@ -365,17 +463,17 @@ async function main(): Promise<void> {
   }
   console.log(`loading (not timed above) took ${(loadMs / 1000).toFixed(1)} s`);
 
-  const header = ['case', 'quiver ms', 'duckdb ms', 'quiver/duckdb'];
+  const header = ['case', 'quiver ms', 'duckdb ms', 'quiver/duckdb', 'quiver cpu', 'duckdb cpu', 'cpu ratio'];
+  const ms = (x: number | null, none: string): string => (x === null ? none : x.toFixed(1));
+  const ratio = (a: number | null, b: number | null): string => (a !== null && b !== null ? (a / b).toFixed(2) : '-');
   const body = rows.map((r) => [
-    `${r.c.id}. ${r.c.name}`,
-    r.quiver === null ? 'error' : r.quiver.toFixed(1),
-    r.duck === null ? '-' : r.duck.toFixed(1),
-    r.quiver !== null && r.duck !== null ? (r.quiver / r.duck).toFixed(2) : '-',
-    r.note,
+    `${r.c.id}. ${r.c.name}`, ms(r.quiver, 'error'), ms(r.duck, '-'), ratio(r.quiver, r.duck),
+    ms(r.quiverCpu, '-'), ms(r.duckCpu, '-'), ratio(r.quiverCpu, r.duckCpu), r.note,
   ]);
+  const cols = header.length;
   const w = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string =>
-    cells.slice(0, 4).map((s, i) => (i === 0 ? s.padEnd(w[i]!) : s.padStart(w[i]!))).join('  ') + (cells[4] ? `  ${cells[4]}` : '');
+    cells.slice(0, cols).map((s, i) => (i === 0 ? s.padEnd(w[i]!) : s.padStart(w[i]!))).join('  ') + (cells[cols] ? `  ${cells[cols]}` : '');
   console.log('');
   console.log(line(header));
   console.log(w.map((n) => '-'.repeat(n)).join('  '));
@@ -385,6 +483,8 @@ async function main(): Promise<void> {
   const ratios = rows.filter((r) => r.quiver !== null && r.duck !== null).map((r) => r.quiver! / r.duck!);
   if (ratios.length < rows.length && conn) console.log(`(geomean over ${ratios.length} of ${rows.length} cases; failed cases are left out)`);
   const geomean = ratios.length ? Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length) : NaN;
+  const cpuRatios = rows.filter((r) => r.quiverCpu !== null && r.duckCpu !== null).map((r) => r.quiverCpu! / r.duckCpu!);
+  if (cpuRatios.length) console.log(`micro geomean CPU-time ratio quiver/duckdb: ${Math.exp(cpuRatios.reduce((s, x) => s + Math.log(x), 0) / cpuRatios.length).toFixed(2)}`);
   console.log(`micro geomean ratio quiver/duckdb: ${Number.isNaN(geomean) ? 'n/a' : geomean.toFixed(2)}`);
 }
 

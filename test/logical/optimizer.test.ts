@@ -41,7 +41,7 @@ function run(rules: OptimizerRule[], sql: string): string {
 }
 
 test('the rules run in the documented order', () => {
-  assert.deepEqual(RULES.map((r) => r.name), ['fold_constants', 'decorrelate_subqueries', 'pull_up_projections', 'push_down_filter', 'push_down_semi_join', 'plan_joins', 'push_down_filter', 'order_conjuncts', 'prune_projections']);
+  assert.deepEqual(RULES.map((r) => r.name), ['fold_constants', 'fold_date_comparisons', 'decorrelate_subqueries', 'pull_up_projections', 'push_down_filter', 'push_down_semi_join', 'plan_joins', 'push_down_filter', 'order_conjuncts', 'prune_projections']);
 });
 
 test('fold_constants evaluates constant subtrees and drops always-true filters', () => {

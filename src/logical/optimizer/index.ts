@@ -7,6 +7,7 @@ import { transformPlan } from '../plan.js';
 import { transformExpr } from '../expr.js';
 import { mapNodeExprs, type OptimizerRule } from './rule.js';
 import { foldConstants } from './fold_constants.js';
+import { foldDateComparisons } from './fold_date_comparisons.js';
 import { decorrelateSubqueries } from './decorrelate_subqueries.js';
 import { pushDownFilter } from './push_down_filter.js';
 import { planJoins } from './plan_joins.js';
@@ -14,9 +15,11 @@ import { pushDownSemiJoin } from './push_down_semi_join.js';
 import { pruneProjections } from './prune_projections.js';
 import { orderConjuncts } from './order_conjuncts.js';
 import { pullUpProjections } from './pull_up_projections.js';
+import { shareSubplans } from './share_subplans.js';
 
 export const RULES: OptimizerRule[] = [
   foldConstants,
+  foldDateComparisons,
   decorrelateSubqueries,
   pullUpProjections,
   pushDownFilter,
@@ -28,10 +31,18 @@ export const RULES: OptimizerRule[] = [
 ];
 
 function optimizeSubqueries(plan: LogicalPlan): LogicalPlan {
-  return transformPlan(plan, (p) => mapNodeExprs(p, (e) => transformExpr(e, (x) => (x.kind === 'subquery' ? { ...x, plan: optimize(x.plan) } : x))));
+  return transformPlan(plan, (p) => mapNodeExprs(p, (e) => transformExpr(e, (x) => (x.kind === 'subquery' ? { ...x, plan: optimizeTree(x.plan) } : x))));
 }
 
+/**
+ * Optimizes a statement's plan. Sharing repeated subplans runs first and once, on the whole
+ * statement, while copies of a view or derived table are still identical as bound.
+ */
 export function optimize(plan: LogicalPlan): LogicalPlan {
+  return optimizeTree(shareSubplans.apply(plan));
+}
+
+function optimizeTree(plan: LogicalPlan): LogicalPlan {
   let p = optimizeSubqueries(plan);
   for (const r of RULES) p = r.apply(p);
   return p;

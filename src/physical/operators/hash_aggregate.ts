@@ -194,7 +194,7 @@ export class HashAggregateExec implements PhysicalOperator {
     const merged = concatBatches([...argTypes, ...orderTypes], buf.args.map((a, i) => ({ length: buf.gids[i]!.length, columns: [...a, ...buf.order[i]!] })));
     const args = merged.columns.slice(0, argTypes.length);
     const order = merged.columns.slice(argTypes.length);
-    let idx: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
+    let idx = new Int32Array(n);
     if (ca.call.distinct) {
       // Keep the first row of each (group, arguments) tuple.
       const keys = distinctKeys(gids, n, args);
@@ -202,9 +202,11 @@ export class HashAggregateExec implements PhysicalOperator {
       const ids = new Int32Array(n);
       dt.insert(keys, n, ids);
       const seen = new Uint8Array(dt.size);
-      const keep: number[] = [];
-      for (let i = 0; i < n; i++) if (!seen[ids[i]!]) { seen[ids[i]!] = 1; keep.push(i); }
-      idx = Int32Array.from(keep);
+      let kept = 0;
+      for (let i = 0; i < n; i++) if (!seen[ids[i]!]) { seen[ids[i]!] = 1; idx[kept++] = i; }
+      idx = idx.subarray(0, kept);
+    } else {
+      for (let i = 0; i < n; i++) idx[i] = i;
     }
     if (ca.call.distinct && !ca.order.length && (ca.call.fn.name === 'array_agg' || ca.call.fn.name === 'string_agg')) {
       // PostgreSQL removes duplicates by sorting, so these see the distinct values in order.

@@ -137,18 +137,16 @@ function identity(n: number): Int32Array {
 export function sortPermutation(vecs: Vector[], orders: KeyOrder[], n: number): Int32Array {
   if (n <= 1 || vecs.length === 0) return identity(n);
   if (vecs.length === 1 && n >= RADIX_MIN_ROWS) {
-    const kind = vecs[0]!.scale !== undefined ? 'f64' : physicalKind(vecs[0]!.type.id);
+    const kind = radixKind(vecs[0]!);
     if (kind === 'i32' || kind === 'bool' || kind === 'f64' || kind === 'i64') return radixPermutation(vecs[0]!, orders[0]!, n);
   }
-  // Two 32-bit keys without NULLs (PARTITION BY k ORDER BY id, ORDER BY a, b): one 64-bit radix key.
-  if (vecs.length === 2 && n >= RADIX_MIN_ROWS && vecs.every((v) => physicalKind(v.type.id) === 'i32' && v.valid === null)) {
-    const word = (v: Vector, o: KeyOrder): Uint32Array => {
-      const d = v.data as Int32Array, flip = o.desc ? 0xffffffff : 0;
-      const w = new Uint32Array(n);
-      for (let i = 0; i < n; i++) w[i] = ((d[i]! ^ 0x80000000) ^ flip) >>> 0;
-      return w;
-    };
-    return radixPasses(identity(n), [word(vecs[1]!, orders[1]!), word(vecs[0]!, orders[0]!)]);
+  // Several fixed-width keys (PARTITION BY k ORDER BY v, ORDER BY a, b): one radix key of their
+  // words, the last key's least significant.
+  // Each digit pass reads every row, so past six words a comparison sort tends to win.
+  if (n >= RADIX_MIN_ROWS && vecs.every((v) => RADIX_KINDS.has(radixKind(v) as never)) && vecs.reduce((s, v) => s + radixWordCount(v), 0) <= 6) {
+    const words: Uint32Array[] = [];
+    for (let k = vecs.length - 1; k >= 0; k--) words.push(...keyWords(vecs[k]!, orders[k]!, n));
+    return radixPasses(identity(n), words);
   }
   const cmp = makeRowComparator(vecs, orders);
   const p = identity(n);
@@ -210,47 +208,83 @@ function radixPermutation(v: Vector, o: KeyOrder, n: number): Int32Array {
     if (valid !== null && valid[i] === 0) nulls.push(i);
     else rows[m++] = i;
   }
-  const kind = v.scale !== undefined ? 'f64' : physicalKind(v.type.id);
-  const flip = o.desc ? 0xffffffff : 0;
-  let sorted: Int32Array;
-  if (kind === 'i32' || kind === 'bool') {
-    const d = v.data as Int32Array | Uint8Array;
-    const lo = new Uint32Array(n);
-    for (let i = 0; i < n; i++) lo[i] = ((d[i]! ^ 0x80000000) ^ flip) >>> 0;
-    sorted = radixPasses(rows.subarray(0, m), [lo]);
-  } else {
-    const lo = new Uint32Array(n), hi = new Uint32Array(n);
-    if (kind === 'f64') {
-      const d = v.data as Float64Array;
-      // The column's own bytes, read as (low, high) 32-bit words (little-endian).
-      const w = new Uint32Array(d.buffer, d.byteOffset, n * 2);
-      for (let i = 0; i < n; i++) {
-        const x = d[i]!;
-        let h: number, l: number;
-        if (x !== x) { h = 0xfff80000; l = 0; } // every NaN above +Infinity, all equal
-        else if (x === 0) { h = 0x80000000; l = 0; } // -0 = 0
-        else {
-          l = w[2 * i]!; h = w[2 * i + 1]!;
-          if (h & 0x80000000) { h = ~h; l = ~l; } else h ^= 0x80000000;
-        }
-        lo[i] = (l ^ flip) >>> 0;
-        hi[i] = (h ^ flip) >>> 0;
-      }
-    } else {
-      const d = v.data as BigInt64Array;
-      const w = new Uint32Array(d.buffer, d.byteOffset, d.length * 2);
-      for (let i = 0; i < n; i++) {
-        lo[i] = (w[2 * i]! ^ flip) >>> 0;
-        hi[i] = ((w[2 * i + 1]! ^ 0x80000000) ^ flip) >>> 0;
-      }
-    }
-    sorted = radixPasses(rows.subarray(0, m), [lo, hi]);
-  }
+  const sorted = radixPasses(rows.subarray(0, m), valueWords(v, o, n));
   if (nulls.length === 0) return sorted;
   const out = new Int32Array(n);
   if (o.nullsFirst) { out.set(nulls, 0); out.set(sorted, nulls.length); }
   else { out.set(sorted, 0); out.set(nulls, m); }
   return out;
+}
+
+const RADIX_KINDS = new Set(['i32', 'bool', 'f64', 'i64']);
+
+/** How many 32-bit words keyWords makes of a key. */
+/** A fixed-point numeric sorts as its scaled doubles (one scale per vector). */
+function radixKind(v: Vector): string {
+  return v.scale !== undefined ? 'f64' : physicalKind(v.type.id);
+}
+
+function radixWordCount(v: Vector): number {
+  const kind = radixKind(v);
+  return (kind === 'i32' || kind === 'bool' ? 1 : 2) + (v.valid === null ? 0 : 1);
+}
+
+/**
+ * A fixed-width key's present values as unsigned 32-bit words (least significant first) ordered
+ * like the values: sign bit flipped; for floats, negative values fully inverted; all inverted
+ * again for DESC. A NULL row's words are meaningless.
+ */
+function valueWords(v: Vector, o: KeyOrder, n: number): Uint32Array[] {
+  const kind = radixKind(v);
+  const flip = o.desc ? 0xffffffff : 0;
+  if (kind === 'i32' || kind === 'bool') {
+    const d = v.data as Int32Array | Uint8Array;
+    const lo = new Uint32Array(n);
+    for (let i = 0; i < n; i++) lo[i] = ((d[i]! ^ 0x80000000) ^ flip) >>> 0;
+    return [lo];
+  }
+  const lo = new Uint32Array(n), hi = new Uint32Array(n);
+  if (kind === 'f64') {
+    const d = v.data as Float64Array;
+    // The column's own bytes, read as (low, high) 32-bit words (little-endian).
+    const w = new Uint32Array(d.buffer, d.byteOffset, n * 2);
+    for (let i = 0; i < n; i++) {
+      const x = d[i]!;
+      let h: number, l: number;
+      if (x !== x) { h = 0xfff80000; l = 0; } // every NaN above +Infinity, all equal
+      else if (x === 0) { h = 0x80000000; l = 0; } // -0 = 0
+      else {
+        l = w[2 * i]!; h = w[2 * i + 1]!;
+        if (h & 0x80000000) { h = ~h; l = ~l; } else h ^= 0x80000000;
+      }
+      lo[i] = (l ^ flip) >>> 0;
+      hi[i] = (h ^ flip) >>> 0;
+    }
+  } else {
+    const d = v.data as BigInt64Array;
+    const w = new Uint32Array(d.buffer, d.byteOffset, d.length * 2);
+    for (let i = 0; i < n; i++) {
+      lo[i] = (w[2 * i]! ^ flip) >>> 0;
+      hi[i] = ((w[2 * i + 1]! ^ 0x80000000) ^ flip) >>> 0;
+    }
+  }
+  return [lo, hi];
+}
+
+/**
+ * One key of a multi-key radix sort: its value words, then (when it has NULLs) a more significant
+ * word placing NULL rows first or last; a NULL row's value words are zeroed so NULLs are peers.
+ */
+function keyWords(v: Vector, o: KeyOrder, n: number): Uint32Array[] {
+  const words = valueWords(v, o, n);
+  const valid = v.valid;
+  if (valid === null) return words;
+  const nullWord = new Uint32Array(n);
+  const isNull = o.nullsFirst ? 0 : 1, present = o.nullsFirst ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    if (valid[i] === 0) { nullWord[i] = isNull; for (const w of words) w[i] = 0; } else nullWord[i] = present;
+  }
+  return [...words, nullWord];
 }
 
 /**
@@ -267,7 +301,7 @@ function radixPasses(rows: Int32Array, words: Uint32Array[]): Int32Array {
   const nxt = words.map(() => new Uint32Array(m));
   const count = new Int32Array(2048);
   const nw = words.length;
-  if (nw > 2) throw new Error('radix sort takes at most two words');
+  let positions: Int32Array | null = null;
   for (let w = 0; w < nw; w++) {
     for (let shift = 0; shift < 32; shift += 11) {
       const bits = Math.min(11, 32 - shift);
@@ -285,8 +319,8 @@ function radixPasses(rows: Int32Array, words: Uint32Array[]): Int32Array {
           idx2[pos] = idx[k]!;
           nkey[pos] = kk;
         }
-      } else {
-        // Two words: the high word rides along while sorting by the low one.
+      } else if (w === nw - 2) {
+        // The higher word rides along while sorting by the lower one.
         const hi = cur[w + 1]!, nhi = nxt[w + 1]!;
         for (let k = 0; k < m; k++) {
           const kk = key[k]!;
@@ -294,6 +328,20 @@ function radixPasses(rows: Int32Array, words: Uint32Array[]): Int32Array {
           idx2[pos] = idx[k]!;
           nkey[pos] = kk;
           nhi[pos] = hi[k]!;
+        }
+      } else {
+        // Several higher words: the positions are found first, then each word follows them.
+        const dest = (positions ??= new Int32Array(m));
+        for (let k = 0; k < m; k++) {
+          const kk = key[k]!;
+          const pos = count[(kk >>> shift) & mask]!++;
+          dest[k] = pos;
+          nkey[pos] = kk;
+        }
+        for (let k = 0; k < m; k++) idx2[dest[k]!] = idx[k]!;
+        for (let x = w + 1; x < nw; x++) {
+          const src = cur[x]!, dst = nxt[x]!;
+          for (let k = 0; k < m; k++) dst[dest[k]!] = src[k]!;
         }
       }
       const t = idx; idx = idx2; idx2 = t;
