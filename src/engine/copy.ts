@@ -478,7 +478,7 @@ function parquetSource(file: string, bytes: Buffer, t: TableEntry, cols: number[
   // in the text formats: this is how arrays (which Parquet files of this engine hold as text) load.
   const types = fileTypes.map((ft, i) => {
     const target = t.columns[cols[i]!]!.type;
-    return ft.id === 'text' && physicalKind(target.id) !== 'string' ? target : ft;
+    return ft.id === 'text' && (physicalKind(target.id) !== 'string' || target.id === 'json' || target.id === 'jsonb') ? target : ft;
   });
   const batches = fromArrowTable(arrow, fileTypes).map((b): Batch => ({
     length: b.length,

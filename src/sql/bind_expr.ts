@@ -6,7 +6,7 @@
 import type { PgNode } from './parser.js';
 import type { Expr, SortKey, WindowFrame, FrameBound, SubqueryExpr } from '../logical/expr.js';
 import { mapChildren } from '../logical/expr.js';
-import { T, type SqlType, typeName, isText, arrayOf } from '../common/types.js';
+import { T, type SqlType, typeName, isText, arrayOf, isJsonAssignmentCast } from '../common/types.js';
 import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
@@ -213,6 +213,8 @@ function castAllowed(from: SqlType, to: SqlType): boolean {
   if (f === 'bool' && (t === 'int4' || t === 'int2' || t === 'int8')) return true;
   if ((f === 'int4' || f === 'int2' || f === 'int8') && t === 'bool') return true;
   if ((f === 'date' && t === 'timestamp') || (f === 'timestamp' && t === 'date')) return true;
+  if (isJsonAssignmentCast(f, t)) return true;
+  if (f === 'jsonb' && (t === 'bool' || num(t))) return true;
   return false;
 }
 
