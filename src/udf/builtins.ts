@@ -6,4 +6,6 @@ import './functions/datetime.js';
 import './functions/misc.js';
 import './functions/array.js';
 import './functions/to_timestamp.js';
+import './functions/json.js';
+import './functions/jsonb_ops.js';
 import './aggregates.js';
