@@ -15,8 +15,22 @@ function ws(s: string, i: number): number {
   }
 }
 
+/**
+ * Whether the text being scanned has a backslash anywhere (one indexOf per document). Most
+ * documents have none; then a string ends at the next quote and a key's raw text is the key.
+ * (A character loop beats indexOf for the short strings of keys and values: the call costs more.)
+ */
+let escapes = true;
+
+function scanning(s: string): void { escapes = s.indexOf('\\') >= 0; }
+
 /** End (exclusive) of the string token opening at i. */
 function stringEnd(s: string, i: number): number {
+  if (!escapes) {
+    let p = i + 1;
+    while (p < s.length && s.charCodeAt(p) !== 34) p++;
+    return p + 1;
+  }
   for (let p = i + 1; ; p++) {
     const c = s.charCodeAt(p);
     if (c === 34) return p + 1;
@@ -25,7 +39,7 @@ function stringEnd(s: string, i: number): number {
 }
 
 /** End (exclusive) of the value starting at i (i at its first character). */
-export function valueEnd(s: string, i: number): number {
+function valueEnd(s: string, i: number): number {
   const c = s.charCodeAt(i);
   if (c === 34) return stringEnd(s, i);
   if (c === 123 || c === 91) {
@@ -49,9 +63,11 @@ export function valueEnd(s: string, i: number): number {
 /** Whether the string token s[a..b) (quotes included) spells key. */
 function keyMatches(s: string, a: number, b: number, key: string): boolean {
   const inner = b - a - 2;
+  if (!escapes) return inner === key.length && s.startsWith(key, a + 1);
   if (inner === key.length && s.startsWith(key, a + 1)) {
     // A backslash in the raw key would make equal lengths a coincidence.
-    return s.indexOf('\\', a + 1) < 0 || s.indexOf('\\', a + 1) >= b;
+    const q = s.indexOf('\\', a + 1);
+    return q < 0 || q >= b;
   }
   if (inner <= key.length) return false; // escapes only lengthen the text
   const raw = s.slice(a, b);
@@ -63,7 +79,7 @@ function keyMatches(s: string, a: number, b: number, key: string): boolean {
  * is not an object or has no such key. `last`: json keeps duplicate keys, and the last one counts.
  * The span is written to out[0..1].
  */
-export function fieldSpan(s: string, from: number, key: string, last: boolean, out: Int32Array): boolean {
+function fieldSpan(s: string, from: number, key: string, last: boolean, out: Int32Array): boolean {
   let i = ws(s, from);
   if (s.charCodeAt(i) !== 123) return false;
   i = ws(s, i + 1);
@@ -86,7 +102,7 @@ export function fieldSpan(s: string, from: number, key: string, last: boolean, o
 }
 
 /** The span of element `index` (negative: from the end) of the array at `from`; false if none. */
-export function elementSpan(s: string, from: number, index: number, out: Int32Array): boolean {
+function elementSpan(s: string, from: number, index: number, out: Int32Array): boolean {
   let i = ws(s, from);
   if (s.charCodeAt(i) !== 91) return false;
   i = ws(s, i + 1);
@@ -115,6 +131,7 @@ const span = new Int32Array(2);
 
 /** `->` with a key: the member's text, or null. */
 export function getField(s: string, key: string, json: boolean): string | null {
+  scanning(s);
   return fieldSpan(s, 0, key, json, span) ? s.slice(span[0], span[1]) : null;
 }
 
@@ -129,6 +146,7 @@ function scalarAsElement(s: string, index: number): boolean {
 
 /** `->` with an index. */
 export function getElement(s: string, index: number, jsonb: boolean): string | null {
+  scanning(s);
   if (jsonb && scalarAsElement(s, index)) return s;
   return elementSpan(s, 0, index, span) ? s.slice(span[0], span[1]) : null;
 }
@@ -145,10 +163,12 @@ export function spanText(s: string, a: number, b: number): string | null {
 }
 
 export function getFieldText(s: string, key: string, json: boolean): string | null {
+  scanning(s);
   return fieldSpan(s, 0, key, json, span) ? spanText(s, span[0]!, span[1]!) : null;
 }
 
 export function getElementText(s: string, index: number, jsonb: boolean): string | null {
+  scanning(s);
   if (jsonb && scalarAsElement(s, index)) return spanText(s, 0, s.length);
   return elementSpan(s, 0, index, span) ? spanText(s, span[0]!, span[1]!) : null;
 }
@@ -158,6 +178,7 @@ export function getElementText(s: string, index: number, jsonb: boolean): string
  * span of the value reached, or false when a step finds nothing or a path element is NULL.
  */
 export function pathSpan(s: string, path: readonly (string | null)[], json: boolean, out: Int32Array): boolean {
+  scanning(s);
   let a = ws(s, 0), b = valueEnd(s, a);
   for (const step of path) {
     if (step === null) return false;
