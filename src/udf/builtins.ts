@@ -8,4 +8,6 @@ import './functions/array.js';
 import './functions/to_timestamp.js';
 import './functions/json.js';
 import './functions/jsonb_ops.js';
+import './functions/json_build.js';
 import './aggregates.js';
+import './json_aggregates.js';
