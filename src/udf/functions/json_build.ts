@@ -84,10 +84,15 @@ function keyText(v: unknown, t: SqlType, position: number): string {
   return t.id === 'bool' ? (v ? 'true' : 'false') : toText(v, t);
 }
 
-function checkPairs(n: number, name: string): void {
-  if (n % 2 !== 0) {
+/** A variadic build_object call's arguments (values, then their types, then the result type) as keys and values. */
+function pairs(xs: unknown[], name: string): { keys: string[]; vals: unknown[]; types: SqlType[] } {
+  const ts = xs[xs.length - 2] as SqlType[];
+  if (ts.length % 2 !== 0) {
     throw new QuiverError(SqlState.invalidParameterValue, 'argument list must have even number of elements', { hint: `The arguments of ${name}() must consist of alternating keys and values.` });
   }
+  const keys: string[] = [], vals: unknown[] = [], types: SqlType[] = [];
+  for (let i = 0; i < ts.length; i += 2) { keys.push(keyText(xs[i], ts[i]!, i + 1)); vals.push(xs[i + 1]); types.push(ts[i + 1]!); }
+  return { keys, vals, types };
 }
 
 function register(): void {
@@ -97,23 +102,15 @@ function register(): void {
   registerScalar({
     name: 'json_build_object', args: ['any'], variadic: true, ret: T.json, strict: false, needsTypes: true,
     impl: fn((...xs: unknown[]) => {
-      const ts = xs[xs.length - 2] as SqlType[];
-      const vals = xs.slice(0, ts.length);
-      checkPairs(vals.length, 'json_build_object');
-      const parts: string[] = [];
-      for (let i = 0; i < vals.length; i += 2) parts.push(`${quoteJson(keyText(vals[i], ts[i]!, i + 1))} : ${valueToJson(vals[i + 1], ts[i + 1]!)}`);
-      return '{' + parts.join(', ') + '}';
+      const { keys, vals, types } = pairs(xs, 'json_build_object');
+      return '{' + keys.map((k, i) => `${quoteJson(k)} : ${valueToJson(vals[i], types[i]!)}`).join(', ') + '}';
     }),
   });
   registerScalar({
     name: 'jsonb_build_object', args: ['any'], variadic: true, ret: T.jsonb, strict: false, needsTypes: true,
     impl: fn((...xs: unknown[]) => {
-      const ts = xs[xs.length - 2] as SqlType[];
-      const vals = xs.slice(0, ts.length);
-      checkPairs(vals.length, 'jsonb_build_object');
-      const keys: string[] = [], values: JsonValue[] = [];
-      for (let i = 0; i < vals.length; i += 2) { keys.push(keyText(vals[i], ts[i]!, i + 1)); values.push(valueToJsonb(vals[i + 1], ts[i + 1]!)); }
-      return jsonbOut(makeObject(keys, values));
+      const { keys, vals, types } = pairs(xs, 'jsonb_build_object');
+      return jsonbOut(makeObject(keys, vals.map((v, i) => valueToJsonb(v, types[i]!))));
     }),
   });
   registerScalar({
