@@ -205,3 +205,46 @@ export function getPath(s: string, path: readonly (string | null)[], json: boole
 export function getPathText(s: string, path: readonly (string | null)[], json: boolean): string | null {
   return pathSpan(s, path, json, span) ? spanText(s, span[0]!, span[1]!) : null;
 }
+
+/** What a JSON text holds at its top level (without parsing the members). */
+export function topKind(s: string): 'object' | 'array' | 'scalar' {
+  const c = s.charCodeAt(ws(s, 0));
+  return c === 123 ? 'object' : c === 91 ? 'array' : 'scalar';
+}
+
+/** The members of a top-level object, in text order (json keeps duplicates): key, value span. */
+export function objectMembers(s: string): { key: string; a: number; b: number }[] {
+  scanning(s);
+  const out: { key: string; a: number; b: number }[] = [];
+  let i = ws(s, 0);
+  if (s.charCodeAt(i) !== 123) return out;
+  i = ws(s, i + 1);
+  if (s.charCodeAt(i) === 125) return out;
+  for (;;) {
+    const ke = stringEnd(s, i);
+    const key = spanText(s, i, ke)!;
+    const vs = ws(s, ws(s, ke) + 1);
+    const ve = valueEnd(s, vs);
+    out.push({ key, a: vs, b: ve });
+    i = ws(s, ve);
+    if (s.charCodeAt(i) !== 44) return out;
+    i = ws(s, i + 1);
+  }
+}
+
+/** The element spans of a top-level array. */
+export function arrayElements(s: string): [number, number][] {
+  scanning(s);
+  const out: [number, number][] = [];
+  let i = ws(s, 0);
+  if (s.charCodeAt(i) !== 91) return out;
+  i = ws(s, i + 1);
+  if (s.charCodeAt(i) === 93) return out;
+  for (;;) {
+    const e = valueEnd(s, i);
+    out.push([i, e]);
+    i = ws(s, e);
+    if (s.charCodeAt(i) !== 44) return out;
+    i = ws(s, i + 1);
+  }
+}

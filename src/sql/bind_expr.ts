@@ -516,14 +516,14 @@ function bindVariadicCall(name: string, args: Expr[], v: PgNode): Expr {
 }
 
 /** Binds the arguments of a set-returning function call (in FROM or a select list). */
-export function bindSetFunctionCall(b: QueryBinder, ctx: BindContext, call: PgNode, name: string): { args: Expr[]; ret: SqlType } | null {
+export function bindSetFunctionCall(b: QueryBinder, ctx: BindContext, call: PgNode, name: string): { args: Expr[]; ret: SqlType; columns?: { name: string; type: SqlType }[] } | null {
   const f = setFunction(name);
   if (!f) return null;
   const argNodes: PgNode[] = call.args ?? [];
   const args = argNodes.map((a) => bindExpr(b, ctx, a));
   const r = f.resolve(args.map((a) => a.type));
   if (!r) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, call);
-  return { args: args.map((a, i) => coerce(a, r.args[i]!)), ret: r.ret };
+  return { args: args.map((a, i) => coerce(a, r.args[i]!)), ret: r.ret, ...(r.columns ? { columns: r.columns } : {}) };
 }
 
 function bindSequenceCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: string, argNodes: PgNode[]): Expr {

@@ -402,6 +402,7 @@ export class SelectBinder implements QueryBinder {
     }
     const colnames: string[] = v.alias?.colnames ? (v.alias.colnames as PgNode[]).map(strVal) : [];
     let args: Expr[], outTypes: SqlType[], fname = name;
+    let outNames: string[] | null = null;
     if (name === 'unnest' && (call.args ?? []).length > 1) {
       // unnest(a, b, ...) in FROM zips the arrays into columns, padding the shorter ones with NULLs.
       args = ((call.args ?? []) as PgNode[]).map((n) => {
@@ -416,15 +417,21 @@ export class SelectBinder implements QueryBinder {
       const bound = bindSetFunctionCall(this, fctx, call, name);
       if (!bound) throw err(SqlState.featureNotSupported, `function ${name} is not supported in FROM`, call);
       args = bound.args;
-      outTypes = [bound.ret];
+      outTypes = bound.columns ? bound.columns.map((c) => c.type) : [bound.ret];
+      // Functions with named output columns (jsonb_each: key, value) keep those names.
+      if (bound.columns) outNames = bound.columns.map((c) => c.name);
     }
     const available = outTypes.length + (v.ordinality ? 1 : 0);
     if (colnames.length > available) throw new QuiverError(SqlState.invalidColumnReference, `table "${alias}" has ${available} columns available but ${colnames.length} columns specified`);
-    const names = outTypes.map((_, i) => colnames[i] ?? (outTypes.length === 1 ? v.alias?.aliasname ?? name : name));
+    const names = outTypes.map((_, i) => colnames[i] ?? outNames?.[i] ?? (outTypes.length === 1 ? v.alias?.aliasname ?? name : name));
     const schema: Field[] = outTypes.map((t, i) => ({ name: names[i]!, type: t }));
     if (v.ordinality) { names.push(colnames[outTypes.length] ?? 'ordinality'); schema.push({ name: names[names.length - 1]!, type: T.int8 }); }
     const plan: LogicalPlan = { kind: 'tablefunc', name: fname, args, withOrdinality: !!v.ordinality, schema };
-    return { plan, scope: new Scope(scopeOf(alias, names, schema.map((f) => f.type))) };
+    const cols = scopeOf(alias, names, schema.map((f) => f.type));
+    // A function of one named column (jsonb_array_elements: value) returns a plain value, so its
+    // alias also names that value (PostgreSQL's whole-row reference to a scalar function).
+    if (outNames && outTypes.length === 1 && v.alias && !colnames.length) cols.push({ ...cols[0]!, name: alias, star: false });
+    return { plan, scope: new Scope(cols) };
   }
 
   private bindJoin(v: PgNode, ctx: BindContext, outerLeft: Scope | null = null): { plan: LogicalPlan; scope: Scope } {

@@ -11,3 +11,4 @@ import './functions/jsonb_ops.js';
 import './functions/json_build.js';
 import './aggregates.js';
 import './json_aggregates.js';
+import './json_set_functions.js';
