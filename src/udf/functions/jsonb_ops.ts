@@ -149,7 +149,7 @@ function register(): void {
     impl: fn((a: string, p: (string | null)[]) => {
       const v = j(a);
       if (!isContainer(v)) throw deleteError('cannot delete path in scalar');
-      if (p.some((x) => x === null)) throw new QuiverError(SqlState.invalidParameterValue, 'path element at position ' + (p.indexOf(null) + 1) + ' is null');
+      if (p.some((x) => x === null)) throw new QuiverError('22004', 'path element at position ' + (p.indexOf(null) + 1) + ' is null');
       return jsonbOut(deletePath(v, p, 0));
     }),
   });
