@@ -15,6 +15,8 @@ import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requi
 import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
 import { fileTableReader } from '../catalog/catalog.js';
+import { resolveTypeName } from './types_parse.js';
+import { RECORD_FUNCTIONS, type RecordColumns } from '../udf/json_set_functions.js';
 import { informationSchema } from './information_schema.js';
 import { CteState, anchorCtes, countCteRefs, materializeMode } from './bind_cte.js';
 import { SearchCycle, checkSearchCycleShape } from './search_cycle.js';
@@ -418,6 +420,17 @@ export class SelectBinder implements QueryBinder {
       if (!bound) throw err(SqlState.featureNotSupported, `function ${name} is not supported in FROM`, call);
       args = bound.args;
       outTypes = bound.columns ? bound.columns.map((c) => c.type) : [bound.ret];
+      if (RECORD_FUNCTIONS.has(name)) {
+        // json_to_record(set): the column definition list gives the columns, handed to the function as a last argument.
+        if (!v.coldeflist) throw err(SqlState.syntaxError, 'a column definition list is required for functions returning "record"', v);
+        const defs = (v.coldeflist as PgNode[]).map((c) => ({ name: c.ColumnDef.colname as string, type: resolveTypeName(c.ColumnDef.typeName) }));
+        const cols: RecordColumns = { names: defs.map((d) => d.name), types: defs.map((d) => d.type) };
+        args = [...args, { kind: 'const', value: cols, type: T.unknown }];
+        outTypes = cols.types;
+        outNames = cols.names;
+      } else if (v.coldeflist) {
+        throw err(SqlState.syntaxError, 'a column definition list is only allowed for functions returning "record"', v);
+      }
       // Functions with named output columns (jsonb_each: key, value) keep those names.
       if (bound.columns) outNames = bound.columns.map((c) => c.name);
     }
@@ -430,7 +443,7 @@ export class SelectBinder implements QueryBinder {
     const cols = scopeOf(alias, names, schema.map((f) => f.type));
     // A function of one named column (jsonb_array_elements: value) returns a plain value, so its
     // alias also names that value (PostgreSQL's whole-row reference to a scalar function).
-    if (outNames && outTypes.length === 1 && v.alias && !colnames.length) cols.push({ ...cols[0]!, name: alias, star: false });
+    if (outNames && outTypes.length === 1 && v.alias && !colnames.length && !RECORD_FUNCTIONS.has(name)) cols.push({ ...cols[0]!, name: alias, star: false });
     return { plan, scope: new Scope(cols) };
   }
 

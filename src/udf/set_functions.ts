@@ -20,6 +20,8 @@ export interface SetFunction {
   generate(args: unknown[]): Iterable<unknown>;
   /** A NULL argument gives no rows (false: NULLs are passed through, as unnest's elements). */
   strict: boolean;
+  /** generate yields RowValues, one field per output column in FROM (jsonb_each, json_to_record). */
+  yieldsRows?: boolean;
 }
 
 function* series(args: unknown[], t: SqlType): Generator<unknown> {

@@ -20,7 +20,7 @@ export class TableFunctionExec implements PhysicalOperator {
 
   *execute(ctx: ExecContext): Generator<Batch> {
     if (this.fn === 'unnest_zip') { yield* this.zip(ctx); return; }
-    if (this.schema.length - (this.ordinality ? 1 : 0) > 1) { yield* this.fields(ctx); return; }
+    if (setFunction(this.fn)!.yieldsRows) { yield* this.fields(ctx); return; }
     const f = setFunction(this.fn)!;
     const vals = this.args.map((a) => evalConstant(a, ctx, this.env));
     if (f.strict && vals.some((v) => v === null)) return;
