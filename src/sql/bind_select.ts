@@ -415,6 +415,8 @@ export class SelectBinder implements QueryBinder {
       });
       outTypes = args.map((a) => a.type.elem!);
       fname = 'unnest_zip';
+    } else if (/^jsonb?_populate_record(set)?$/.test(name)) {
+      ({ args, outTypes, outNames, fname } = this.bindPopulateRecord(call, name, fctx));
     } else {
       const bound = bindSetFunctionCall(this, fctx, call, name);
       if (!bound) throw err(SqlState.featureNotSupported, `function ${name} is not supported in FROM`, call);
@@ -445,6 +447,30 @@ export class SelectBinder implements QueryBinder {
     // alias also names that value (PostgreSQL's whole-row reference to a scalar function).
     if (outNames && outTypes.length === 1 && v.alias && !colnames.length && !RECORD_FUNCTIONS.has(name)) cols.push({ ...cols[0]!, name: alias, star: false });
     return { plan, scope: new Scope(cols) };
+  }
+
+  /**
+   * json(b)_populate_record(set)(NULL::t, doc): the row type is a table's; it runs as
+   * json(b)_to_record(set) with the table's columns.
+   */
+  private bindPopulateRecord(call: PgNode, name: string, ctx: BindContext): { args: Expr[]; outTypes: SqlType[]; outNames: string[]; fname: string } {
+    const [base, doc] = (call.args ?? []) as PgNode[];
+    const cast = base?.TypeCast;
+    const names: string[] = ((cast?.typeName?.names ?? []) as PgNode[]).map(strVal);
+    const entry = cast && cast.arg?.A_Const?.isnull && names.length
+      ? this.catalog.get(this.catalog.key(names[names.length - 1]!, names.length > 1 ? names[names.length - 2] : undefined))
+      : undefined;
+    if (!entry || entry.kind !== 'table' || !doc || (call.args as PgNode[]).length !== 2) {
+      throw err(SqlState.featureNotSupported, `${name} is supported with NULL::table_name as its first argument and a document as its second`, call);
+    }
+    const jt = name.startsWith('jsonb') ? T.jsonb : T.json;
+    const d = bindExpr(this, ctx, doc);
+    if (d.type.id !== jt.id && d.type.id !== 'unknown') throw err(SqlState.undefinedFunction, `function ${name}(${names.join('.')}, ${typeName(d.type)}) does not exist`, call);
+    const cols: RecordColumns = { names: entry.columns.map((c) => c.name), types: entry.columns.map((c) => c.type) };
+    return {
+      args: [coerce(d, jt), { kind: 'const', value: cols, type: T.unknown }],
+      outTypes: cols.types, outNames: cols.names, fname: name.replace('populate_record', 'to_record'),
+    };
   }
 
   private bindJoin(v: PgNode, ctx: BindContext, outerLeft: Scope | null = null): { plan: LogicalPlan; scope: Scope } {
