@@ -7,6 +7,7 @@ export type TypeId =
   | 'array' // one-dimensional arrays; `elem` gives the element type
   | 'record' // a row value (ROW(...)); `fields` gives the field types
   | 'json' | 'jsonb' // stored as text: json verbatim, jsonb normalized (common/json.ts)
+  | 'jsonpath' // stored as its normalized text (common/jsonpath.ts)
   | 'unknown' // an untyped string literal or NULL, resolved by context as PostgreSQL does
   ;
 
@@ -59,7 +60,7 @@ export const T = {
   unknown: type('unknown'),
   array: arrayOf(type('text')),
   record: type('record'),
-  json: type('json'), jsonb: type('jsonb'),
+  json: type('json'), jsonb: type('jsonb'), jsonpath: type('jsonpath'),
 } as const;
 
 /** How values of a type are stored in a vector. */
@@ -106,6 +107,7 @@ export function typeName(t: SqlType): string {
     case 'record': return 'record';
     case 'json': return 'json';
     case 'jsonb': return 'jsonb';
+    case 'jsonpath': return 'jsonpath';
   }
 }
 
@@ -120,7 +122,7 @@ export function category(id: TypeId): 'A' | 'B' | 'N' | 'S' | 'D' | 'T' | 'X' | 
     case 'unknown': return 'X';
     case 'array': return 'A';
     case 'record': return 'P';
-    case 'json': case 'jsonb': return 'U';
+    case 'json': case 'jsonb': case 'jsonpath': return 'U';
   }
 }
 

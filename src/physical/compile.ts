@@ -311,6 +311,7 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
     if (f === 'jsonb' && t === 'json') return v;
     if (isStr || f === 'json') return `H.${t === 'json' ? 'jsonIn' : 'jsonbIn'}(${v})`;
   }
+  if (t === 'jsonpath' && isStr) return `H.jsonpathIn(${v})`;
   if (f === 'jsonb') {
     // jsonb's casts to bool and the numbers read a scalar of the matching kind, then convert as numeric does.
     if (t === 'bool') return `H.jsonbToBool(${v})`;

@@ -10,6 +10,7 @@ import './functions/json.js';
 import './functions/jsonb_ops.js';
 import './functions/json_build.js';
 import './functions/jsonb_edit.js';
+import './functions/jsonb_path.js';
 import './aggregates.js';
 import './json_aggregates.js';
 import './json_set_functions.js';

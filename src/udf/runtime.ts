@@ -9,6 +9,7 @@ import { isTimestampTz, type SqlType } from '../common/types.js';
 import { parseArrayText, formatArrayText } from '../common/array.js';
 import { likeMatcher, type LikeMatcher } from './like.js';
 import { jsonIn, jsonbIn } from '../common/json.js';
+import { jsonpathIn } from '../common/jsonpath.js';
 import { formatTime, parseTime, timeAddInterval, parseTimeTz, formatTimeTz, timeTzAddInterval, timeTzCmp, type TimeTz } from '../common/time.js';
 
 export const tm = { parseTime, formatTime, timeAddInterval, parseTimeTz, timeTzAddInterval, timeTzCmp };
@@ -314,6 +315,7 @@ export { Decimal, dt, applyTypmod };
 
 /** A value of a type from its text form (the type's input function). */
 export { jsonIn, jsonbIn, jsonbToNumeric, jsonbToBool, compareJsonbText } from '../common/json.js';
+export { jsonpathIn } from '../common/jsonpath.js';
 
 export function fromText(s: string, t: SqlType): unknown {
   switch (t.id) {
@@ -334,6 +336,7 @@ export function fromText(s: string, t: SqlType): unknown {
     case 'bpchar': return bpcharCheck(s, t.precision);
     case 'json': return jsonIn(s);
     case 'jsonb': return jsonbIn(s);
+    case 'jsonpath': return jsonpathIn(s);
     default: return s;
   }
 }

@@ -18,6 +18,8 @@ export const JSON_FIXTURE = [
 
 const KEYS = ["'a'", "'b'", "'c'", "'s'", "'f'", "'dt'", "'arr'", "'o'", "'id'", "'nope'", "''"];
 const PATHS = ["'{o,x}'", "'{o,y,0}'", "'{arr,1}'", "'{arr,-1}'", "'{arr,9}'", "'{}'", "'{a}'", "'{o}'", "'{o,y,-1}'"];
+const PATH_QUERIES = ["'$.arr[*] ? (@ > 1)'", "'strict $.o.x'", "'$.o.*'", "'$.arr[last]'", "'$.arr.size()'", "'$ ? (@.a > 1 && @.f == true)'",
+  "'$.* ? (@.type() == \"string\")'", "'lax $.arr[0 to 1]'", "'$.arr[*] ? (@ like_regex \"^o\" flag \"i\")'", "'$.c.abs()'", "'$.s ? (exists (@))'"];
 const LITERALS = [`'{"f": true}'`, `'{"a": 1}'`, `'{"o": {"y": [true]}}'`, `'{}'`, `'[]'`, `'{"arr": [null]}'`, `'{"s": ""}'`, `'1'`];
 
 export class JsonGen {
@@ -73,6 +75,8 @@ export class JsonGen {
       [1, () => `(${this.jsonb()} ${r.pick(['=', '<', '>=', '<>'])} ${this.jsonb()})`],
       [1, () => `((j ->> 'a')::int ${r.pick(['<', '>'])} ${r.int(-5, 5)})`],
       [1, () => `(j -> 'f')::boolean`],
+      [1, () => `(j @? ${r.pick(PATH_QUERIES)})`],
+      [1, () => `(j @@ ${r.pick(["'$.a > 1'", "'$.arr[*] == null'", "'$.o.y[0] == true'", `'$.s starts with "a"'`, "'$.c >= 0'"])})`],
     ]);
   }
 
@@ -88,6 +92,8 @@ export class JsonGen {
       [2, () => ({ sql: `SELECT tj.id, e.key, e.value FROM tj, jsonb_each(${r.pick(['j', "j -> 'o'"])}) e${r.chance(0.5) ? ` WHERE e.value ${r.pick(['@>', '<@'])} ${r.pick(LITERALS)}` : ''}`, ordered: false })],
       [1, () => ({ sql: `SELECT k, count(*) FROM tj, jsonb_object_keys(${this.jsonb()}) k GROUP BY k`, ordered: false })],
       [1, () => ({ sql: `SELECT id, e FROM tj, ${r.pick(['jsonb_array_elements', 'jsonb_array_elements_text'])}(j -> 'arr') e`, ordered: false })],
+      [1, () => ({ sql: `SELECT id, jsonb_path_query_array(j, ${r.pick(PATH_QUERIES)}), jsonb_path_query_first(j, ${r.pick(PATH_QUERIES)}) FROM tj`, ordered: false })],
+      [1, () => ({ sql: `SELECT id, p FROM tj, jsonb_path_query(j, ${r.pick(PATH_QUERIES)}) p`, ordered: false })],
       [1, () => ({ sql: `SELECT id, x.* FROM tj, jsonb_to_record(j) AS x(a int, s text, c numeric, f boolean, nope text)`, ordered: false })],
     ]);
   }

@@ -441,7 +441,7 @@ const SUBQUERIES = [
 const FN_NAMES = ['abs', 'upper', 'lower', 'length', 'substring', 'coalesce', 'nullif', 'round', 'trunc', 'sqrt',
   'ln', 'exp', 'mod', 'power', 'concat', 'replace', 'greatest', 'least', 'sign', 'ceil', 'floor', 'strpos',
   'left', 'right', 'reverse', 'btrim', 'date_part', 'nosuchfn', 'to_jsonb', 'to_json', 'jsonb_typeof', 'jsonb_build_object',
-  'json_build_array', 'jsonb_set', 'jsonb_strip_nulls', 'jsonb_array_length', 'json_object_keys'];
+  'json_build_array', 'jsonb_set', 'jsonb_strip_nulls', 'jsonb_array_length', 'json_object_keys', 'jsonb_path_query', 'jsonb_path_exists'];
 const AGG_NAMES = ['count', 'sum', 'avg', 'min', 'max', 'string_agg', 'bool_and', 'stddev', 'array_agg', 'json_agg', 'jsonb_agg', 'json_object_agg'];
 const WINDOW_CALLS = ['row_number()', 'rank()', 'dense_rank()', 'ntile(0)', 'ntile(2)', 'lag(a)', 'lead(s, -1)',
   'first_value(d)', 'sum(a)', 'count(*)', 'avg(c)', 'lag(a, 2147483647)'];
@@ -572,6 +572,7 @@ const typed = fc.letrec<Record<Ty, string>>((tie) => {
       fc.tuple(tie('jsn'), tie('txt')).map(([j, k]) => `(${j} ? ${k})`),
       fc.tuple(tie('jsn'), tie('txt'), fc.constantFrom('?|', '?&')).map(([j, k, o]) => `(${j} ${o} ARRAY[${k}, 'a'])`),
       cast('jsn', 'boolean'),
+      fc.tuple(tie('jsn'), fc.constantFrom('@?', '@@'), fc.constantFrom("'$.b[*] ? (@ > 1)'", "'$.a > 1'", "'strict $.x'", `'$.c.d starts with "x"'`, `'$.b[*] like_regex "^2"'`, "'$ ? (@.a > 1'")).map(([j, o, p]) => `(${j} ${o} ${p})`),
       cast('txt', 'boolean'), ...common('bool')),
     date: fc.oneof(opts, base('date'), fc.tuple(tie('date'), fc.constantFrom('+', '-'), tie('int')).map(([d, o, n]) => `(${d} ${o} ${n})`),
       cast('txt', 'date'), ...common('date')),
@@ -581,6 +582,7 @@ const typed = fc.letrec<Record<Ty, string>>((tie) => {
       fn('jsonb_set', tie('jsn'), fc.constantFrom("'{a}'", "'{b,0}'", "'{z,1}'", "'{}'"), tie('jsn')),
       fn('jsonb_insert', tie('jsn'), fc.constantFrom("'{a}'", "'{b,0}'", "'{z}'"), tie('jsn')),
       fn('jsonb_strip_nulls', tie('jsn')), fn('to_jsonb', tie('num')), fn('to_jsonb', tie('flt')),
+      fn('jsonb_path_query_array', tie('jsn'), fc.constantFrom("'$.b[*] ? (@ > 1)'", "'strict $.a'", "'$.c.*'", "'$[last]'", "'$.b.size()'", "'$.a.double()'", "'$ ? (@.a == $x)'", "'$.'")),
       cast('txt', 'jsonb'), cast('txt', 'json'), ...common('jsn')),
   };
 });
