@@ -4,7 +4,7 @@
  * input. Over valid JSON (every json and jsonb value is) this needs no tree, so a query reading a
  * few keys from millions of event documents allocates only its results.
  */
-import { parseJsonb } from './json.js';
+import { parseJsonb, utf8Length } from './json.js';
 
 /** Index of the first non-whitespace character at or after i. */
 function ws(s: string, i: number): number {
@@ -85,8 +85,13 @@ function fieldSpan(s: string, from: number, key: string, last: boolean, out: Int
   i = ws(s, i + 1);
   if (s.charCodeAt(i) === 125) return false;
   let found = false;
+  // jsonb's keys are sorted by UTF-8 length: once a key's text is longer than the wanted key's
+  // UTF-8 length (without escapes, a key's text is at most its UTF-8 length), no later key can
+  // match. json keeps keys as written, so it reads to the end.
+  const stopAfter = last || escapes ? Infinity : utf8Length(key);
   for (;;) {
     const ke = stringEnd(s, i);
+    if (ke - i - 2 > stopAfter) return false;
     const hit = keyMatches(s, i, ke, key);
     const vs = ws(s, ws(s, ke) + 1); // past the ':'
     const ve = valueEnd(s, vs);
