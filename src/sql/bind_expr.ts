@@ -14,6 +14,7 @@ import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregat
 import { commonType, commonTypeOf, coerce, coerceMember, isNumberParam, paramNumberTo, sameType } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
+import { jsonpathIn } from '../common/jsonpath.js';
 import { Scope } from './scope.js';
 import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext, type AggCollector } from './context.js';
 import { setFunction } from '../udf/set_functions.js';
@@ -85,7 +86,7 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
       const target = resolveTypeName(v.typeName);
       if (v.arg.A_ArrayExpr && target.id === 'array') return bindArrayLiteral(b, ctx, v.arg.A_ArrayExpr, target.elem!);
       const arg = bindExpr(b, ctx, v.arg);
-      return castTo(arg, target, true, v);
+      return checkPathLiterals(castTo(arg, target, true, v), [v.arg]);
     }
     case 'A_Expr': return bindAExpr(b, ctx, v);
     case 'BoolExpr': {
@@ -260,6 +261,26 @@ function outerHasTable(ctx: BindContext, table: string): boolean {
 }
 
 /** Resolves a binary or unary operator by name, coercing the operands to the chosen overload. */
+/**
+ * jsonpath literals are read when the statement is bound, so that a syntax error in one points at
+ * it, as PostgreSQL's does (its input function runs while parsing). `nodes` are the parse nodes of
+ * e's arguments (of e itself for a cast).
+ */
+function checkPathLiterals<E extends Expr | Expr[]>(e: E, nodes: (PgNode | undefined)[]): E {
+  const v = e as Expr | Expr[];
+  const args = Array.isArray(v) ? v : v.kind === 'call' ? v.args : v.kind === 'cast' ? [v] : [];
+  args.forEach((a, i) => {
+    if (a.kind !== 'cast' || a.type.id !== 'jsonpath' || a.arg.kind !== 'const' || typeof a.arg.value !== 'string') return;
+    try {
+      jsonpathIn(a.arg.value);
+    } catch (x) {
+      if (x instanceof QuiverError) x.position ??= firstPosition(nodes[i]).position;
+      throw x;
+    }
+  });
+  return e;
+}
+
 export function bindOperator(op: string, args: Expr[], node?: PgNode): Expr {
   args = numberParamAsOperand(op, args);
   let r;
@@ -314,7 +335,7 @@ function bindAExpr(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   switch (kind) {
     case 'AEXPR_OP': {
       if (!v.lexpr) return bindOperator(opName, [bindExpr(b, ctx, v.rexpr)], v);
-      return bindOperator(opName, [bindExpr(b, ctx, v.lexpr), bindExpr(b, ctx, v.rexpr)], v);
+      return checkPathLiterals(bindOperator(opName, [bindExpr(b, ctx, v.lexpr), bindExpr(b, ctx, v.rexpr)], v), [v.lexpr, v.rexpr]);
     }
     case 'AEXPR_LIKE': case 'AEXPR_ILIKE': {
       const l = bindExpr(b, ctx, v.lexpr);
@@ -497,7 +518,7 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     const spec = i < r.fn.args.length ? r.fn.args[i] : r.fn.args[r.fn.args.length - 1];
     return spec === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!);
   });
-  return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
+  return checkPathLiterals({ kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) }, argNodes);
 }
 
 /** f(..., VARIADIC arr): only variadic functions, the array's elements as the variadic arguments. */
@@ -523,7 +544,7 @@ export function bindSetFunctionCall(b: QueryBinder, ctx: BindContext, call: PgNo
   const args = argNodes.map((a) => bindExpr(b, ctx, a));
   const r = f.resolve(args.map((a) => a.type));
   if (!r) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, call);
-  return { args: args.map((a, i) => coerce(a, r.args[i]!)), ret: r.ret, ...(r.columns ? { columns: r.columns } : {}) };
+  return { args: checkPathLiterals(args.map((a, i) => coerce(a, r.args[i]!)), argNodes), ret: r.ret, ...(r.columns ? { columns: r.columns } : {}) };
 }
 
 function bindSequenceCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: string, argNodes: PgNode[]): Expr {

@@ -8,6 +8,7 @@ import { registerScalar } from '../registry.js';
 import { JsonObject, type JsonValue, parseJsonb, parseJson, jsonbOut, quoteJson, makeObject } from '../../common/json.js';
 import { topKind, arrayElements } from '../../common/json_access.js';
 import { pathIndex, memberOf } from './jsonb_ops.js';
+import { textArrayArg } from './json.js';
 
 type Impl = (...args: never[]) => unknown;
 const fn = (f: (...xs: never[]) => unknown): Impl => f as Impl;
@@ -130,14 +131,14 @@ function arrayLength(s: string): number {
 }
 
 function register(): void {
-  registerScalar({ name: 'jsonb_set', args: ['jsonb', 'array', 'jsonb'], ret: T.jsonb, strict: true, impl: fn((t: string, p: (string | null)[], v: string) => editPath(t, p, v, 'create')) });
+  registerScalar({ name: 'jsonb_set', args: ['jsonb', 'array', 'jsonb'], ret: textArrayArg('jsonb_set', T.jsonb), strict: true, impl: fn((t: string, p: (string | null)[], v: string) => editPath(t, p, v, 'create')) });
   registerScalar({
-    name: 'jsonb_set', args: ['jsonb', 'array', 'jsonb', 'bool'], ret: T.jsonb, strict: true,
+    name: 'jsonb_set', args: ['jsonb', 'array', 'jsonb', 'bool'], ret: textArrayArg('jsonb_set', T.jsonb), strict: true,
     impl: fn((t: string, p: (string | null)[], v: string, create: boolean) => editPath(t, p, v, create ? 'create' : 'set')),
   });
-  registerScalar({ name: 'jsonb_insert', args: ['jsonb', 'array', 'jsonb'], ret: T.jsonb, strict: true, impl: fn((t: string, p: (string | null)[], v: string) => editPath(t, p, v, 'before')) });
+  registerScalar({ name: 'jsonb_insert', args: ['jsonb', 'array', 'jsonb'], ret: textArrayArg('jsonb_insert', T.jsonb), strict: true, impl: fn((t: string, p: (string | null)[], v: string) => editPath(t, p, v, 'before')) });
   registerScalar({
-    name: 'jsonb_insert', args: ['jsonb', 'array', 'jsonb', 'bool'], ret: T.jsonb, strict: true,
+    name: 'jsonb_insert', args: ['jsonb', 'array', 'jsonb', 'bool'], ret: textArrayArg('jsonb_insert', T.jsonb), strict: true,
     impl: fn((t: string, p: (string | null)[], v: string, after: boolean) => editPath(t, p, v, after ? 'after' : 'before')),
   });
   registerScalar({ name: 'jsonb_strip_nulls', args: ['jsonb'], ret: T.jsonb, strict: true, impl: fn((s: string) => jsonbOut(stripNulls(parseJsonb(s)))) });

@@ -5,6 +5,7 @@
 import { T } from '../../common/types.js';
 import { QuiverError, SqlState } from '../../common/errors.js';
 import { registerScalar } from '../registry.js';
+import { textArrayArg } from './json.js';
 import { JsonNumber, JsonObject, type JsonValue, parseJsonb, jsonbOut, compareJsonb, makeObject } from '../../common/json.js';
 
 type Impl = (...args: never[]) => unknown;
@@ -133,19 +134,19 @@ function register(): void {
   registerScalar({ name: '<@', args: ['jsonb', 'jsonb'], ret: T.bool, strict: true, impl: fn((a: string, b: string) => contains(j(b), j(a))) });
   registerScalar({ name: '?', args: ['jsonb', 'text'], ret: T.bool, strict: true, impl: fn((a: string, k: string) => exists(j(a), k)) });
   registerScalar({
-    name: '?|', args: ['jsonb', 'array'], ret: T.bool, strict: true,
+    name: '?|', args: ['jsonb', 'array'], ret: textArrayArg('?|', T.bool), strict: true,
     impl: fn((a: string, ks: (string | null)[]) => { const v = j(a); return ks.some((k) => k !== null && exists(v, k)); }),
   });
   registerScalar({
-    name: '?&', args: ['jsonb', 'array'], ret: T.bool, strict: true,
+    name: '?&', args: ['jsonb', 'array'], ret: textArrayArg('?&', T.bool), strict: true,
     impl: fn((a: string, ks: (string | null)[]) => { const v = j(a); return ks.every((k) => k === null || exists(v, k)); }),
   });
   registerScalar({ name: '||', args: ['jsonb', 'jsonb'], ret: T.jsonb, strict: true, impl: fn((a: string, b: string) => jsonbOut(concat(j(a), j(b)))) });
   registerScalar({ name: '-', args: ['jsonb', 'text'], ret: T.jsonb, strict: true, impl: fn((a: string, k: string) => jsonbOut(deleteKeys(j(a), [k]))) });
-  registerScalar({ name: '-', args: ['jsonb', 'array'], ret: T.jsonb, strict: true, impl: fn((a: string, ks: (string | null)[]) => jsonbOut(deleteKeys(j(a), ks))) });
+  registerScalar({ name: '-', args: ['jsonb', 'array'], ret: textArrayArg('-', T.jsonb), strict: true, impl: fn((a: string, ks: (string | null)[]) => jsonbOut(deleteKeys(j(a), ks))) });
   registerScalar({ name: '-', args: ['jsonb', 'int4'], ret: T.jsonb, strict: true, impl: fn((a: string, i: number) => jsonbOut(deleteIndex(j(a), i))) });
   registerScalar({
-    name: '#-', args: ['jsonb', 'array'], ret: T.jsonb, strict: true,
+    name: '#-', args: ['jsonb', 'array'], ret: textArrayArg('#-', T.jsonb), strict: true,
     impl: fn((a: string, p: (string | null)[]) => {
       const v = j(a);
       if (!isContainer(v)) throw deleteError('cannot delete path in scalar');
