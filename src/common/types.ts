@@ -6,6 +6,8 @@ export type TypeId =
   | 'text' | 'varchar' | 'bpchar' | 'date' | 'time' | 'timetz' | 'timestamp' | 'interval'
   | 'array' // one-dimensional arrays; `elem` gives the element type
   | 'record' // a row value (ROW(...)); `fields` gives the field types
+  | 'json' | 'jsonb' // stored as text: json verbatim, jsonb normalized (common/json.ts)
+  | 'jsonpath' // stored as its normalized text (common/jsonpath.ts)
   | 'unknown' // an untyped string literal or NULL, resolved by context as PostgreSQL does
   ;
 
@@ -58,6 +60,7 @@ export const T = {
   unknown: type('unknown'),
   array: arrayOf(type('text')),
   record: type('record'),
+  json: type('json'), jsonb: type('jsonb'), jsonpath: type('jsonpath'),
 } as const;
 
 /** How values of a type are stored in a vector. */
@@ -102,11 +105,14 @@ export function typeName(t: SqlType): string {
     case 'unknown': return 'unknown';
     case 'array': return `${typeName(t.elem ?? T.text)}[]`;
     case 'record': return 'record';
+    case 'json': return 'json';
+    case 'jsonb': return 'jsonb';
+    case 'jsonpath': return 'jsonpath';
   }
 }
 
 /** Type category letters as pg_type.typcategory, used by implicit-cast resolution. */
-export function category(id: TypeId): 'A' | 'B' | 'N' | 'S' | 'D' | 'T' | 'X' | 'P' {
+export function category(id: TypeId): 'A' | 'B' | 'N' | 'S' | 'D' | 'T' | 'X' | 'P' | 'U' {
   switch (id) {
     case 'bool': return 'B';
     case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'numeric': return 'N';
@@ -116,6 +122,7 @@ export function category(id: TypeId): 'A' | 'B' | 'N' | 'S' | 'D' | 'T' | 'X' | 
     case 'unknown': return 'X';
     case 'array': return 'A';
     case 'record': return 'P';
+    case 'json': case 'jsonb': case 'jsonpath': return 'U';
   }
 }
 
@@ -136,4 +143,9 @@ export function canImplicitCast(from: TypeId, to: TypeId): boolean {
   if (isText(from) && isText(to)) return to === 'text' || (from === 'bpchar' && to === 'varchar');
   if (from === 'date' && to === 'timestamp') return true;
   return false;
+}
+
+/** Whether PostgreSQL casts `from` to `to` in assignment (pg_cast castcontext 'a'), beyond implicit casts. */
+export function isJsonAssignmentCast(from: TypeId, to: TypeId): boolean {
+  return (from === 'json' && to === 'jsonb') || (from === 'jsonb' && to === 'json');
 }

@@ -35,7 +35,8 @@ export interface Dictionary { readonly codes: Int32Array; readonly values: strin
  * Dictionary-encodes a text vector when it has few distinct values; returns it unchanged otherwise.
  */
 export function dictionaryEncode(v: Vector): Vector {
-  if (v.dict || physicalKind(v.type.id) !== 'string' || v.length < 1024) return v;
+  // jsonb is left plain: equal values can have different texts (1.0 and 1.00), which codes would part.
+  if (v.dict || physicalKind(v.type.id) !== 'string' || v.type.id === 'jsonb' || v.length < 1024) return v;
   const d = v.data as (string | null)[];
   const codes = new Int32Array(v.length);
   const index = new Map<string, number>();

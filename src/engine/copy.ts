@@ -473,7 +473,7 @@ function parquetSource(file: string, t: TableEntry, cols: number[]): LogicalPlan
   // in the text formats: this is how arrays (which Parquet files of this engine hold as text) load.
   const types = fileTypes.map((ft, i) => {
     const target = t.columns[cols[i]!]!.type;
-    return ft.id === 'text' && physicalKind(target.id) !== 'string' ? target : ft;
+    return ft.id === 'text' && (physicalKind(target.id) !== 'string' || target.id === 'json' || target.id === 'jsonb') ? target : ft;
   });
   const all = fileTypes.map((_, i) => i);
   const batches = parquet.partitions.flatMap((_, p) => parquet.read(p, all)).map((b): Batch => ({

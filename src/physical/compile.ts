@@ -7,7 +7,7 @@ import type { Expr, SubqueryExpr } from '../logical/expr.js';
 import { exprChildren as exprChildrenOf } from '../logical/expr.js';
 import type { Batch, Vector } from '../common/vector.js';
 import { allocData } from '../common/vector.js';
-import { T, TIMESTAMPTZ_SCALE, physicalKind, type SqlType, type TypeId } from '../common/types.js';
+import { T, TIMESTAMPTZ_SCALE, physicalKind, typeName, type SqlType, type TypeId } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import * as H from '../udf/runtime.js';
 import { typeRef } from '../udf/operators.js';
@@ -380,6 +380,17 @@ export function castCode(v: string, from: SqlType, to: SqlType, explicit: boolea
     return `H.${fn}(${s}, ${to.precision})`;
   }
   const isStr = f === 'text' || f === 'varchar' || f === 'bpchar' || f === 'unknown';
+  if (t === 'json' || t === 'jsonb') {
+    if (f === 'jsonb' && t === 'json') return v;
+    if (isStr || f === 'json') return `H.${t === 'json' ? 'jsonIn' : 'jsonbIn'}(${v})`;
+  }
+  if (t === 'jsonpath' && isStr) return `H.jsonpathIn(${v})`;
+  if (f === 'jsonb') {
+    // jsonb's casts to bool and the numbers read a scalar of the matching kind, then convert as numeric does.
+    if (t === 'bool') return `H.jsonbToBool(${v})`;
+    const n = `H.jsonbToNumeric(${v}, ${JSON.stringify(typeName(to))})`;
+    return t === 'numeric' ? n : castCode(n, { id: 'numeric', precision: -1, scale: -1 }, to, explicit);
+  }
   if (t === 'array') {
     const te = to.elem!;
     if (isStr) return `H.arrFromText(${v}, (x) => ${castCode('x', { id: 'text', precision: -1, scale: -1 }, te, explicit)})`;

@@ -5,6 +5,8 @@
  */
 import type { SqlType } from '../common/types.js';
 import { physicalKind } from '../common/types.js';
+import { jsonbHashKey } from '../common/json.js';
+import { QuiverError, SqlState } from '../common/errors.js';
 import type { Vector } from '../common/vector.js';
 import { VectorBuilder } from '../common/vector.js';
 import type { Decimal } from '../common/decimal.js';
@@ -287,6 +289,9 @@ export function keyOf(v: Vector, i: number): unknown {
     case 'timetz': return 'z' + String(d);
     case 'array': return 'a' + toText(d, v.type);
     case 'record': return 'r' + toText(d, v.type);
+    case 'jsonb': return jsonbHashKey(d as string);
+    // json has no equality (PostgreSQL refuses to group, join or deduplicate it).
+    case 'json': throw new QuiverError(SqlState.undefinedFunction, 'could not identify an equality operator for type json');
     case 'float4': case 'float8': return Object.is(d, -0) ? 0 : d;
     case 'bpchar': { const s = d as string; let e = s.length; while (e > 0 && s.charCodeAt(e - 1) === 32) e--; return s.slice(0, e); }
     default: return d;

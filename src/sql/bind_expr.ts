@@ -6,7 +6,7 @@
 import type { PgNode } from './parser.js';
 import type { Expr, SortKey, WindowFrame, FrameBound, SubqueryExpr } from '../logical/expr.js';
 import { mapChildren } from '../logical/expr.js';
-import { T, type SqlType, typeName, isText, arrayOf } from '../common/types.js';
+import { T, type SqlType, typeName, isText, arrayOf, isJsonAssignmentCast } from '../common/types.js';
 import type { ScalarFunction } from '../udf/registry.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
@@ -14,6 +14,7 @@ import { resolveScalar, resolveAggregate, resolveWindow, returnType, hasAggregat
 import { commonType, commonTypeOf, coerce, coerceMember, isNumberParam, paramNumberTo, sameType } from './coerce.js';
 import { resolveTypeName } from './types_parse.js';
 import { exprKey } from '../logical/expr_key.js';
+import { jsonpathIn } from '../common/jsonpath.js';
 import { Scope } from './scope.js';
 import { OuterLink, AGG_BASE, WIN_BASE, GROUPING_ID, SRF_BASE, type BindContext, type AggCollector } from './context.js';
 import { setFunction } from '../udf/set_functions.js';
@@ -85,7 +86,7 @@ export function bindExpr(b: QueryBinder, ctx: BindContext, n: PgNode): Expr {
       const target = resolveTypeName(v.typeName);
       if (v.arg.A_ArrayExpr && target.id === 'array') return bindArrayLiteral(b, ctx, v.arg.A_ArrayExpr, target.elem!);
       const arg = bindExpr(b, ctx, v.arg);
-      return castTo(arg, target, true, v);
+      return checkPathLiterals(castTo(arg, target, true, v), [v.arg]);
     }
     case 'A_Expr': return bindAExpr(b, ctx, v);
     case 'BoolExpr': {
@@ -213,6 +214,8 @@ function castAllowed(from: SqlType, to: SqlType): boolean {
   if (f === 'bool' && (t === 'int4' || t === 'int2' || t === 'int8')) return true;
   if ((f === 'int4' || f === 'int2' || f === 'int8') && t === 'bool') return true;
   if ((f === 'date' && t === 'timestamp') || (f === 'timestamp' && t === 'date')) return true;
+  if (isJsonAssignmentCast(f, t)) return true;
+  if (f === 'jsonb' && (t === 'bool' || num(t))) return true;
   return false;
 }
 
@@ -258,6 +261,26 @@ function outerHasTable(ctx: BindContext, table: string): boolean {
 }
 
 /** Resolves a binary or unary operator by name, coercing the operands to the chosen overload. */
+/**
+ * jsonpath literals are read when the statement is bound, so that a syntax error in one points at
+ * it, as PostgreSQL's does (its input function runs while parsing). `nodes` are the parse nodes of
+ * e's arguments (of e itself for a cast).
+ */
+function checkPathLiterals<E extends Expr | Expr[]>(e: E, nodes: (PgNode | undefined)[]): E {
+  const v = e as Expr | Expr[];
+  const args = Array.isArray(v) ? v : v.kind === 'call' ? v.args : v.kind === 'cast' ? [v] : [];
+  args.forEach((a, i) => {
+    if (a.kind !== 'cast' || a.type.id !== 'jsonpath' || a.arg.kind !== 'const' || typeof a.arg.value !== 'string') return;
+    try {
+      jsonpathIn(a.arg.value);
+    } catch (x) {
+      if (x instanceof QuiverError) x.position ??= firstPosition(nodes[i]).position;
+      throw x;
+    }
+  });
+  return e;
+}
+
 export function bindOperator(op: string, args: Expr[], node?: PgNode): Expr {
   args = numberParamAsOperand(op, args);
   let r;
@@ -312,7 +335,7 @@ function bindAExpr(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
   switch (kind) {
     case 'AEXPR_OP': {
       if (!v.lexpr) return bindOperator(opName, [bindExpr(b, ctx, v.rexpr)], v);
-      return bindOperator(opName, [bindExpr(b, ctx, v.lexpr), bindExpr(b, ctx, v.rexpr)], v);
+      return checkPathLiterals(bindOperator(opName, [bindExpr(b, ctx, v.lexpr), bindExpr(b, ctx, v.rexpr)], v), [v.lexpr, v.rexpr]);
     }
     case 'AEXPR_LIKE': case 'AEXPR_ILIKE': {
       const l = bindExpr(b, ctx, v.lexpr);
@@ -495,7 +518,7 @@ function bindFuncCall(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
     const spec = i < r.fn.args.length ? r.fn.args[i] : r.fn.args[r.fn.args.length - 1];
     return spec === 'any' ? coerceAny(a) : coerce(a, r.argTypes[i]!);
   });
-  return { kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) };
+  return checkPathLiterals({ kind: 'call', fn: r.fn, args: cargs, type: returnType(r.fn, cargs.map((a) => a.type)) }, argNodes);
 }
 
 /** f(..., VARIADIC arr): only variadic functions, the array's elements as the variadic arguments. */
@@ -514,14 +537,14 @@ function bindVariadicCall(name: string, args: Expr[], v: PgNode): Expr {
 }
 
 /** Binds the arguments of a set-returning function call (in FROM or a select list). */
-export function bindSetFunctionCall(b: QueryBinder, ctx: BindContext, call: PgNode, name: string): { args: Expr[]; ret: SqlType } | null {
+export function bindSetFunctionCall(b: QueryBinder, ctx: BindContext, call: PgNode, name: string): { args: Expr[]; ret: SqlType; columns?: { name: string; type: SqlType }[] } | null {
   const f = setFunction(name);
   if (!f) return null;
   const argNodes: PgNode[] = call.args ?? [];
   const args = argNodes.map((a) => bindExpr(b, ctx, a));
   const r = f.resolve(args.map((a) => a.type));
   if (!r) throw err(SqlState.undefinedFunction, `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`, call);
-  return { args: args.map((a, i) => coerce(a, r.args[i]!)), ret: r.ret };
+  return { args: checkPathLiterals(args.map((a, i) => coerce(a, r.args[i]!)), argNodes), ret: r.ret, ...(r.columns ? { columns: r.columns } : {}) };
 }
 
 function bindSequenceCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: string, argNodes: PgNode[]): Expr {

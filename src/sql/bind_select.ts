@@ -15,6 +15,8 @@ import { bindExpr, bindSortBy, bindOperator, err, figureColname, nodeType, requi
 import { commonType, coerce } from './coerce.js';
 import type { Catalog, Sequence } from '../catalog/catalog.js';
 import { fileTableReader } from '../catalog/catalog.js';
+import { resolveTypeName } from './types_parse.js';
+import { RECORD_FUNCTIONS, type RecordColumns } from '../udf/json_set_functions.js';
 import { informationSchema } from './information_schema.js';
 import { CteState, anchorCtes, countCteRefs, materializeMode } from './bind_cte.js';
 import { SearchCycle, checkSearchCycleShape } from './search_cycle.js';
@@ -402,6 +404,7 @@ export class SelectBinder implements QueryBinder {
     }
     const colnames: string[] = v.alias?.colnames ? (v.alias.colnames as PgNode[]).map(strVal) : [];
     let args: Expr[], outTypes: SqlType[], fname = name;
+    let outNames: string[] | null = null;
     if (name === 'unnest' && (call.args ?? []).length > 1) {
       // unnest(a, b, ...) in FROM zips the arrays into columns, padding the shorter ones with NULLs.
       args = ((call.args ?? []) as PgNode[]).map((n) => {
@@ -412,19 +415,62 @@ export class SelectBinder implements QueryBinder {
       });
       outTypes = args.map((a) => a.type.elem!);
       fname = 'unnest_zip';
+    } else if (/^jsonb?_populate_record(set)?$/.test(name)) {
+      ({ args, outTypes, outNames, fname } = this.bindPopulateRecord(call, name, fctx));
     } else {
       const bound = bindSetFunctionCall(this, fctx, call, name);
       if (!bound) throw err(SqlState.featureNotSupported, `function ${name} is not supported in FROM`, call);
       args = bound.args;
-      outTypes = [bound.ret];
+      outTypes = bound.columns ? bound.columns.map((c) => c.type) : [bound.ret];
+      if (RECORD_FUNCTIONS.has(name)) {
+        // json_to_record(set): the column definition list gives the columns, handed to the function as a last argument.
+        if (!v.coldeflist) throw err(SqlState.syntaxError, 'a column definition list is required for functions returning "record"', v);
+        const defs = (v.coldeflist as PgNode[]).map((c) => ({ name: c.ColumnDef.colname as string, type: resolveTypeName(c.ColumnDef.typeName) }));
+        const cols: RecordColumns = { names: defs.map((d) => d.name), types: defs.map((d) => d.type) };
+        args = [...args, { kind: 'const', value: cols, type: T.unknown }];
+        outTypes = cols.types;
+        outNames = cols.names;
+      } else if (v.coldeflist) {
+        throw err(SqlState.syntaxError, 'a column definition list is only allowed for functions returning "record"', v);
+      }
+      // Functions with named output columns (jsonb_each: key, value) keep those names.
+      if (bound.columns) outNames = bound.columns.map((c) => c.name);
     }
     const available = outTypes.length + (v.ordinality ? 1 : 0);
     if (colnames.length > available) throw new QuiverError(SqlState.invalidColumnReference, `table "${alias}" has ${available} columns available but ${colnames.length} columns specified`);
-    const names = outTypes.map((_, i) => colnames[i] ?? (outTypes.length === 1 ? v.alias?.aliasname ?? name : name));
+    const names = outTypes.map((_, i) => colnames[i] ?? outNames?.[i] ?? (outTypes.length === 1 ? v.alias?.aliasname ?? name : name));
     const schema: Field[] = outTypes.map((t, i) => ({ name: names[i]!, type: t }));
     if (v.ordinality) { names.push(colnames[outTypes.length] ?? 'ordinality'); schema.push({ name: names[names.length - 1]!, type: T.int8 }); }
     const plan: LogicalPlan = { kind: 'tablefunc', name: fname, args, withOrdinality: !!v.ordinality, schema };
-    return { plan, scope: new Scope(scopeOf(alias, names, schema.map((f) => f.type))) };
+    const cols = scopeOf(alias, names, schema.map((f) => f.type));
+    // A function of one named column (jsonb_array_elements: value) returns a plain value, so its
+    // alias also names that value (PostgreSQL's whole-row reference to a scalar function).
+    if (outNames && outTypes.length === 1 && v.alias && !colnames.length && !RECORD_FUNCTIONS.has(name)) cols.push({ ...cols[0]!, name: alias, star: false });
+    return { plan, scope: new Scope(cols) };
+  }
+
+  /**
+   * json(b)_populate_record(set)(NULL::t, doc): the row type is a table's; it runs as
+   * json(b)_to_record(set) with the table's columns.
+   */
+  private bindPopulateRecord(call: PgNode, name: string, ctx: BindContext): { args: Expr[]; outTypes: SqlType[]; outNames: string[]; fname: string } {
+    const [base, doc] = (call.args ?? []) as PgNode[];
+    const cast = base?.TypeCast;
+    const names: string[] = ((cast?.typeName?.names ?? []) as PgNode[]).map(strVal);
+    const entry = cast && cast.arg?.A_Const?.isnull && names.length
+      ? this.catalog.get(this.catalog.key(names[names.length - 1]!, names.length > 1 ? names[names.length - 2] : undefined))
+      : undefined;
+    if (!entry || entry.kind !== 'table' || !doc || (call.args as PgNode[]).length !== 2) {
+      throw err(SqlState.featureNotSupported, `${name} is supported with NULL::table_name as its first argument and a document as its second`, call);
+    }
+    const jt = name.startsWith('jsonb') ? T.jsonb : T.json;
+    const d = bindExpr(this, ctx, doc);
+    if (d.type.id !== jt.id && d.type.id !== 'unknown') throw err(SqlState.undefinedFunction, `function ${name}(${names.join('.')}, ${typeName(d.type)}) does not exist`, call);
+    const cols: RecordColumns = { names: entry.columns.map((c) => c.name), types: entry.columns.map((c) => c.type) };
+    return {
+      args: [coerce(d, jt), { kind: 'const', value: cols, type: T.unknown }],
+      outTypes: cols.types, outNames: cols.names, fname: name.replace('populate_record', 'to_record'),
+    };
   }
 
   private bindJoin(v: PgNode, ctx: BindContext, outerLeft: Scope | null = null): { plan: LogicalPlan; scope: Scope } {

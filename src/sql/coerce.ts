@@ -3,7 +3,7 @@
  * and a set of expressions (CASE branches, UNION columns, IN lists) resolves to one common type.
  */
 import type { Expr } from '../logical/expr.js';
-import { T, type SqlType, category, numericRank, typeName, canImplicitCast, arrayOf } from '../common/types.js';
+import { T, type SqlType, category, numericRank, typeName, canImplicitCast, arrayOf, isJsonAssignmentCast } from '../common/types.js';
 import { QuiverError, SqlState } from '../common/errors.js';
 import type { ScalarFunction } from '../udf/registry.js';
 
@@ -141,5 +141,6 @@ export function canAssign(from: SqlType, to: SqlType): boolean {
   if (cf === 'N' && ct === 'N') return true;
   if (ct === 'S') return true; // anything has an assignment cast to text types
   if (from.id === 'timestamp' && to.id === 'date') return true;
+  if (isJsonAssignmentCast(from.id, to.id)) return true;
   return false;
 }

@@ -43,6 +43,9 @@ export function resolveTypeName(tn: PgNode): SqlType {
     case 'timestamp': case 'timestamp without time zone': case 'datetime': return T.timestamp;
     case 'timestamptz': case 'timestamp with time zone': return T.timestamptz;
     // The qualifier (YEAR, DAY TO SECOND, ...) rides in precision as PostgreSQL's field mask.
+    case 'json': return T.json;
+    case 'jsonb': return T.jsonb;
+    case 'jsonpath': return T.jsonpath;
     case 'interval': return mods.length && mods[0] !== 0x7fff ? type('interval', mods[0]!) : T.interval;
     default:
       throw new QuiverError(SqlState.undefinedObject, `type "${name}" does not exist`, pos === undefined ? {} : { position: pos });

@@ -132,6 +132,7 @@ function comparisons(): void {
     bin(name, 'float8', 'float4', T.bool, (a, b) => cmpExpr('float8', js, a, b));
     bin(name, 'date', 'timestamp', T.bool, (a, b) => `(H.dt.dateAsTimestamp(${a})${js}${b})`);
     bin(name, 'timestamp', 'date', T.bool, (a, b) => `(${a}${js}H.dt.dateAsTimestamp(${b}))`);
+    bin(name, 'jsonb', 'jsonb', T.bool, (a, b) => `(H.compareJsonbText(${a},${b})${js}0)`);
   }
 }
 

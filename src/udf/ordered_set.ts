@@ -14,6 +14,7 @@ import { QuiverError, SqlState } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { intervalCmp, intervalAdd, intervalMul, intervalSub, type Interval } from '../common/datetime.js';
 import { timeTzCmp, type TimeTz } from '../common/time.js';
+import { compareJsonbText } from '../common/json.js';
 import type { Accumulator, AggregateFunction, ScalarFunction } from './registry.js';
 import { makeRowComparator } from '../physical/operators/sort.js';
 
@@ -22,6 +23,7 @@ export type OrderedSetKind = 'percentile_cont' | 'percentile_disc' | 'mode';
 /** Ascending order of two non-NULL values of type t, as ORDER BY sorts them. */
 function compare(t: SqlType): (a: unknown, b: unknown) => number {
   if (t.id === 'numeric') return (a, b) => (a as Decimal).cmp(b as Decimal);
+  if (t.id === 'jsonb') return (a, b) => compareJsonbText(a as string, b as string);
   if (t.id === 'interval') return (a, b) => intervalCmp(a as Interval, b as Interval);
   if (t.id === 'timetz') return (a, b) => timeTzCmp(a as TimeTz, b as TimeTz);
   if (t.id === 'float4' || t.id === 'float8') {

@@ -7,6 +7,7 @@ import type { SqlType } from '../common/types.js';
 import { intervalCmp, type Interval } from '../common/datetime.js';
 import { timeTzCmp, type TimeTz } from '../common/time.js';
 import { toText } from './runtime.js';
+import { compareJsonbText } from '../common/json.js';
 
 export class RowValue {
   constructor(readonly values: unknown[], readonly types: SqlType[]) {}
@@ -36,6 +37,7 @@ export class RowValue {
 
 /** One field's order: NULL last, NaN above every number, char(n) without trailing blanks. */
 export function compareValues(x: unknown, y: unknown, t: SqlType): number {
+  if (t.id === 'jsonb') return compareJsonbText(x as string, y as string);
   if (x === null || y === null) return x === null ? (y === null ? 0 : 1) : -1;
   if (typeof x === 'number' && typeof y === 'number') {
     if (x < y) return -1;

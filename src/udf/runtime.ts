@@ -8,6 +8,8 @@ import * as dt from '../common/datetime.js';
 import { isTimestampTz, type SqlType } from '../common/types.js';
 import { parseArrayText, formatArrayText } from '../common/array.js';
 import { likeMatcher, type LikeMatcher } from './like.js';
+import { jsonIn, jsonbIn } from '../common/json.js';
+import { jsonpathIn } from '../common/jsonpath.js';
 import { formatTime, parseTime, timeAddInterval, parseTimeTz, formatTimeTz, timeTzAddInterval, timeTzCmp, type TimeTz } from '../common/time.js';
 
 export const tm = { parseTime, formatTime, timeAddInterval, parseTimeTz, timeTzAddInterval, timeTzCmp };
@@ -312,6 +314,9 @@ export function err(code: string, msg: string): never { throw new QuiverError(co
 export { Decimal, dt, applyTypmod };
 
 /** A value of a type from its text form (the type's input function). */
+export { jsonIn, jsonbIn, jsonbToNumeric, jsonbToBool, compareJsonbText } from '../common/json.js';
+export { jsonpathIn } from '../common/jsonpath.js';
+
 export function fromText(s: string, t: SqlType): unknown {
   switch (t.id) {
     case 'bool': return textToBool(s);
@@ -329,6 +334,9 @@ export function fromText(s: string, t: SqlType): unknown {
     case 'array': return arrFromText(s, (x) => fromText(x, t.elem!));
     case 'varchar': return varcharCheck(s, t.precision);
     case 'bpchar': return bpcharCheck(s, t.precision);
+    case 'json': return jsonIn(s);
+    case 'jsonb': return jsonbIn(s);
+    case 'jsonpath': return jsonpathIn(s);
     default: return s;
   }
 }

@@ -10,12 +10,18 @@ import { regex } from './runtime.js';
 
 export interface SetFunction {
   name: string;
-  /** Argument types to coerce to and the output type, or null when the types do not fit. */
-  resolve(args: SqlType[]): { args: SqlType[]; ret: SqlType } | null;
+  /**
+   * Argument types to coerce to and the output type, or null when the types do not fit.
+   * `columns` names the output columns in FROM; with several, a call in a select list gives a
+   * record and generate yields RowValues whose fields are the columns.
+   */
+  resolve(args: SqlType[]): { args: SqlType[]; ret: SqlType; columns?: { name: string; type: SqlType }[] } | null;
   /** The values for one call (arguments are engine values; strict: none is null). */
   generate(args: unknown[]): Iterable<unknown>;
   /** A NULL argument gives no rows (false: NULLs are passed through, as unnest's elements). */
   strict: boolean;
+  /** generate yields RowValues, one field per output column in FROM (jsonb_each, json_to_record). */
+  yieldsRows?: boolean;
 }
 
 function* series(args: unknown[], t: SqlType): Generator<unknown> {
@@ -116,3 +122,6 @@ const stringToTable: SetFunction = {
 const registry = new Map<string, SetFunction>([generateSeries, unnest, regexpSplitToTable, stringToTable].map((f) => [f.name, f]));
 
 export function setFunction(name: string): SetFunction | undefined { return registry.get(name); }
+
+/** Adds a set-returning function defined elsewhere (json's, in json_set_functions.ts). */
+export function registerSetFunction(f: SetFunction): void { registry.set(f.name, f); }

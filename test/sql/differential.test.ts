@@ -22,6 +22,7 @@ import {
   Rng, SEED, statementCount, startPair, runPg, runQuiver, runBoth, judge, showAnswer, mismatchReport, dumpMismatches, fixture,
   type Pair, type Mismatch,
 } from './differential_harness.js';
+import { JsonGen, JSON_FIXTURE } from './differential_json.js';
 
 // ---------------------------------------------------------------------------------------------
 // Schema and data
@@ -1106,6 +1107,12 @@ describe('differential: Quiver agrees with PostgreSQL', () => {
   test('expressions that can fail, under WHERE, FILTER, CASE and join conditions', async (t) => {
     const gen = new FeatureGen(new Rng(SEED ^ 0xfa11));
     await family(t, 'failing expressions', statementCount(400), () => gen.hazardQuery());
+  });
+
+  test('json and jsonb: access, containment, editing, constructors, aggregates, set-returning functions, ordering', async (t) => {
+    if (pair) for (const sql of JSON_FIXTURE) await fixture(pair, sql);
+    const gen = new JsonGen(new Rng(SEED ^ 0x750b));
+    await family(t, 'json', statementCount(300), () => gen.query());
   });
 
   // Its own random stream: the shapes above keep generating the same queries for a seed.

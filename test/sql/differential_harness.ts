@@ -70,7 +70,7 @@ export interface Answer {
   rowCount?: number;
 }
 
-export const OID = { bool: 16, int8: 20, int2: 21, int4: 23, text: 25, float4: 700, float8: 701, varchar: 1043, date: 1082, timestamp: 1114, interval: 1186, numeric: 1700, unknown: 705 } as const;
+export const OID = { bool: 16, int8: 20, int2: 21, int4: 23, text: 25, float4: 700, float8: 701, varchar: 1043, date: 1082, timestamp: 1114, interval: 1186, numeric: 1700, unknown: 705, json: 114, jsonb: 3802 } as const;
 
 export function oidOfQuiverType(name: string): number {
   const n = name.toLowerCase();
@@ -87,6 +87,8 @@ export function oidOfQuiverType(name: string): number {
   if (n === 'interval') return OID.interval;
   if (n.startsWith('numeric')) return OID.numeric;
   if (n === 'unknown') return OID.unknown;
+  if (n === 'json') return OID.json;
+  if (n === 'jsonb') return OID.jsonb;
   return -1;
 }
 

@@ -440,12 +440,14 @@ const SUBQUERIES = [
 ];
 const FN_NAMES = ['abs', 'upper', 'lower', 'length', 'substring', 'coalesce', 'nullif', 'round', 'trunc', 'sqrt',
   'ln', 'exp', 'mod', 'power', 'concat', 'replace', 'greatest', 'least', 'sign', 'ceil', 'floor', 'strpos',
-  'left', 'right', 'reverse', 'btrim', 'date_part', 'nosuchfn'];
-const AGG_NAMES = ['count', 'sum', 'avg', 'min', 'max', 'string_agg', 'bool_and', 'stddev', 'array_agg'];
+  'left', 'right', 'reverse', 'btrim', 'date_part', 'nosuchfn', 'to_jsonb', 'to_json', 'jsonb_typeof', 'jsonb_build_object',
+  'json_build_array', 'jsonb_set', 'jsonb_strip_nulls', 'jsonb_array_length', 'json_object_keys', 'jsonb_path_query', 'jsonb_path_exists'];
+const AGG_NAMES = ['count', 'sum', 'avg', 'min', 'max', 'string_agg', 'bool_and', 'stddev', 'array_agg', 'json_agg', 'jsonb_agg', 'json_object_agg'];
 const WINDOW_CALLS = ['row_number()', 'rank()', 'dense_rank()', 'ntile(0)', 'ntile(2)', 'lag(a)', 'lead(s, -1)',
   'first_value(d)', 'sum(a)', 'count(*)', 'avg(c)', 'lag(a, 2147483647)'];
-const BIN_OPS = ['+', '-', '*', '/', '%', '^', '||', '=', '<>', '<', '>=', 'AND', 'OR', 'LIKE', 'IS DISTINCT FROM', '::text ||'];
-const TYPES = ['int', 'int2', 'bigint', 'numeric', 'numeric(4,2)', 'float8', 'real', 'text', 'varchar(1)', 'date', 'boolean', 'interval', 'nosuchtype'];
+const BIN_OPS = ['+', '-', '*', '/', '%', '^', '||', '=', '<>', '<', '>=', 'AND', 'OR', 'LIKE', 'IS DISTINCT FROM', '::text ||',
+  '->', '->>', '#>', '@>', '?', '?|', '#-', '::jsonb ||', '::jsonb ->'];
+const TYPES = ['int', 'int2', 'bigint', 'numeric', 'numeric(4,2)', 'float8', 'real', 'text', 'varchar(1)', 'date', 'boolean', 'interval', 'nosuchtype', 'json', 'jsonb'];
 
 const { expr } = fc.letrec<{ expr: string }>((tie) => ({
   expr: fc.oneof(
@@ -474,7 +476,9 @@ const { expr } = fc.letrec<{ expr: string }>((tie) => ({
 const FROM_ITEMS = ['fz_a', 'fz_b', 'fz_c', 'fz_missing', 'fz_a t1', 'fz_a t1 JOIN fz_b t2 ON t1.id = t2.id',
   'fz_a LEFT JOIN fz_b ON fz_a.a = fz_b.a', 'fz_a, fz_b', 'fz_a FULL JOIN fz_c ON a = k', 'fz_b t2 RIGHT JOIN fz_c ON t2.a = fz_c.k',
   'fz_a JOIN fz_b USING (id)', 'fz_a NATURAL JOIN fz_b', 'generate_series(1, 5) g(x)', '(SELECT * FROM fz_b) sub',
-  '(SELECT 1) sub', '(VALUES (1, \'a\'), (NULL, NULL)) v(k, v)', 'fz_a CROSS JOIN fz_c'];
+  '(SELECT 1) sub', '(VALUES (1, \'a\'), (NULL, NULL)) v(k, v)', 'fz_a CROSS JOIN fz_c',
+  'jsonb_each(\'{"a": 1, "b": [2]}\') e(k, v)', 'fz_a, jsonb_array_elements(to_jsonb(ARRAY[a, id])) e',
+  'jsonb_to_recordset(\'[{"k": 1, "v": "x"}, {"k": null}]\') AS r(k int, v text)', 'fz_a, json_each_text(json_build_object(\'s\', s)) j'];
 
 const selectStmt = fc.record({
   distinct: fc.constantFrom('', '', '', 'DISTINCT ', 'DISTINCT ON (a) '),
@@ -507,8 +511,8 @@ const structuredStmt = fc.oneof(
 
 // Well-typed expressions over fz_a: these get through binding, so execution meets the hostile
 // values (extremes, NULLs, NaN, text that is not a number, zero divisors) instead of the binder.
-type Ty = 'int' | 'big' | 'num' | 'flt' | 'txt' | 'bool' | 'date';
-const TYS: Ty[] = ['int', 'big', 'num', 'flt', 'txt', 'bool', 'date'];
+type Ty = 'int' | 'big' | 'num' | 'flt' | 'txt' | 'bool' | 'date' | 'jsn';
+const TYS: Ty[] = ['int', 'big', 'num', 'flt', 'txt', 'bool', 'date', 'jsn'];
 const TYPED_BASE: Record<Ty, string[]> = {
   int: ['id', 'a', '0', '1', '-1', '7', '2147483647', '-2147483648', 'NULL::int', '(SELECT max(a) FROM fz_b)', '(SELECT fz_b.a FROM fz_b WHERE fz_b.id = fz_a.id)'],
   big: ['b', '9223372036854775807', '-9223372036854775808', '10::bigint', '0::bigint', 'NULL::bigint', '(SELECT count(*) FROM fz_c WHERE fz_c.k = fz_a.a)'],
@@ -517,6 +521,8 @@ const TYPED_BASE: Record<Ty, string[]> = {
   txt: ['s', "'abc'", "''", "'42'", "' 7 '", "'1e5'", "'2020-01-01'", "'%'", "'\\'", "'x''y'", 'NULL::text', "'\u00e9\u{1F600}'", '(SELECT min(v) FROM fz_c)'],
   bool: ['f', 'true', 'false', 'NULL::boolean', 'EXISTS (SELECT 1 FROM fz_b WHERE fz_b.a = fz_a.a)', 'a IN (SELECT a FROM fz_b)', 'a NOT IN (SELECT a FROM fz_b)'],
   date: ['dt', "DATE '2020-01-01'", "DATE '0001-01-01'", "DATE '5874897-12-31'", "'infinity'::date", 'NULL::date'],
+  jsn: [`'{"a": 1, "b": [1, 2.50, null], "c": {"d": "x"}}'::jsonb`, "'[]'::jsonb", "'null'::jsonb", `'"s"'::jsonb`, "'1e2'::jsonb",
+    'NULL::jsonb', 'to_jsonb(s)', 'to_jsonb(c)', 'to_jsonb(dt)', "jsonb_build_object('k', s, 'n', d)", 'jsonb_build_array(a, f, NULL)'],
 };
 const CMP_OPS = ['=', '<>', '<', '<=', '>', '>=', 'IS DISTINCT FROM'];
 
@@ -536,7 +542,7 @@ const typed = fc.letrec<Record<Ty, string>>((tie) => {
   return {
     int: fc.oneof(opts, base('int'), bin('int', ['+', '-', '*', '/', '%']), fn('abs', tie('int')), tie('int').map((e) => `-(${e})`),
       fn('length', tie('txt')), cast('txt', 'int'), cast('num', 'int'), cast('flt', 'int'), cast('big', 'int'), cast('int', 'int2'),
-      fn('mod', tie('int'), tie('int')), fn('strpos', tie('txt'), tie('txt')),
+      fn('mod', tie('int'), tie('int')), fn('strpos', tie('txt'), tie('txt')), fn('jsonb_array_length', tie('jsn')), cast('jsn', 'int'),
       fc.tuple(tie('date'), tie('date')).map(([a, b]) => `(${a} - ${b})`), ...common('int')),
     big: fc.oneof(opts, base('big'), bin('big', ['+', '-', '*', '/', '%']), fn('abs', tie('big')), tie('big').map((e) => `-(${e})`),
       cast('int', 'bigint'), cast('num', 'bigint'), cast('txt', 'bigint'), cast('flt', 'bigint'), ...common('big')),
@@ -551,7 +557,10 @@ const typed = fc.letrec<Record<Ty, string>>((tie) => {
       fn('left', tie('txt'), tie('int')), fn('right', tie('txt'), tie('int')), fn('repeat', tie('txt'), small), fn('replace', tie('txt'), tie('txt'), tie('txt')),
       fn('reverse', tie('txt')), fn('btrim', tie('txt')), fn('lpad', tie('txt'), small, tie('txt')), fn('concat', tie('txt'), tie('int'), tie('date')),
       cast('int', 'text'), cast('num', 'text'), cast('flt', 'text'), cast('date', 'text'), cast('bool', 'text'), cast('big', 'text'),
-      cast('txt', 'varchar(2)'), ...common('txt')),
+      cast('txt', 'varchar(2)'), cast('jsn', 'text'), fn('jsonb_typeof', tie('jsn')), fn('jsonb_pretty', tie('jsn')),
+      fc.tuple(tie('jsn'), fc.oneof(tie('txt'), tie('int'))).map(([j, k]) => `(${j} ->> ${k})`),
+      fc.tuple(tie('jsn'), fc.constantFrom("'{a}'", "'{b,1}'", "'{c,d}'")).map(([j, p]) => `(${j} #>> ${p})`),
+      ...common('txt')),
     bool: fc.oneof(opts, base('bool'),
       ...TYS.map((t) => fc.tuple(tie(t), fc.constantFrom(...CMP_OPS), tie(t)).map(([a, o, b]) => `(${a} ${o} ${b})`)),
       bin('bool', ['AND', 'OR']), tie('bool').map((e) => `NOT (${e})`),
@@ -559,9 +568,22 @@ const typed = fc.letrec<Record<Ty, string>>((tie) => {
       fc.tuple(tie('int'), fc.array(tie('int'), { minLength: 1, maxLength: 4 }), fc.boolean()).map(([e, l, n]) => `${e} ${n ? 'NOT ' : ''}IN (${l.join(', ')})`),
       fc.tuple(tie('num'), tie('num'), tie('num')).map(([e, lo, hi]) => `(${e} BETWEEN ${lo} AND ${hi})`),
       fc.tuple(tie('txt'), tie('txt')).map(([e, p]) => `(${e} LIKE ${p})`),
+      fc.tuple(tie('jsn'), fc.constantFrom('@>', '<@'), tie('jsn')).map(([a, o, b]) => `(${a} ${o} ${b})`),
+      fc.tuple(tie('jsn'), tie('txt')).map(([j, k]) => `(${j} ? ${k})`),
+      fc.tuple(tie('jsn'), tie('txt'), fc.constantFrom('?|', '?&')).map(([j, k, o]) => `(${j} ${o} ARRAY[${k}, 'a'])`),
+      cast('jsn', 'boolean'),
+      fc.tuple(tie('jsn'), fc.constantFrom('@?', '@@'), fc.constantFrom("'$.b[*] ? (@ > 1)'", "'$.a > 1'", "'strict $.x'", `'$.c.d starts with "x"'`, `'$.b[*] like_regex "^2"'`, "'$ ? (@.a > 1'")).map(([j, o, p]) => `(${j} ${o} ${p})`),
       cast('txt', 'boolean'), ...common('bool')),
     date: fc.oneof(opts, base('date'), fc.tuple(tie('date'), fc.constantFrom('+', '-'), tie('int')).map(([d, o, n]) => `(${d} ${o} ${n})`),
       cast('txt', 'date'), ...common('date')),
+    jsn: fc.oneof(opts, base('jsn'), bin('jsn', ['||']),
+      fc.tuple(tie('jsn'), fc.constantFrom('->', '-'), fc.oneof(tie('txt'), tie('int'))).map(([j, o, k]) => `(${j} ${o} ${k})`),
+      fc.tuple(tie('jsn'), fc.constantFrom('#>', '#-'), fc.constantFrom("'{a}'", "'{b,1}'", "'{b,-9}'", "'{c,d,e}'", "'{}'", "'{x}'")).map(([j, o, p]) => `(${j} ${o} ${p})`),
+      fn('jsonb_set', tie('jsn'), fc.constantFrom("'{a}'", "'{b,0}'", "'{z,1}'", "'{}'"), tie('jsn')),
+      fn('jsonb_insert', tie('jsn'), fc.constantFrom("'{a}'", "'{b,0}'", "'{z}'"), tie('jsn')),
+      fn('jsonb_strip_nulls', tie('jsn')), fn('to_jsonb', tie('num')), fn('to_jsonb', tie('flt')),
+      fn('jsonb_path_query_array', tie('jsn'), fc.constantFrom("'$.b[*] ? (@ > 1)'", "'strict $.a'", "'$.c.*'", "'$[last]'", "'$.b.size()'", "'$.a.double()'", "'$ ? (@.a == $x)'", "'$.'")),
+      cast('txt', 'jsonb'), cast('txt', 'json'), ...common('jsn')),
   };
 });
 
@@ -569,7 +591,8 @@ const typed = fc.letrec<Record<Ty, string>>((tie) => {
 const anyTyped = fc.oneof(...TYS.map((t) => typed[t]));
 const AGGS: Record<Ty, string[]> = {
   int: ['count', 'sum', 'avg', 'min', 'max', 'stddev'], big: ['sum', 'avg', 'max'], num: ['sum', 'avg', 'min', 'variance'],
-  flt: ['sum', 'avg', 'max'], txt: ['min', 'max', 'count'], bool: ['bool_and', 'bool_or', 'count'], date: ['min', 'max'],
+  flt: ['sum', 'avg', 'max'], txt: ['min', 'max', 'count', 'json_agg'], bool: ['bool_and', 'bool_or', 'count'], date: ['min', 'max', 'jsonb_agg'],
+  jsn: ['jsonb_agg', 'json_agg', 'count'],
 };
 const aggregate = fc.oneof(...TYS.map((t) => fc.tuple(fc.constantFrom(...AGGS[t]), fc.boolean(), typed[t])))
   .map(([f, d, e]) => `${f}(${d ? 'DISTINCT ' : ''}${e})`);

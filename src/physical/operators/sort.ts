@@ -8,6 +8,8 @@
 import type { Batch, Vector } from '../../common/vector.js';
 import { BATCH_SIZE, concatBatches, concatVectors, sliceBatch, sliceVector, takeBatch, takeVector } from '../../common/vector.js';
 import { physicalKind } from '../../common/types.js';
+import { compareJsonbText } from '../../common/json.js';
+import { QuiverError, SqlState } from '../../common/errors.js';
 import type { Decimal } from '../../common/decimal.js';
 import type { Interval } from '../../common/datetime.js';
 import { timeTzCmp, type TimeTz } from '../../common/time.js';
@@ -74,6 +76,8 @@ function valueComparator(v: Vector): RowCmp {
       let d = v.data as (string | null)[];
       // char(n) compares without its trailing blanks.
       if (v.type.id === 'bpchar') d = d.map((s) => (s === null ? null : rtrim(s)));
+      if (v.type.id === 'jsonb') return (a, b) => compareJsonbText(d[a]!, d[b]!);
+      if (v.type.id === 'json') throw new QuiverError(SqlState.undefinedFunction, 'could not identify an ordering operator for type json');
       const s = d;
       return (a, b) => { const x = s[a]!, y = s[b]!; return x < y ? -1 : x > y ? 1 : 0; };
     }

@@ -3,6 +3,7 @@ import { VectorBuilder } from '../../common/vector.js';
 import type { Field } from '../../logical/plan.js';
 import type { Expr } from '../../logical/expr.js';
 import { setFunction } from '../../udf/set_functions.js';
+import type { RowValue } from '../../udf/row_value.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { evalConstant, type CompileEnv } from '../compile.js';
@@ -21,6 +22,7 @@ export class TableFunctionExec implements PhysicalOperator {
 
   *execute(ctx: ExecContext): Generator<Batch> {
     if (this.fn === 'unnest_zip') { yield* this.zip(ctx); return; }
+    if (setFunction(this.fn)!.yieldsRows) { yield* this.fields(ctx); return; }
     const f = setFunction(this.fn)!;
     const vals = this.args.map((a) => evalConstant(a, ctx, this.env));
     if (f.strict && vals.some((v) => v === null)) return;
@@ -47,6 +49,26 @@ export class TableFunctionExec implements PhysicalOperator {
       }
     }
     if (out.length > 0) yield flush();
+  }
+
+  /** A function with several output columns (jsonb_each): each row it yields is a RowValue of them. */
+  private *fields(ctx: ExecContext): Generator<Batch> {
+    const f = setFunction(this.fn)!;
+    const vals = this.args.map((a) => evalConstant(a, ctx, this.env));
+    if (f.strict && vals.some((v) => v === null)) return;
+    const width = this.schema.length - (this.ordinality ? 1 : 0);
+    let builders = this.schema.map((c) => new VectorBuilder(c.type, 1024));
+    let count = 0n;
+    for (const row of f.generate(vals)) {
+      const values = (row as RowValue).values;
+      for (let c = 0; c < width; c++) builders[c]!.push(values[c]);
+      if (this.ordinality) builders[width]!.push(++count);
+      if (builders[0]!.length >= OUT_BATCH) {
+        yield { length: builders[0]!.length, columns: builders.map((b) => b.finish()) };
+        builders = this.schema.map((c) => new VectorBuilder(c.type, 1024));
+      }
+    }
+    if (builders[0]!.length > 0) yield { length: builders[0]!.length, columns: builders.map((b) => b.finish()) };
   }
 
   /** unnest(a, b, ...): row i holds element i of every array (NULL past an array's end). */
