@@ -6,4 +6,5 @@ import './functions/datetime.js';
 import './functions/misc.js';
 import './functions/array.js';
 import './functions/to_timestamp.js';
+import './functions/to_char.js';
 import './aggregates.js';
