@@ -7,4 +7,5 @@ import './functions/misc.js';
 import './functions/array.js';
 import './functions/to_timestamp.js';
 import './functions/to_char.js';
+import './functions/similar.js';
 import './aggregates.js';

@@ -7,8 +7,8 @@ import { QuiverError, SqlState, MAX_TEXT_LENGTH, textTooLong } from '../../commo
 import { registerScalar } from '../registry.js';
 import { toText } from '../runtime.js';
 import { keyOf } from './array_keys.js';
-import { compileRegex, parseRegexFlags } from './string.js';
-import { setFunction } from '../set_functions.js';
+import { compileRegex, parseRegexFlags } from '../regex.js';
+import { splitRegex } from '../set_functions.js';
 
 const sameElems = (a: SqlType[]): SqlType => {
   const [x, y] = a as [SqlType, SqlType];
@@ -165,7 +165,11 @@ function registerText(): void {
   registerScalar({ name: 'regexp_match', args: ['text', 'text', 'text'], ret: arrayOf(T.text), strict: true, impl: ((s: string, p: string, f: string) => regexpMatch(s, p, f)) as (...args: never[]) => unknown });
   registerScalar({
     name: 'regexp_split_to_array', args: ['text', 'text'], ret: arrayOf(T.text), strict: true,
-    impl: ((s: string, p: string) => [...setFunction('regexp_split_to_table')!.generate([s, p])]) as (...args: never[]) => unknown,
+    impl: ((s: string, p: string) => [...splitRegex(s, p, '', 'regexp_split_to_array')]) as (...args: never[]) => unknown,
+  });
+  registerScalar({
+    name: 'regexp_split_to_array', args: ['text', 'text', 'text'], ret: arrayOf(T.text), strict: true,
+    impl: ((s: string, p: string, f: string) => [...splitRegex(s, p, f, 'regexp_split_to_array')]) as (...args: never[]) => unknown,
   });
   registerScalar({
     name: 'format', args: ['text', 'any'], variadic: true, ret: T.text, strict: false, needsTypes: true, nullVariadic: 'empty',
