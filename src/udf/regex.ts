@@ -22,7 +22,7 @@ const POSIX_CLASSES: Record<string, string> = {
  * Rewrites the parts of PostgreSQL's regular expression syntax that JavaScript spells
  * differently: bracket classes like [[:alpha:]] and the word-boundary escapes \m \M \y \Y.
  */
-export function translateRegex(p: string, expanded: boolean): string {
+export function translateRegex(p: string, expanded: boolean, newlineStops = false): string {
   let out = '';
   let inBracket = false;
   for (let i = 0; i < p.length; i++) {
@@ -61,10 +61,18 @@ export function translateRegex(p: string, expanded: boolean): string {
       inBracket = true;
       out += c;
       // A ']' right after '[' or '[^' is a literal member in POSIX brackets.
-      if (p[i + 1] === '^') { out += '^'; i++; }
+      // In newline-sensitive mode a negated bracket does not match a newline either.
+      if (p[i + 1] === '^') { out += newlineStops ? '^\\n' : '^'; i++; }
       if (p[i + 1] === ']') { out += '\\]'; i++; }
       continue;
     }
+    // Outside brackets a ']' or a '}' that closes no bound is an ordinary character in POSIX.
+    if (c === ']') { out += '\\]'; continue; }
+    if (c === '{') {
+      const bound = /^\{\d+(,\d*)?\}/.exec(p.slice(i));
+      if (bound) { out += bound[0]; i += bound[0].length - 1; continue; }
+    }
+    if (c === '}') { out += '\\}'; continue; }
     if (expanded) {
       if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
       if (c === '#') { while (i < p.length && p[i] !== '\n') i++; continue; }
@@ -107,7 +115,7 @@ export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
   const key = opts.jsFlags + (opts.expanded ? 'x' : '') + (opts.literal ? 'q' : '') + '/' + pattern;
   let re = regexCache.get(key);
   if (re) { re.lastIndex = 0; return re; }
-  const src = opts.literal ? pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : translateRegex(pattern, opts.expanded);
+  const src = opts.literal ? pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : translateRegex(pattern, opts.expanded, !opts.jsFlags.includes('s'));
   try {
     re = new RegExp(src, opts.jsFlags);
     // V8 compiles on first use, which is where a pattern too large for it fails.

@@ -32,7 +32,7 @@ function similarParts(pattern: string, escape: string | null): string[] {
     if (afterEscape) {
       if (c === '"' && cc === 0) {
         if (parts.length >= 2) {
-          throw new QuiverError(SqlState.invalidEscapeSequence, 'SQL regular expression may not contain more than two escape-double-quote separators');
+          throw new QuiverError('2200C', 'SQL regular expression may not contain more than two escape-double-quote separators');
         }
         parts.push(out);
         out = '';
