@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Writes the sqllogictest files of sqllogictest/quiver/format from a PostgreSQL 15 server's answers:
- *   PGPORT=5439 node sqllogictest/tools/gen_format_slt.mjs numbers|datetime|interval|to_number|similar|regexp OUT.slt
+ *   PGPORT=5439 node sqllogictest/tools/gen_format_slt.mjs numbers|datetime|interval|to_number|to_timestamp|similar|regexp|using OUT.slt
  * Each template runs over every value in one query; a value PostgreSQL rejects gets its own
  * error record with the SQLSTATE PostgreSQL reported.
  */
@@ -116,6 +116,43 @@ async function exprGrid(strings, exprs, types = 'IT') {
     (e, v) => `SELECT ${e.replaceAll('$', v === null ? 'NULL::text' : lit(v))}`, types);
 }
 async function single(sql, types) { out.push((await record(sql, types)).text); }
+if (which === 'to_timestamp') {
+  header('to_timestamp.slt', 'to_timestamp(text, text) and to_date(text, text): the date/time template patterns read back, FM and FX, separators and spaces, BC years, ISO weeks, day of year, 12-hour clocks, fractions, and the 22007/22008 errors.');
+  const cases = [
+    ['2020-03-05 14:07:09', 'YYYY-MM-DD HH24:MI:SS'], ['05 Mar 2020', 'DD Mon YYYY'], ['March 5, 2020', 'Month DD, YYYY'], ['2020 065', 'YYYY DDD'],
+    ['20200305', 'YYYYMMDD'], ['2020-3-5', 'YYYY-MM-DD'], ['2020-3-5', 'FMYYYY-FMMM-FMDD'], ['  2020-03-05', 'YYYY-MM-DD'], ['2020/03/05', 'YYYY-MM-DD'],
+    ['02:07:09 PM 2020-03-05', 'HH:MI:SS AM YYYY-MM-DD'], ['12:00 am 2020-01-01', 'HH12:MI am YYYY-MM-DD'], ['12:00 pm 2020-01-01', 'HH12:MI pm YYYY-MM-DD'],
+    ['2020-03-05 14:07:09.123456', 'YYYY-MM-DD HH24:MI:SS.US'], ['2020-03-05 14:07:09.5', 'YYYY-MM-DD HH24:MI:SS.MS'], ['2020-03-05 14:07:09.12', 'YYYY-MM-DD HH24:MI:SS.FF2'],
+    ['0044-03-15 BC', 'YYYY-MM-DD BC'], ['44 BC', 'YYYY BC'], ['2020-10-4', 'IYYY-IW-ID'], ['2458914', 'J'], ['20', 'CC'], ['99-12-31', 'YY-MM-DD'], ['70-01-01', 'YY-MM-DD'],
+    ['0-01-01', 'Y-MM-DD'], ['1,999', 'Y,YYY'], ['III 2020', 'RM YYYY'], ['Thursday 2020-03-05', 'Day YYYY-MM-DD'], ['thu 2020-03-05', 'dy YYYY-MM-DD'],
+    ['2020-13-01', 'YYYY-MM-DD'], ['2020-02-30', 'YYYY-MM-DD'], ['2020-01-01 25:00', 'YYYY-MM-DD HH24:MI'], ['2020-01-01 13:00', 'YYYY-MM-DD HH12:MI'], ['x2020', 'YYYY'],
+    ['2020-01-01', 'FXYYYY-MM-DD'], ['2020 -01-01', 'FXYYYY-MM-DD'], ['2020', 'YYYYMM'], ['', 'YYYY'], ['2020-01-01', ''], ['12345', 'YYYY'], ['2020Q1', 'YYYY"Q"Q'],
+    ['2020-01-01 +05', 'YYYY-MM-DD TZH'], ['2020-01-01 -03:30', 'YYYY-MM-DD TZH:TZM'], ['2020-01-01 UTC', 'YYYY-MM-DD TZ'], ['2020-01-01 +05', 'YYYY-MM-DD OF'], ['2020-01-01 09:00 -03', 'YYYY-MM-DD HH24:MI TZH'], ['2020-02-30', 'YYYY-MM-DD'], ['2020 1 1', 'IYYY MM DD'], ['13:00 PM', 'HH:MI PM'], ['0:30 am', 'HH12:MI am'], ['2020-01-01 10', 'YYYY-MM-DD HH'], ['99999-01-01', 'YYYY-MM-DD'], ['2020 99999', 'YYYY DDD'], ['2020-01-01 12:60', 'YYYY-MM-DD HH24:MI'], ['2020-Jan-01', 'YYYY-Mon-DD'], ['2020-Xyz-01', 'YYYY-Mon-DD'], ['2147483648', 'J'], ['1 2020', 'D YYYY'], ['Monday 2020', 'Day YYYY'], ['1 1 1', 'D W WW'], ['5000-01-01', 'YYYY-MM-DD'],
+    ['2020-01-01 12:30:45', 'YYYY-MM-DD SSSS'], ['43200', 'SSSSS'], ['2020-01-01T10:11:12', 'YYYY-MM-DD"T"HH24:MI:SS'], ['Jan 2020', 'Mon YYYY'], ['JANUARY 2020', 'MONTH YYYY'],
+    ['2020 12 31', 'YYYY MM DD'], ['2020-1231', 'YYYY-MMDD'], ['2020 366', 'YYYY DDD'], ['2021 366', 'YYYY DDD'], ['10:11', 'HH24:MI'], ['15', 'DD'], ['15th of May 2020', 'DDth "of" Month YYYY'],
+  ];
+  // Round trips: each template formats a timestamp and reads it back.
+  const tss = ['2020-03-05 14:07:09.123456', '1999-12-31 23:59:59', '2021-01-03 00:00:00', '2024-02-29 12:30:00', '0044-03-15 12:00:00 BC', '0001-01-01 01:01:01', '1970-01-01 00:00:00.5'];
+  const tmpls = ['YYYY-MM-DD HH24:MI:SS', 'YYYY-MM-DD HH24:MI:SS.US', 'YYYY-MM-DD HH24:MI:SS.FF3', 'DD Mon YYYY HH12:MI:SS AM', 'FMDD FMMonth YYYY', 'Day, DD Month YYYY', 'YYYYMMDDHH24MISS',
+    'YYYY DDD', 'IYYY IW ID', 'IYYY-IDDD', 'J', 'YYYY-MM-DD BC', 'YYYY-MM-DD B.C. HH:MI p.m.', 'Y,YYY MM DD', 'YY-MM-DD', 'CC YY MM DD', 'RM YYYY DD', 'DDth "of" Month YYYY', 'YYYY-MM-DD SSSS',
+    'HH24:MI', 'MS', 'YYYY-MM-DD"T"HH24:MI:SS', 'FXYYYY-MM-DD', 'YYYY WW', 'YYYY-MM W', 'Q YYYY', 'Dy DD Mon YYYY', 'YYYY-MM-DD TZH:TZM'];
+  const tsv = tss.map((v, k) => `(${k + 1}, ${lit(v)}::timestamp)`).join(', ');
+  for (const f of tmpls) {
+    for (const fn of ['to_timestamp', 'to_date']) {
+      const cast = fn === 'to_timestamp' ? '::timestamp::text' : '::text';
+      const sql = `SELECT i, ${fn}(to_char(v, ${lit(f)}), ${lit(f)})${cast} FROM (VALUES ${tsv}) t(i, v) ORDER BY i`;
+      const r = await record(sql, 'IT');
+      if (r.ok) { out.push(r.text); continue; }
+      for (const [k, v] of tss.entries()) out.push((await record(`SELECT ${fn}(to_char(${lit(v)}::timestamp, ${lit(f)}), ${lit(f)})${cast}`, 'T')).text);
+    }
+  }
+  for (const fn of ['to_timestamp', 'to_date']) {
+    for (const [v, f] of cases) {
+      const sql = fn === 'to_timestamp' ? `SELECT to_timestamp(${lit(v)}, ${lit(f)})::timestamp::text` : `SELECT to_date(${lit(v)}, ${lit(f)})::text`;
+      out.push((await record(sql, 'T')).text);
+    }
+  }
+}
 if (which === 'similar') {
   header('similar.slt', 'SIMILAR TO, NOT SIMILAR TO and ESCAPE, similar_to_escape, and substring(... SIMILAR ... ESCAPE ...) / substring(... FROM ... FOR ...), with the escape errors.');
   const strs = ['abc', 'aaa', '', 'a_c', 'a%c', 'ABC', 'x\ny', 'foobar', 'xyz', 'abcabc', 'a.c', 'a\\c', '😀b', 'ab]', null];

@@ -134,11 +134,11 @@ export function j2day(jd: number): number {
   return d < 0 ? d + 7 : d;
 }
 
-function isValidJulian(y: number, m: number): boolean {
+export function isValidJulian(y: number, m: number): boolean {
   return (y > -4713 || (y === -4713 && m >= 11)) && (y < 5874898 || (y === 5874898 && m < 6));
 }
 
-function isoWeek2j(year: number, week: number): number {
+export function isoWeek2j(year: number, week: number): number {
   const day4 = date2j(year, 1, 4);
   const day0 = j2day(day4 - 1);
   return (week - 1) * 7 + (day4 - day0);

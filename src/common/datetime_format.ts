@@ -36,11 +36,13 @@ const NOT_FOR_INTERVAL = new Set([
   'MON', 'Mon', 'mon', 'DAY', 'Day', 'day', 'DY', 'Dy', 'dy', 'D', 'ID',
 ]);
 
-interface Node { key: string | null; text: string; fm: boolean; tm: boolean; th: 0 | 1 | 2 }
+/** A keyword (key set) or one literal character; `quoted` characters came from "..." text. */
+export interface Node { key: string | null; text: string; fm: boolean; tm: boolean; th: 0 | 1 | 2; quoted?: boolean }
 
 const cache = new Map<string, Node[]>();
 
-function parse(fmt: string): Node[] {
+/** The template as keywords and characters, as formatting.c's parse_format reads it (cached). */
+export function parseTemplate(fmt: string): Node[] {
   let nodes = cache.get(fmt);
   if (nodes) return nodes;
   nodes = [];
@@ -67,7 +69,7 @@ function parse(fmt: string): Node[] {
       while (i < c.length) {
         if (c[i] === '"') { i++; break; }
         if (c[i] === '\\' && i + 1 < c.length) i++;
-        nodes.push({ key: null, text: c[i++]!, fm: false, tm: false, th: 0 });
+        nodes.push({ key: null, text: c[i++]!, fm: false, tm: false, th: 0, quoted: true });
       }
       continue;
     }
@@ -88,8 +90,8 @@ export interface TmToChar extends Tm {
   gmtoff: number;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const RM_UPPER = ['XII', 'XI', 'X', 'IX', 'VIII', 'VII', 'VI', 'V', 'IV', 'III', 'II', 'I'];
 
 /** printf("%0*d", width, v): zero padding after the sign up to `width` characters in all. */
@@ -114,7 +116,7 @@ function caseAs(key: string, s: string): string {
 export function formatTm(tm: TmToChar, fmt: string, isInterval: boolean): string {
   const adjYear = (y: number): number => (isInterval ? y : y <= 0 ? -(y - 1) : y);
   let out = '';
-  for (const n of parse(fmt)) {
+  for (const n of parseTemplate(fmt)) {
     const key = n.key;
     if (key === null) { out += n.text; continue; }
     if (isInterval && NOT_FOR_INTERVAL.has(key)) {
