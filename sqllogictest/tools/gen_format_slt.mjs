@@ -153,6 +153,21 @@ if (which === 'to_timestamp') {
     }
   }
 }
+if (which === 'format') {
+  header('format.slt', 'format() with positional arguments, widths, the - flag and * widths taken from arguments (negative ones left-justify), %I, %L, %%, NULL arguments, VARIADIC arrays, and the 22023 errors.');
+  const calls = [
+    "format('%s|%5s|%-5s|', 'a', 'b', 'c')", "format('%*s|', 3, 'x')", "format('%*s|', -3, 'x')", "format('%-*s|', 3, 'x')", "format('%-*s|', -3, 'x')",
+    "format('%1$s %1$s %2$s', 'a', 'b')", "format('%2$*1$s|', 4, 'x')", "format('%*2$s|%s', 'x', 5)", "format('%3$s %s', 'a', 'b', 'c', 'd')", "format('%10L|', 'it''s')",
+    "format('%-10I|', 'Ab')", "format('%I', 'select')", "format('%L %L', NULL, 42)", "format('%s', NULL)", "format('%5s|', NULL)", "format('%%|%s', 'x')", "format('no args')",
+    "format(NULL)", "format('%s %s', VARIADIC ARRAY['a', 'b'])", "format('%s', VARIADIC NULL::text[])", "format('%2$s %1$s', VARIADIC ARRAY[1, 2])", "format('%0s|', 'x')",
+    "format('%*s|', NULL, 'x')", "format('%-s|', 'x')", "format('%1$-5s|', 'x')", "format('%s', 1.50::numeric)", "format('%s %s', true, DATE '2020-01-02')", "format('%3s|', 'abcdef')",
+    "format('%s', ARRAY[1,2])", "format('%L', 'a\\b')", "format('%I', 'a\"b')", "format('%*1$s|', 3)",
+    "format('%s %s', 'a')", "format('%x', 1)", "format('%', 1)", "format('%1$s %s %s', 'a')", "format('%0$s', 'a')", "format('%*s', 'a', 'b')", "format('%I', NULL)", "format('%2147483648s', 'x')", "format('%1$*2$s', 'x')",
+  ];
+  for (const c of calls) out.push((await record(`SELECT '[' || ${c} || ']'`, 'T')).text);
+  const words = ['select', 'user', 'order', 'int', 'integer', 'varchar', 'left', 'join', 'between', 'values', 'abort', 'name', 'text', 'date', 'year', 'xmltable', 'similar', 'Mixed', 'a b', 'a"b', '_x1', '1x', 'x$'];
+  await exprGrid(words, ["format('%I', $)"], 'IT');
+}
 if (which === 'similar') {
   header('similar.slt', 'SIMILAR TO, NOT SIMILAR TO and ESCAPE, similar_to_escape, and substring(... SIMILAR ... ESCAPE ...) / substring(... FROM ... FOR ...), with the escape errors.');
   const strs = ['abc', 'aaa', '', 'a_c', 'a%c', 'ABC', 'x\ny', 'foobar', 'xyz', 'abcabc', 'a.c', 'a\\c', '😀b', 'ab]', null];

@@ -9,6 +9,7 @@ import { toText } from '../runtime.js';
 import { keyOf } from './array_keys.js';
 import { compileRegex, parseRegexFlags } from '../regex.js';
 import { splitRegex } from '../set_functions.js';
+import { quoteIdent } from '../quote_ident.js';
 
 const sameElems = (a: SqlType[]): SqlType => {
   const [x, y] = a as [SqlType, SqlType];
@@ -141,9 +142,10 @@ function formatText(fmt: string, args: unknown[], types: SqlType[]): string {
       if (spec === 'I') throw new QuiverError('22004', 'null values cannot be formatted as an SQL identifier');
       text = spec === 'L' ? 'NULL' : '';
     } else {
-      const t = toText(v, types[k]!);
+      // Booleans print as their output function writes them (t/f), as in concat().
+      const t = types[k]!.id === 'bool' ? (v ? 't' : 'f') : toText(v, types[k]!);
       if (spec === 's') text = t;
-      else if (spec === 'I') text = /^[a-z_][a-z0-9_$]*$/.test(t) ? t : `"${t.replace(/"/g, '""')}"`;
+      else if (spec === 'I') text = quoteIdent(t);
       // quote_literal: a backslash doubles, and the literal becomes an E'' string.
       else text = (t.includes('\\') ? 'E' : '') + `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
     }
