@@ -50,6 +50,17 @@ function nonFinite(x: number): string | null {
 export function cFixed(x: number, prec: number): string {
   const nf = nonFinite(x);
   if (nf !== null) return nf;
+  // toFixed rounds the exact value too, differing from printf only on exact ties (which it
+  // rounds up): away from a possible tie its answer is printf's.
+  if (Math.abs(x) < 1e21 && prec <= 100) {
+    const y = Math.abs(x) * 10 ** prec;
+    const frac = y - Math.floor(y);
+    if (Math.abs(frac - 0.5) > 1e-12 * Math.max(1, y) && !Object.is(x, -0)) {
+      const r = x.toFixed(prec);
+      // toFixed drops the sign of a negative value that rounds to zero; printf keeps it.
+      return x < 0 && r[0] !== '-' ? '-' + r : r;
+    }
+  }
   const { n, s } = exact(x);
   const q = roundEven(n, s - prec).toString();
   const neg = x < 0 || Object.is(x, -0);

@@ -343,8 +343,18 @@ export function arrFromText(s: string, elem: (x: string) => unknown): unknown[] 
  * s ~ p. V8 compiles a pattern lazily and can overflow its stack on the first match of a very long
  * one: that is the pattern's fault, reported as PostgreSQL reports patterns its engine cannot take.
  */
+let lastPattern: string | null = null;
+let lastFlags = '';
+let lastRegex: RegExp | null = null;
 export function regexTest(p: string, flags: string, s: string): boolean {
-  const re = compileRegex(p, parseRegexFlags(flags, null));
+  // A column compared with one pattern asks for the same regex on every row.
+  let re = lastRegex;
+  if (re === null || p !== lastPattern || flags !== lastFlags) {
+    re = compileRegex(p, parseRegexFlags(flags, null));
+    lastPattern = p;
+    lastFlags = flags;
+    lastRegex = re;
+  }
   re.lastIndex = 0;
   try {
     return re.test(s);
