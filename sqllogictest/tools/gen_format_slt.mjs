@@ -221,7 +221,7 @@ if (which === 'using') {
   out.push("statement ok\nINSERT INTO u_t VALUES (3, 'b', '2020-01-02'), (1, 'a', NULL), (NULL, 'C', '2019-05-05'), (2, NULL, '2021-12-31'), (2, 'ab', '2020-01-01')\n");
   await client.query('CREATE TABLE u_t (i int, s text, d date)');
   await client.query("INSERT INTO u_t VALUES (3, 'b', '2020-01-02'), (1, 'a', NULL), (NULL, 'C', '2019-05-05'), (2, NULL, '2021-12-31'), (2, 'ab', '2020-01-01')");
-  for (const o of ['i USING <, s', 'i USING >, s', 'i USING < NULLS FIRST, s', 'i USING > NULLS LAST, s', 's USING <', 's USING >', 'd USING >', 'd USING < NULLS FIRST', 'i USING >, s USING <', 'i USING OPERATOR(pg_catalog.<), s', 's USING ~<~', 's USING ~>~']) {
+  for (const o of ['i USING <, s', 'i USING >, s', 'i USING < NULLS FIRST, s', 'i USING > NULLS LAST, s', 's USING <', 's USING >', 'd USING >', 'd USING < NULLS FIRST', 'i USING >, s USING <', 'i USING OPERATOR(pg_catalog.<), s', 's USING ~<~', 's USING ~>~', 'i USING ~<~']) {
     await single(`SELECT i, s, d FROM u_t ORDER BY ${o}`, 'ITT');
   }
   await single('SELECT i FROM u_t ORDER BY i USING <=', 'I');

@@ -548,7 +548,7 @@ function bindSequenceCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: str
 export function bindSortBy(b: QueryBinder, ctx: BindContext, s: PgNode, bindItem: (n: PgNode) => Expr = (n) => bindExpr(b, ctx, n)): SortKey {
   const expr = bindItem(s.node);
   let desc = s.sortby_dir === 'SORTBY_DESC';
-  if (s.useOp) desc = usingDescending(s);
+  if (s.useOp) desc = usingDescending(s, expr);
   const nullsFirst = s.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : s.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
   return { expr: expr.type.id === 'unknown' ? coerce(expr, T.text) : expr, desc, nullsFirst };
 }
@@ -558,8 +558,12 @@ export function bindSortBy(b: QueryBinder, ctx: BindContext, s: PgNode, bindItem
  * with ASC and DESC); ~<~ and ~>~ are text's byte-order operators, which is how text sorts here.
  * Any other operator is not an ordering operator.
  */
-function usingDescending(s: PgNode): boolean {
+function usingDescending(s: PgNode, expr: Expr): boolean {
   const op = strVal((s.useOp as PgNode[])[(s.useOp as PgNode[]).length - 1]!);
+  if ((op === '~<~' || op === '~>~') && !['text', 'varchar', 'bpchar', 'unknown'].includes(expr.type.id)) {
+    const t = typeName(expr.type);
+    throw err(SqlState.undefinedFunction, `operator does not exist: ${t} ${op} ${t}`, s);
+  }
   if (op === '<' || op === '~<~') return false;
   if (op === '>' || op === '~>~') return true;
   throw new QuiverError(SqlState.wrongObjectType, `operator ${op} is not a valid ordering operator`, {
