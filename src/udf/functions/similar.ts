@@ -105,10 +105,14 @@ export function substringSimilar(s: string, pattern: string, escape: string): st
     i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
     cuts.push(i);
   }
+  // Where the last part can begin, latest first: computed once, not once per start.
+  const ends: number[] = [];
+  for (let b = cuts.length - 1; b >= 0; b--) if (test(r3, s.slice(cuts[b]))) ends.push(b);
   for (let a = 0; a < cuts.length; a++) {
     if (!test(r1, s.slice(0, cuts[a]))) continue;
-    for (let b = cuts.length - 1; b >= a; b--) {
-      if (test(r3, s.slice(cuts[b])) && test(r2, s.slice(cuts[a], cuts[b]))) return s.slice(cuts[a], cuts[b]);
+    for (const b of ends) {
+      if (b < a) break;
+      if (test(r2, s.slice(cuts[a], cuts[b]))) return s.slice(cuts[a], cuts[b]);
     }
   }
   return null;
