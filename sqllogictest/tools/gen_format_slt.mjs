@@ -213,6 +213,10 @@ if (which === 'regexp') {
     "regexp_replace('a', 'a', 'b', 0)", "regexp_replace('a', 'a', 'b', 1, -1)", "regexp_split_to_array('a', 'a', 'g')", "regexp_match('a', 'a', 'g')", "'a' ~ '['", "'a' ~ 'a{2,1}'", "regexp_matches('a', '(', 'g')"];
   for (const e of errs) await single(`SELECT ${e}`, 'T');
   await single(`SELECT * FROM regexp_split_to_table('a1b', '[0-9]', 'g')`, 'T');
+  // Basic regular expressions ('b', and 'e', which PostgreSQL 15 also reads as basic).
+  await exprGrid(['a(b', 'aab', 'a+', 'aa', 'a|b', 'ab', 'x', '*x', 'a?', 'a{2}', '^a$', 'a^b$c'], ["regexp_like($, 'a(b', 'b')", "regexp_replace($, '\\(a*\\)b', '[\\1]', 'b')",
+    "regexp_like($, 'a+', 'b')", "regexp_like($, '^a\\{2\\}$', 'b')", "regexp_like($, 'a|b', 'b')", "regexp_like($, 'a|b', 'e')", "regexp_like($, '*x', 'b')", "regexp_like($, '^a?$', 'b')",
+    "regexp_like($, 'a^b$c', 'b')", "regexp_like($, '^a$', 'b')", "regexp_like($, 'a{2}', 'b')", "regexp_like($, '\\(*x\\)', 'b')"], 'IT');
 }
 if (which === 'using') {
   header('order_by_using.slt', 'ORDER BY ... USING < and USING >, with NULLS FIRST/LAST, over numbers, text and dates, and the error for an operator that does not order.');

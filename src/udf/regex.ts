@@ -82,11 +82,45 @@ export function translateRegex(p: string, expanded: boolean, newlineStops = fals
   return out;
 }
 
-export interface RegexOptions { global: boolean; jsFlags: string; expanded: boolean; literal: boolean }
+/**
+ * A POSIX basic regular expression in advanced syntax: \( \) \{ \} group and bound, while ( ) { } + ? |
+ * are ordinary characters, as is * at the start of the expression or of a group, ^ anywhere but
+ * the start and $ anywhere but the end.
+ */
+function basicToAdvanced(p: string): string {
+  let out = '';
+  let inBracket = false;
+  let atStart = true;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (inBracket) {
+      out += c;
+      if (c === ']' && !(p[i - 1] === '[' || (p[i - 1] === '^' && p[i - 2] === '['))) inBracket = false;
+      continue;
+    }
+    const start: boolean = atStart;
+    atStart = false;
+    if (c === '\\' && i + 1 < p.length) {
+      const d = p[++i]!;
+      if (d === '(') { out += '('; atStart = true; } else if (d === ')' || d === '{' || d === '}') out += d;
+      else out += '\\' + d;
+      continue;
+    }
+    if (c === '[') { inBracket = true; out += c; continue; }
+    if ('(){}+?|'.includes(c)) { out += '\\' + c; continue; }
+    if (c === '*' && start) { out += '\\*'; continue; }
+    if (c === '^') { out += start ? c : '\\^'; atStart = start; continue; }
+    if (c === '$') { const end = i === p.length - 1 || (p[i + 1] === '\\' && p[i + 2] === ')'); out += end ? c : '\\$'; continue; }
+    out += c;
+  }
+  return out;
+}
+
+export interface RegexOptions { global: boolean; jsFlags: string; expanded: boolean; literal: boolean; basic?: boolean }
 
 /** `fn` names the function when 'g' is not allowed, for PostgreSQL's error message. */
 export function parseRegexFlags(flags: string, fn: string | null): RegexOptions {
-  let ci = false, dotStops = false, anchors = false, expanded = false, literal = false, global = false;
+  let ci = false, dotStops = false, anchors = false, expanded = false, literal = false, global = false, basic = false;
   for (const f of flags) {
     switch (f) {
       case 'g':
@@ -102,20 +136,22 @@ export function parseRegexFlags(flags: string, fn: string | null): RegexOptions 
       case 'x': expanded = true; break;
       case 't': expanded = false; break;
       case 'q': literal = true; break;
-      case 'b': case 'e': break;
+      // PostgreSQL 15's 'e' clears the extended bit along with the advanced one, so it too reads a BRE.
+      case 'b': case 'e': basic = true; break;
       default: throw new QuiverError(SqlState.invalidParameterValue, `invalid regular expression option: "${f}"`);
     }
   }
   // PostgreSQL's default lets '.' match newlines and anchors only the whole string.
-  return { global, jsFlags: (ci ? 'i' : '') + (anchors ? 'm' : '') + (dotStops ? '' : 's') + 'gu', expanded, literal };
+  return { global, jsFlags: (ci ? 'i' : '') + (anchors ? 'm' : '') + (dotStops ? '' : 's') + 'gu', expanded, literal, basic };
 }
 
 const regexCache = new Map<string, RegExp>();
 export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
-  const key = opts.jsFlags + (opts.expanded ? 'x' : '') + (opts.literal ? 'q' : '') + '/' + pattern;
+  const key = opts.jsFlags + (opts.expanded ? 'x' : '') + (opts.literal ? 'q' : '') + (opts.basic ? 'b' : '') + '/' + pattern;
   let re = regexCache.get(key);
   if (re) { re.lastIndex = 0; return re; }
-  const src = opts.literal ? pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : translateRegex(pattern, opts.expanded, !opts.jsFlags.includes('s'));
+  const src = opts.literal ? pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+    : translateRegex(opts.basic ? basicToAdvanced(pattern) : pattern, opts.expanded, !opts.jsFlags.includes('s'));
   try {
     re = new RegExp(src, opts.jsFlags);
     // V8 compiles on first use, which is where a pattern too large for it fails.
