@@ -594,7 +594,8 @@ const typed = fc.letrec<Record<Ty, string>>((tie) => {
       fn('regexp_like', tie('txt'), regexPattern, regexFlags),
       cast('txt', 'boolean'), ...common('bool')),
     date: fc.oneof(opts, base('date'), fc.tuple(tie('date'), fc.constantFrom('+', '-'), tie('int')).map(([d, o, n]) => `(${d} ${o} ${n})`),
-      cast('txt', 'date'), ...common('date')),
+      cast('txt', 'date'), fn('to_date', tie('txt'), template),
+      fn('to_date', tie('date').map((d) => `to_char(${d}, 'YYYY-MM-DD BC')`), template), ...common('date')),
   };
 });
 
@@ -618,6 +619,7 @@ const typedStmt = fc.oneof(
     .map(([a, o, b]) => `SELECT ${a} FROM fz_a ${o} SELECT ${b} FROM fz_a`),
   fc.tuple(anyTyped, fc.constantFrom('<', '>', '<=', '=', '~<~')).map(([e, o]) => `SELECT ${e} FROM fz_a ORDER BY 1 USING ${o}`),
   fc.tuple(typed.txt, regexPattern, regexFlags).map(([t, p, f]) => `SELECT regexp_matches(${t}, ${p}, ${f}) FROM fz_a`),
+  fc.tuple(typed.txt, template).map(([t, f]) => `SELECT to_timestamp(${t}, ${f}) FROM fz_a`),
   fc.tuple(typed.int, typed.txt, typed.flt).map(([i, t, d]) => `INSERT INTO fz_scratch (a, s, d) SELECT ${i}, ${t}, ${d} FROM fz_a LIMIT 1`),
   fc.tuple(typed.int, typed.bool).map(([i, w]) => `UPDATE fz_scratch SET a = ${i.replace(/\bfz_a\b/g, 'fz_scratch')} WHERE ${w.replace(/\bfz_a\b/g, 'fz_scratch')}`),
 );
