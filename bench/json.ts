@@ -59,24 +59,24 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, rows ${n}, repeat ${repeat}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const docs = documents(n);
   const qs = await QuiverSession.open();
-  qs.load('ev', 'CREATE TABLE ev (doc jsonb)', [{ type: T.jsonb, data: docs }], n);
+  await qs.load('ev', 'CREATE TABLE ev (doc jsonb)', [{ type: T.jsonb, data: docs }], n);
   const conn = await (await DuckDBInstance.create(':memory:')).connect();
   await conn.run('SET threads = 1');
   await duckLoad(conn, docs);
 
   const rows: string[][] = [];
   for (const c of CASES) {
-    const quiverRows = (): string => {
-      const b = qs.exec(c.sql).batches ?? [];
+    const quiverRows = async (): Promise<string> => {
+      const b = (await qs.exec(c.sql)).batches ?? [];
       return b.flatMap((x) => Array.from({ length: x.length }, (_, i) => x.columns.map((v) => String((v.data as ArrayLike<unknown>)[i])).join('|'))).join(';');
     };
     const duckRows = async (): Promise<string> => (await (await conn.runAndReadAll(c.sql)).getRows()).map((r) => r.map(String).join('|')).join(';');
-    const qa = quiverRows(), da = await duckRows();
+    const qa = await quiverRows(), da = await duckRows();
     if (qa !== da) console.log(`WARNING: answers differ for ${c.sql}: quiver ${qa} duckdb ${da}`);
     const qt: number[] = [], dt: number[] = [];
     for (let r = 0; r < repeat; r++) {
       let t = performance.now();
-      qs.exec(c.sql);
+      await qs.exec(c.sql);
       qt.push(performance.now() - t);
       t = performance.now();
       await conn.run(c.sql);

@@ -129,22 +129,22 @@ export function j2date(jd: number): [number, number, number] {
 }
 
 /** Day of week of a Julian day, 0 = Sunday. */
-function j2day(jd: number): number {
+export function j2day(jd: number): number {
   const d = (jd + 1) % 7;
   return d < 0 ? d + 7 : d;
 }
 
-function isValidJulian(y: number, m: number): boolean {
+export function isValidJulian(y: number, m: number): boolean {
   return (y > -4713 || (y === -4713 && m >= 11)) && (y < 5874898 || (y === 5874898 && m < 6));
 }
 
-function isoWeek2j(year: number, week: number): number {
+export function isoWeek2j(year: number, week: number): number {
   const day4 = date2j(year, 1, 4);
   const day0 = j2day(day4 - 1);
   return (week - 1) * 7 + (day4 - day0);
 }
 
-function date2isoweek(year: number, mon: number, mday: number): number {
+export function date2isoweek(year: number, mon: number, mday: number): number {
   const dayn = date2j(year, mon, mday);
   let day4 = date2j(year, 1, 4);
   let day0 = j2day(day4 - 1);
@@ -161,7 +161,7 @@ function date2isoweek(year: number, mon: number, mday: number): number {
   return result;
 }
 
-function date2isoyear(year: number, mon: number, mday: number): number {
+export function date2isoyear(year: number, mon: number, mday: number): number {
   const dayn = date2j(year, mon, mday);
   let day4 = date2j(year, 1, 4);
   let day0 = j2day(day4 - 1);
@@ -180,7 +180,7 @@ function date2isoyear(year: number, mon: number, mday: number): number {
 }
 
 /** ISO day of the year (1..371) for the ISO week-numbering year (date2isoyearday). */
-function date2isoyearday(year: number, mon: number, mday: number): number {
+export function date2isoyearday(year: number, mon: number, mday: number): number {
   return date2j(year, mon, mday) - isoWeek2j(date2isoyear(year, mon, mday), 1) + 1;
 }
 
@@ -192,7 +192,7 @@ function rint(x: number): number {
 }
 
 /** Broken-down timestamp; year is astronomical (0 = 1 BC). */
-interface Tm {
+export interface Tm {
   year: number;
   mon: number;
   mday: number;
@@ -202,7 +202,7 @@ interface Tm {
   fsec: number; // microseconds
 }
 
-function timestamp2tm(ts: number): Tm {
+export function timestamp2tm(ts: number): Tm {
   const days = Math.floor(ts / USECS_PER_DAY);
   let t = ts - days * USECS_PER_DAY;
   const [year, mon, mday] = j2date(days + UNIX_EPOCH_JD);
@@ -2371,152 +2371,4 @@ export function intervalTrunc(field: string, iv: Interval): Interval {
   const months = checkedInt32(f.year * 12 + f.mon);
   const micros = ((f.hour * 60 + f.min) * 60 + f.sec) * USECS_PER_SEC + f.usec;
   return new Interval(months || 0, f.mday || 0, micros || 0);
-}
-
-// ---------------------------------------------------------------------------------------------
-// to_char (common patterns)
-
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-/** Keywords in the order they must be tried (longest first where one is a prefix of another). */
-const TO_CHAR_KEYWORDS = [
-  'A.D.', 'A.M.', 'AD', 'AM', 'B.C.', 'BC', 'CC', 'DAY', 'DDD', 'DD', 'DY', 'Day', 'Dy', 'D', 'FF1', 'FF2',
-  'FF3', 'FF4', 'FF5', 'FF6', 'HH24', 'HH12', 'HH', 'IDDD', 'ID', 'IW', 'IYYY', 'IYY', 'IY', 'I', 'J', 'MI',
-  'MM', 'MONTH', 'MON', 'MS', 'Month', 'Mon', 'P.M.', 'PM', 'Q', 'RM', 'SSSSS', 'SSSS', 'SS', 'TZH', 'TZM', 'TZ',
-  'US', 'WW', 'W', 'Y,YYY', 'YYYY', 'YYY', 'YY', 'Y', 'a.d.', 'a.m.', 'ad', 'am', 'b.c.', 'bc', 'day', 'ddd',
-  'dd', 'dy', 'd', 'ff1', 'ff2', 'ff3', 'ff4', 'ff5', 'ff6', 'hh24', 'hh12', 'hh', 'iddd', 'id', 'iw', 'iyyy',
-  'iyy', 'iy', 'i', 'j', 'mi', 'mm', 'month', 'mon', 'ms', 'p.m.', 'pm', 'q', 'rm', 'sssss', 'ssss', 'ss', 'tz',
-  'us', 'ww', 'w', 'y,yyy', 'yyyy', 'yyy', 'yy', 'y',
-];
-
-const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
-
-function ordinalSuffix(n: number, upper: boolean): string {
-  const a = Math.abs(n) % 100;
-  let s = 'th';
-  if (a < 11 || a > 13) {
-    const d = a % 10;
-    if (d === 1) s = 'st';
-    else if (d === 2) s = 'nd';
-    else if (d === 3) s = 'rd';
-  }
-  return upper ? s.toUpperCase() : s;
-}
-
-/** to_char(timestamp, format) for the common template patterns, FM and TH modifiers, and quoted text. */
-export function toChar(ts: number, fmt: string): string {
-  if (!Number.isFinite(ts)) return '';
-  const tm = timestamp2tm(ts);
-  const year = tm.year > 0 ? tm.year : -(tm.year - 1); // displayed (BC) year
-  const bc = tm.year <= 0;
-  const isoYear = date2isoyear(tm.year, tm.mon, tm.mday);
-  const dow = j2day(date2j(tm.year, tm.mon, tm.mday));
-  const doy = date2j(tm.year, tm.mon, tm.mday) - date2j(tm.year, 1, 1) + 1;
-  let out = '';
-  let i = 0;
-  while (i < fmt.length) {
-    const c = fmt[i]!;
-    if (c === '"') {
-      i++;
-      while (i < fmt.length && fmt[i] !== '"') {
-        if (fmt[i] === '\\' && i + 1 < fmt.length) i++;
-        out += fmt[i++];
-      }
-      i++;
-      continue;
-    }
-    if (c === '\\' && fmt[i + 1] === '"') {
-      out += fmt[i + 1];
-      i += 2;
-      continue;
-    }
-    let fm = false;
-    let j = i;
-    if (fmt.startsWith('FM', j) || fmt.startsWith('fm', j)) {
-      fm = true;
-      j += 2;
-    }
-    const kw = TO_CHAR_KEYWORDS.find((k) => fmt.startsWith(k, j));
-    if (!kw) {
-      out += c;
-      i++;
-      continue;
-    }
-    j += kw.length;
-    let th: string | null = null;
-    if (fmt.startsWith('TH', j) || fmt.startsWith('th', j)) {
-      th = fmt.slice(j, j + 2);
-      j += 2;
-    }
-    i = j;
-    const num = (v: number, width: number): string => {
-      let s = fm ? String(Math.abs(v)) : pad(Math.abs(v), width);
-      if (v < 0) s = '-' + s;
-      if (th) s += ordinalSuffix(v, th === 'TH');
-      return s;
-    };
-    const text = (s: string, width: number): string => (fm ? s : s.padEnd(width, ' '));
-    const upper = kw.toUpperCase();
-    const caseOf = (s: string): string => (kw === upper ? s.toUpperCase() : kw[0] === kw[0]!.toUpperCase() ? s : s.toLowerCase());
-    switch (upper) {
-      case 'YYYY': out += num(year, 4); break;
-      case 'Y,YYY': {
-        const s = pad(year, 4);
-        out += s.slice(0, s.length - 3) + ',' + s.slice(s.length - 3);
-        break;
-      }
-      case 'YYY': out += num(year % 1000, 3); break;
-      case 'YY': out += num(year % 100, 2); break;
-      case 'Y': out += num(year % 10, 1); break;
-      case 'IYYY': out += num(isoYear > 0 ? isoYear : 1 - isoYear, 4); break;
-      case 'IYY': out += num((isoYear > 0 ? isoYear : 1 - isoYear) % 1000, 3); break;
-      case 'IY': out += num((isoYear > 0 ? isoYear : 1 - isoYear) % 100, 2); break;
-      case 'I': out += num((isoYear > 0 ? isoYear : 1 - isoYear) % 10, 1); break;
-      case 'MM': out += num(tm.mon, 2); break;
-      case 'DD': out += num(tm.mday, 2); break;
-      case 'DDD': out += num(doy, 3); break;
-      case 'IDDD': out += num(date2isoyearday(tm.year, tm.mon, tm.mday), 3); break;
-      case 'D': out += num(dow + 1, 1); break;
-      case 'ID': out += num(dow === 0 ? 7 : dow, 1); break;
-      case 'HH': case 'HH12': out += num(tm.hour % 12 === 0 ? 12 : tm.hour % 12, 2); break;
-      case 'HH24': out += num(tm.hour, 2); break;
-      case 'MI': out += num(tm.min, 2); break;
-      case 'SS': out += num(tm.sec, 2); break;
-      case 'SSSS': case 'SSSSS': out += num((tm.hour * 60 + tm.min) * 60 + tm.sec, 0); break;
-      case 'MS': out += num(Math.trunc(tm.fsec / 1000), 3); break;
-      case 'US': out += num(tm.fsec, 6); break;
-      case 'FF1': case 'FF2': case 'FF3': case 'FF4': case 'FF5': case 'FF6': {
-        const n = Number(upper[2]);
-        out += num(Math.trunc(tm.fsec / 10 ** (6 - n)), n);
-        break;
-      }
-      case 'AM': case 'PM': out += caseOf(tm.hour >= 12 ? 'PM' : 'AM'); break;
-      case 'A.M.': case 'P.M.': out += caseOf(tm.hour >= 12 ? 'P.M.' : 'A.M.'); break;
-      case 'AD': case 'BC': out += caseOf(bc ? 'BC' : 'AD'); break;
-      case 'A.D.': case 'B.C.': out += caseOf(bc ? 'B.C.' : 'A.D.'); break;
-      case 'MONTH': out += text(caseOf(MONTH_NAMES[tm.mon - 1]!), 9); break;
-      case 'MON': out += caseOf(MONTH_NAMES[tm.mon - 1]!.slice(0, 3)); break;
-      case 'DAY': out += text(caseOf(DAY_NAMES[dow]!), 9); break;
-      case 'DY': out += caseOf(DAY_NAMES[dow]!.slice(0, 3)); break;
-      case 'RM': {
-        const r = ROMAN[tm.mon - 1]!;
-        out += fm ? caseOf(r) : caseOf(r).padEnd(4, ' ');
-        break;
-      }
-      case 'W': out += num(Math.trunc((tm.mday - 1) / 7) + 1, 1); break;
-      case 'WW': out += num(Math.trunc((doy - 1) / 7) + 1, 2); break;
-      case 'IW': out += num(date2isoweek(tm.year, tm.mon, tm.mday), 2); break;
-      case 'Q': out += num(Math.trunc((tm.mon - 1) / 3) + 1, 1); break;
-      case 'CC': {
-        const cc = tm.year > 0 ? Math.trunc((tm.year + 99) / 100) : -Math.trunc((99 - (tm.year - 1)) / 100);
-        out += num(cc, 2);
-        break;
-      }
-      case 'J': out += num(date2j(tm.year, tm.mon, tm.mday), 0); break;
-      case 'TZ': case 'TZH': case 'TZM': break; // no zone for timestamp without time zone
-      default: out += kw;
-    }
-  }
-  return out;
 }

@@ -352,8 +352,9 @@ function bindAExpr(b: QueryBinder, ctx: BindContext, v: PgNode): Expr {
       }
       return bindOperator(opName, [l, bindExpr(b, ctx, r)], v);
     }
+    // x SIMILAR TO p ESCAPE e arrives as x ~ similar_to_escape(p, e) (or !~ for NOT SIMILAR TO).
     case 'AEXPR_SIMILAR':
-      throw err(SqlState.featureNotSupported, 'SIMILAR TO is not supported', v);
+      return bindOperator(opName, [bindExpr(b, ctx, v.lexpr), bindExpr(b, ctx, v.rexpr)], v);
     case 'AEXPR_DISTINCT': case 'AEXPR_NOT_DISTINCT': {
       const l = bindExpr(b, ctx, v.lexpr), r = bindExpr(b, ctx, v.rexpr);
       const eq = bindOperator('=', [l, r], v);
@@ -569,10 +570,28 @@ function bindSequenceCall(b: QueryBinder, ctx: BindContext, v: PgNode, name: str
 
 export function bindSortBy(b: QueryBinder, ctx: BindContext, s: PgNode, bindItem: (n: PgNode) => Expr = (n) => bindExpr(b, ctx, n)): SortKey {
   const expr = bindItem(s.node);
-  const desc = s.sortby_dir === 'SORTBY_DESC';
-  if (s.useOp) throw err(SqlState.featureNotSupported, 'ORDER BY ... USING is not supported', s);
+  let desc = s.sortby_dir === 'SORTBY_DESC';
+  if (s.useOp) desc = usingDescending(s, expr);
   const nullsFirst = s.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : s.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
   return { expr: expr.type.id === 'unknown' ? coerce(expr, T.text) : expr, desc, nullsFirst };
+}
+
+/**
+ * ORDER BY x USING op: '<' sorts ascending and '>' descending (NULLS LAST and FIRST by default, as
+ * with ASC and DESC); ~<~ and ~>~ are text's byte-order operators, which is how text sorts here.
+ * Any other operator is not an ordering operator.
+ */
+function usingDescending(s: PgNode, expr: Expr): boolean {
+  const op = strVal((s.useOp as PgNode[])[(s.useOp as PgNode[]).length - 1]!);
+  if ((op === '~<~' || op === '~>~') && !['text', 'varchar', 'bpchar', 'unknown'].includes(expr.type.id)) {
+    const t = typeName(expr.type);
+    throw err(SqlState.undefinedFunction, `operator does not exist: ${t} ${op} ${t}`, s);
+  }
+  if (op === '<' || op === '~<~') return false;
+  if (op === '>' || op === '~>~') return true;
+  throw new QuiverError(SqlState.wrongObjectType, `operator ${op} is not a valid ordering operator`, {
+    hint: 'Ordering operators must be "<" or ">" members of btree operator families.',
+  });
 }
 
 function aggOrderNodes(v: PgNode): PgNode[] {

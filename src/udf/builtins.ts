@@ -11,6 +11,8 @@ import './functions/jsonb_ops.js';
 import './functions/json_build.js';
 import './functions/jsonb_edit.js';
 import './functions/jsonb_path.js';
+import './functions/to_char.js';
+import './functions/similar.js';
 import './aggregates.js';
 import './json_aggregates.js';
 import './json_set_functions.js';

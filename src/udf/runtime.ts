@@ -10,6 +10,7 @@ import { parseArrayText, formatArrayText } from '../common/array.js';
 import { likeMatcher, type LikeMatcher } from './like.js';
 import { jsonIn, jsonbIn } from '../common/json.js';
 import { jsonpathIn } from '../common/jsonpath.js';
+import { compileRegex, parseRegexFlags } from './regex.js';
 import { formatTime, parseTime, timeAddInterval, parseTimeTz, formatTimeTz, timeTzAddInterval, timeTzCmp, type TimeTz } from '../common/time.js';
 
 export const tm = { parseTime, formatTime, timeAddInterval, parseTimeTz, timeTzAddInterval, timeTzCmp };
@@ -346,40 +347,23 @@ export function arrFromText(s: string, elem: (x: string) => unknown): unknown[] 
   return parseArrayText(s).map((x) => (x === null ? null : elem(x)));
 }
 
-/** A JavaScript regular-expression error as PostgreSQL's 2201B. */
-export function regexError(e: unknown): QuiverError {
-  const msg = e instanceof Error ? e.message : String(e);
-  // PostgreSQL's own wording for a pattern its engine cannot take.
-  if (/too large/i.test(msg)) return new QuiverError('2201B', 'invalid regular expression: regular expression is too complex');
-  return new QuiverError('2201B', `invalid regular expression: ${msg}`);
-}
-
-const regexCache = new Map<string, RegExp>();
-/** POSIX regular expressions are close enough to JavaScript's for the common subset. */
-export function regex(p: string, flags: string): RegExp {
-  const key = flags + '/' + p;
-  let re = regexCache.get(key);
-  if (!re) {
-    try {
-      re = new RegExp(p, flags + 'u');
-      // V8 compiles on first use, which is where a pattern too large for it fails.
-      re.test('');
-      re.lastIndex = 0;
-    } catch (e) {
-      throw regexError(e);
-    }
-    if (regexCache.size > 1000) regexCache.clear();
-    regexCache.set(key, re);
-  }
-  return re;
-}
-
 /**
  * s ~ p. V8 compiles a pattern lazily and can overflow its stack on the first match of a very long
  * one: that is the pattern's fault, reported as PostgreSQL reports patterns its engine cannot take.
  */
+let lastPattern: string | null = null;
+let lastFlags = '';
+let lastRegex: RegExp | null = null;
 export function regexTest(p: string, flags: string, s: string): boolean {
-  const re = regex(p, flags);
+  // A column compared with one pattern asks for the same regex on every row.
+  let re = lastRegex;
+  if (re === null || p !== lastPattern || flags !== lastFlags) {
+    re = compileRegex(p, parseRegexFlags(flags, null));
+    lastPattern = p;
+    lastFlags = flags;
+    lastRegex = re;
+  }
+  re.lastIndex = 0;
   try {
     return re.test(s);
   } catch (e) {

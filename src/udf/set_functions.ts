@@ -1,12 +1,12 @@
 /**
- * Set-returning functions: generate_series, unnest, regexp_split_to_table, string_to_table.
+ * Set-returning functions: generate_series, unnest, regexp_split_to_table, regexp_matches, string_to_table.
  * Used in FROM (TableFunctionExec) and in select lists (ProjectSetExec).
  */
-import { T, type SqlType } from '../common/types.js';
+import { T, arrayOf, type SqlType } from '../common/types.js';
 import { Decimal } from '../common/decimal.js';
 import { timestampAddInterval, intervalCmp, Interval } from '../common/datetime.js';
 import { QuiverError, SqlState } from '../common/errors.js';
-import { regex } from './runtime.js';
+import { compileRegex, parseRegexFlags } from './regex.js';
 
 export interface SetFunction {
   name: string;
@@ -84,8 +84,9 @@ const unnest: SetFunction = {
   generate(args) { return args[0] as unknown[]; },
 };
 
-function* splitRegex(s: string, pattern: string, flags: string): Generator<string> {
-  const re = regex(pattern, 'g' + flags.replace(/[^i]/g, ''));
+/** The pieces of s between matches of pattern; `fn` names the caller in the error for 'g'. */
+export function* splitRegex(s: string, pattern: string, flags: string, fn = 'regexp_split_to_table'): Generator<string> {
+  const re = compileRegex(pattern, parseRegexFlags(flags, fn));
   let last = 0;
   for (const m of s.matchAll(re)) {
     if (m[0].length === 0) {
@@ -107,6 +108,27 @@ const regexpSplitToTable: SetFunction = {
   generate(args) { return splitRegex(args[0] as string, args[1] as string, (args[2] as string | undefined) ?? ''); },
 };
 
+const textArgs = (args: SqlType[]): boolean => args.every((a) => ['text', 'varchar', 'bpchar', 'unknown'].includes(a.id));
+
+/** regexp_matches(s, pattern [, flags]): one text[] of the groups (or the whole match) per match; all matches with 'g'. */
+function* regexpMatches(s: string, pattern: string, flags: string): Generator<(string | null)[]> {
+  const opts = parseRegexFlags(flags, null);
+  const re = compileRegex(pattern, opts);
+  for (const m of s.matchAll(re)) {
+    yield m.length > 1 ? m.slice(1).map((g) => g ?? null) : [m[0]];
+    if (!opts.global) return;
+  }
+}
+
+const regexpMatchesFn: SetFunction = {
+  name: 'regexp_matches', strict: true,
+  resolve(args) {
+    if (args.length < 2 || args.length > 3 || !textArgs(args)) return null;
+    return { args: args.map(() => T.text), ret: arrayOf(T.text) };
+  },
+  generate(args) { return regexpMatches(args[0] as string, args[1] as string, (args[2] as string | undefined) ?? ''); },
+};
+
 const stringToTable: SetFunction = {
   name: 'string_to_table', strict: true,
   resolve(args) {
@@ -119,7 +141,7 @@ const stringToTable: SetFunction = {
   },
 };
 
-const registry = new Map<string, SetFunction>([generateSeries, unnest, regexpSplitToTable, stringToTable].map((f) => [f.name, f]));
+const registry = new Map<string, SetFunction>([generateSeries, unnest, regexpSplitToTable, regexpMatchesFn, stringToTable].map((f) => [f.name, f]));
 
 export function setFunction(name: string): SetFunction | undefined { return registry.get(name); }
 

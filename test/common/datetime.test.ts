@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as dt from '../../src/common/datetime.js';
 import { Interval } from '../../src/common/datetime.js';
 import { QuiverError } from '../../src/common/errors.js';
+import { timestampToChar } from '../../src/common/datetime_format.js';
 
 const ts = (s: string): number => dt.parseTimestamp(s);
 const date = (s: string): number => dt.parseDate(s);
@@ -337,5 +338,5 @@ test('to_char', () => {
     ['RM', 'III '],
     ['YYYYMMDD', '20200305'],
   ];
-  for (const [f, out] of cases) assert.equal(dt.toChar(t, f), out, f);
+  for (const [f, out] of cases) assert.equal(timestampToChar(t, f), out, f);
 });

@@ -8,7 +8,8 @@
  * and correlated subqueries inside CTEs (and CTEs inside correlated subqueries); grouping sets
  * with filters above them; expressions that can fail (division, casts, overflow) under WHERE,
  * FILTER, CASE and join conditions that exclude the failing rows — and sometimes do not, when the
- * SQLSTATE must match. DML, parameters and COPY have their own files (differential_*.test.ts).
+ * SQLSTATE must match; to_char/to_number templates and regular expressions over the base tables.
+ * DML, parameters and COPY have their own files (differential_*.test.ts).
  *
  * A throwaway server is initialised in a temporary directory and stopped afterwards. Without
  * PostgreSQL binaries the test is skipped.
@@ -659,6 +660,57 @@ class FeatureGen extends QueryGen {
     return { sql: sql + this.orderAll(types.length), ordered: !types.includes('float') };
   }
 
+  // ---- formatting and regular expressions -----------------------------------------------------
+
+  /** A number template: mostly well-formed, sometimes with a conflicting or misplaced piece. */
+  private numberTemplate(): string {
+    const r = this.r;
+    const digits = (n: number): string => Array.from({ length: n }, () => r.pick(['9', '9', '0', ','])).join('');
+    let t = r.pick(['', '', 'FM', 'S', 'L', 'PL', 'SG', 'MI', 'FMS', 'B']) + digits(r.int(1, 7));
+    if (r.chance(0.6)) t += r.pick(['.', 'D']) + digits(r.int(0, 4)).replace(/,/g, '9');
+    t += r.pick(['', '', '', 'S', 'MI', 'PL', 'PR', 'TH', 'th', 'EEEE', 'V99', ' "units"', 'SG', '.9']);
+    return r.chance(0.1) ? r.pick(['RN', 'FMRN', 'rn', '9.9.9', 'S9S', '9V9.9', 'EEEE9']) : t;
+  }
+
+  private dateTemplate(interval: boolean): string {
+    const r = this.r;
+    const pieces = interval
+      ? ['YYYY', 'MM', 'DD', 'DDD', 'HH', 'HH24', 'MI', 'SS', 'MS', 'US', 'SSSS', 'AM', 'CC', 'Q', 'W', 'WW', 'J', 'RM', 'FM', 'TH', ' ', ':', '-', '"d"']
+      : ['YYYY', 'YYY', 'YY', 'Y', 'Y,YYY', 'IYYY', 'IW', 'ID', 'IDDD', 'MM', 'MON', 'Mon', 'Month', 'month', 'DD', 'DDD', 'D', 'Day', 'DY', 'dy',
+        'HH', 'HH24', 'HH12', 'MI', 'SS', 'MS', 'US', 'FF2', 'AM', 'p.m.', 'AD', 'B.C.', 'CC', 'Q', 'W', 'WW', 'J', 'RM', 'rm', 'TZ', 'OF',
+        'FM', 'FM', 'TM', 'TH', 'th', 'FX', ' ', '-', '/', ', ', '"at"', '\\"'];
+    return Array.from({ length: this.r.int(1, 5) }, () => r.pick(pieces)).join('');
+  }
+
+  private regexPattern(): string {
+    const r = this.r;
+    return Array.from({ length: r.int(1, 4) }, () => r.pick(['a', 'e', 'an', '.', '^', '$', '[a-m]', '[^aeiou]', '(a|e)', '.*', '+', '?', '{1,2}', '[[:upper:]]', '\\w', ' ', '%', '_'])).join('');
+  }
+
+  private formattingExpr(): string {
+    const r = this.r;
+    const q = (x: string): string => `'${x.replace(/'/g, "''")}'`;
+    return r.weighted<string>([
+      [3, () => `to_char(${r.pick(['a', 'b', 'c', 'd', 'c * 1000', '-c', 'a * 1234567', 'd / 3', 'c::real'])}, ${q(this.numberTemplate())})`],
+      [2, () => `to_char(${r.pick(['dt', 'dt::timestamp + make_interval(0, 0, 0, 0, a, id)', '(dt - 800000)', 'dt::timestamptz'])}, ${q(this.dateTemplate(false))})`],
+      [1, () => `to_char(make_interval(a, 0, 0, id, 0, 0, c), ${q(this.dateTemplate(true))})`],
+      [1, () => { const t = this.numberTemplate(); return `to_number(to_char(c, ${q(t)}), ${q(t)})`; }],
+      [1, () => `to_number(${r.pick(['s', "'-1,234.5'", "'12.3-'", "'<45>'"])}, ${q(this.numberTemplate())})`],
+      [1, () => `regexp_replace(s, ${q(this.regexPattern())}, 'X', ${q(r.pick(['', 'g', 'i', 'gi', 'n', 'x']))})`],
+      [1, () => `(s SIMILAR TO ${q(this.regexPattern())})`],
+      [1, () => `regexp_count(s, ${q(this.regexPattern())}, 1, ${q(r.pick(['', 'i']))})`],
+      [1, () => `regexp_instr(s, ${q(this.regexPattern())}, 1, ${r.int(1, 2)}, ${r.int(0, 1)})`],
+      [1, () => `substring(s SIMILAR ${q('%#"' + this.regexPattern() + '#"%')} ESCAPE '#')`],
+      [1, () => `regexp_substr(s, ${q(this.regexPattern())}, 1, 1, 'i')`],
+    ]);
+  }
+
+  /** to_char / to_number / regular-expression calls over t1, one row per id. */
+  formattingQuery(): Query {
+    const items = Array.from({ length: this.r.int(1, 3) }, () => this.formattingExpr());
+    return { sql: `SELECT id, ${items.join(', ')} FROM t1 ORDER BY id`, ordered: true };
+  }
+
   hazardQuery(): Query {
     this.aliasNo = 0;
     const r = this.r;
@@ -1113,6 +1165,11 @@ describe('differential: Quiver agrees with PostgreSQL', () => {
     if (pair) for (const sql of JSON_FIXTURE) await fixture(pair, sql);
     const gen = new JsonGen(new Rng(SEED ^ 0x750b));
     await family(t, 'json', statementCount(300), () => gen.query());
+  });
+
+  test('to_char, to_number and regular expressions over the base tables', async (t) => {
+    const gen = new FeatureGen(new Rng(SEED ^ 0xf0c4));
+    await family(t, 'formatting', statementCount(300), () => gen.formattingQuery());
   });
 
   // Its own random stream: the shapes above keep generating the same queries for a seed.

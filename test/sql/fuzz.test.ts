@@ -213,10 +213,15 @@ function violation(o: Outcome): string | null {
   }
 }
 
+const TEMPLATE_ERROR = /^(multiple decimal points|cannot use "|"EEEE" (must|is)|"[09]" must be ahead of "PR")/;
+
 /** PostgreSQL points its cursor at every syntax error; clients rely on it to underline the mistake. */
 function positionProblem(sql: unknown, o: Outcome): string | null {
   // An empty statement has nothing to point at.
   if (typeof sql === 'string' && tokenize(sql).every((t) => t.text === ';')) return null;
+  // Number-template errors are raised while to_char/to_number read their template at execution;
+  // PostgreSQL gives them no cursor either.
+  if (o.kind === 'error' && o.quiver && o.code === '42601' && TEMPLATE_ERROR.test(o.message ?? '')) return null;
   if (o.kind === 'error' && o.quiver && o.code === '42601' && !isPosition(o.position)) return `syntax error 42601 without a numeric cursor position: ${o.message}`;
   return null;
 }
@@ -394,7 +399,8 @@ const FUNCTIONS = [
   'right(', 'reverse(', 'string_agg(', 'array_agg(', 'bool_and(', 'bool_or(', 'stddev(', 'variance(',
   'row_number()', 'rank()', 'dense_rank()', 'ntile(', 'lag(', 'lead(', 'first_value(', 'last_value(',
   'nosuchfn(', 'greatest(', 'least(', 'extract(', 'date_part(', 'date_trunc(', 'now()', 'current_date',
-  'to_char(', 'cast(',
+  'to_char(', 'cast(', 'to_number(', 'regexp_matches(', 'regexp_instr(', 'regexp_count(', 'regexp_substr(',
+  'regexp_like(', 'similar_to_escape(', 'SIMILAR TO', 'SIMILAR', 'ESCAPE', 'USING <', 'USING >',
 ];
 
 const quoteText = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -526,6 +532,23 @@ const TYPED_BASE: Record<Ty, string[]> = {
 };
 const CMP_OPS = ['=', '<>', '<', '<=', '>', '>=', 'IS DISTINCT FROM'];
 
+// Template and pattern pieces for to_char/to_number and the regular-expression functions: valid
+// pieces, pieces that conflict (S with MI, V with a point, EEEE not last) and stray characters.
+const TEMPLATE_PIECES = ['9', '0', '.', ',', 'D', 'G', 'S', 'MI', 'PL', 'SG', 'PR', 'L', 'V', 'EEEE', 'RN', 'rn', 'TH', 'th', 'FM',
+  'B', '"x"', '\\', '"', 'YYYY', 'Y,YYY', 'MM', 'DD', 'DDD', 'HH24', 'HH12', 'SS', 'MS', 'US', 'FF3', 'TZ', 'OF', 'TZH', 'Month',
+  'Dy', 'FX', 'IYYY', 'IW', 'J', 'Q', 'RM', 'CC', 'W', 'WW', 'AM', 'b.c.', 'TM', 'SP', ' ', '-', 'x'];
+const template = fc.oneof(
+  fc.array(fc.constantFrom(...TEMPLATE_PIECES), { maxLength: 8 }).map((xs) => quoteText(xs.join(''))),
+  stringLiteral,
+);
+const REGEX_PIECES = ['(', ')', '[', ']', '^', '$', '.', '*', '+', '?', '{2}', '{1,3}', '{', '}', 'a', 'b', '\\d', '\\w', '|',
+  '[[:alpha:]]', '\\m', '\\y', '(?:', '%', '_', '#"', '\\'];
+const regexPattern = fc.oneof(
+  fc.array(fc.constantFrom(...REGEX_PIECES), { maxLength: 8 }).map((xs) => quoteText(xs.join(''))),
+  stringLiteral,
+);
+const regexFlags = fc.constantFrom("''", "'g'", "'i'", "'n'", "'x'", "'q'", "'z'", "'gi'", "'p'", "'w'", 'NULL');
+
 const typed = fc.letrec<Record<Ty, string>>((tie) => {
   const opts = { depthSize: 'small', maxDepth: 3 } as const;
   const base = (t: Ty): fc.Arbitrary<string> => fc.constantFrom(...TYPED_BASE[t]);
@@ -543,13 +566,14 @@ const typed = fc.letrec<Record<Ty, string>>((tie) => {
     int: fc.oneof(opts, base('int'), bin('int', ['+', '-', '*', '/', '%']), fn('abs', tie('int')), tie('int').map((e) => `-(${e})`),
       fn('length', tie('txt')), cast('txt', 'int'), cast('num', 'int'), cast('flt', 'int'), cast('big', 'int'), cast('int', 'int2'),
       fn('mod', tie('int'), tie('int')), fn('strpos', tie('txt'), tie('txt')), fn('jsonb_array_length', tie('jsn')), cast('jsn', 'int'),
+      fn('regexp_count', tie('txt'), regexPattern, small, regexFlags), fn('regexp_instr', tie('txt'), regexPattern, small, small, small, regexFlags, small),
       fc.tuple(tie('date'), tie('date')).map(([a, b]) => `(${a} - ${b})`), ...common('int')),
     big: fc.oneof(opts, base('big'), bin('big', ['+', '-', '*', '/', '%']), fn('abs', tie('big')), tie('big').map((e) => `-(${e})`),
       cast('int', 'bigint'), cast('num', 'bigint'), cast('txt', 'bigint'), cast('flt', 'bigint'), ...common('big')),
     num: fc.oneof(opts, base('num'), bin('num', ['+', '-', '*', '/', '%']), fn('round', tie('num'), small), fn('trunc', tie('num'), small),
       fn('abs', tie('num')), fn('ceil', tie('num')), fn('floor', tie('num')), fn('power', tie('num'), tie('int')), fn('sqrt', tie('num')),
       fn('ln', tie('num')), fn('exp', tie('num')), cast('int', 'numeric'), cast('txt', 'numeric'), cast('flt', 'numeric'), cast('num', 'numeric(6,2)'),
-      cast('big', 'numeric'), ...common('num')),
+      cast('big', 'numeric'), fn('to_number', tie('txt'), template), ...common('num')),
     flt: fc.oneof(opts, base('flt'), bin('flt', ['+', '-', '*', '/']), fn('sqrt', tie('flt')), fn('ln', tie('flt')), fn('exp', tie('flt')),
       fn('power', tie('flt'), tie('flt')), fn('abs', tie('flt')), fn('sign', tie('int')), cast('int', 'float8'), cast('num', 'float8'), cast('txt', 'float8'),
       cast('flt', 'real'), ...common('flt')),
@@ -560,7 +584,12 @@ const typed = fc.letrec<Record<Ty, string>>((tie) => {
       cast('txt', 'varchar(2)'), cast('jsn', 'text'), fn('jsonb_typeof', tie('jsn')), fn('jsonb_pretty', tie('jsn')),
       fc.tuple(tie('jsn'), fc.oneof(tie('txt'), tie('int'))).map(([j, k]) => `(${j} ->> ${k})`),
       fc.tuple(tie('jsn'), fc.constantFrom("'{a}'", "'{b,1}'", "'{c,d}'")).map(([j, p]) => `(${j} #>> ${p})`),
-      ...common('txt')),
+      fn('to_char', tie('num'), template), fn('to_char', tie('int'), template), fn('to_char', tie('flt'), template),
+      fn('to_char', tie('big'), template), fn('to_char', tie('date'), template),
+      fn('to_char', tie('date').map((d) => `(${d})::timestamp`), template), fn('to_char', small.map((n) => `interval '${n} days ${n} hours'`), template),
+      fn('regexp_replace', tie('txt'), regexPattern, tie('txt'), regexFlags), fn('regexp_substr', tie('txt'), regexPattern, small, small, regexFlags),
+      fc.tuple(tie('txt'), regexPattern, fc.constantFrom("'#'", "''", "'xy'", 'NULL')).map(([a, p, e]) => `substring(${a} SIMILAR ${p} ESCAPE ${e})`),
+      fn('similar_to_escape', regexPattern, fc.constantFrom("'#'", "''", "'xy'")), ...common('txt')),
     bool: fc.oneof(opts, base('bool'),
       ...TYS.map((t) => fc.tuple(tie(t), fc.constantFrom(...CMP_OPS), tie(t)).map(([a, o, b]) => `(${a} ${o} ${b})`)),
       bin('bool', ['AND', 'OR']), tie('bool').map((e) => `NOT (${e})`),
@@ -573,9 +602,13 @@ const typed = fc.letrec<Record<Ty, string>>((tie) => {
       fc.tuple(tie('jsn'), tie('txt'), fc.constantFrom('?|', '?&')).map(([j, k, o]) => `(${j} ${o} ARRAY[${k}, 'a'])`),
       cast('jsn', 'boolean'),
       fc.tuple(tie('jsn'), fc.constantFrom('@?', '@@'), fc.constantFrom("'$.b[*] ? (@ > 1)'", "'$.a > 1'", "'strict $.x'", `'$.c.d starts with "x"'`, `'$.b[*] like_regex "^2"'`, "'$ ? (@.a > 1'")).map(([j, o, p]) => `(${j} ${o} ${p})`),
+      fc.tuple(tie('txt'), regexPattern, fc.constantFrom('', " ESCAPE '#'", " ESCAPE ''", " ESCAPE 'xy'")).map(([e, p, x]) => `(${e} SIMILAR TO ${p}${x})`),
+      fc.tuple(tie('txt'), fc.constantFrom('~', '~*', '!~'), regexPattern).map(([e, o, p]) => `(${e} ${o} ${p})`),
+      fn('regexp_like', tie('txt'), regexPattern, regexFlags),
       cast('txt', 'boolean'), ...common('bool')),
     date: fc.oneof(opts, base('date'), fc.tuple(tie('date'), fc.constantFrom('+', '-'), tie('int')).map(([d, o, n]) => `(${d} ${o} ${n})`),
-      cast('txt', 'date'), ...common('date')),
+      cast('txt', 'date'), fn('to_date', tie('txt'), template),
+      fn('to_date', tie('date').map((d) => `to_char(${d}, 'YYYY-MM-DD BC')`), template), ...common('date')),
     jsn: fc.oneof(opts, base('jsn'), bin('jsn', ['||']),
       fc.tuple(tie('jsn'), fc.constantFrom('->', '-'), fc.oneof(tie('txt'), tie('int'))).map(([j, o, k]) => `(${j} ${o} ${k})`),
       fc.tuple(tie('jsn'), fc.constantFrom('#>', '#-'), fc.constantFrom("'{a}'", "'{b,1}'", "'{b,-9}'", "'{c,d,e}'", "'{}'", "'{x}'")).map(([j, o, p]) => `(${j} ${o} ${p})`),
@@ -606,6 +639,9 @@ const typedStmt = fc.oneof(
     .map(([e, w, p, frame]) => `SELECT ${e}, ${w} OVER (PARTITION BY ${p} ORDER BY id ${frame}) FROM fz_a`),
   fc.oneof(...TYS.map((t) => fc.tuple(typed[t], fc.constantFrom('UNION', 'UNION ALL', 'EXCEPT', 'INTERSECT'), typed[t])))
     .map(([a, o, b]) => `SELECT ${a} FROM fz_a ${o} SELECT ${b} FROM fz_a`),
+  fc.tuple(anyTyped, fc.constantFrom('<', '>', '<=', '=', '~<~')).map(([e, o]) => `SELECT ${e} FROM fz_a ORDER BY 1 USING ${o}`),
+  fc.tuple(typed.txt, regexPattern, regexFlags).map(([t, p, f]) => `SELECT regexp_matches(${t}, ${p}, ${f}) FROM fz_a`),
+  fc.tuple(typed.txt, template).map(([t, f]) => `SELECT to_timestamp(${t}, ${f}) FROM fz_a`),
   fc.tuple(typed.int, typed.txt, typed.flt).map(([i, t, d]) => `INSERT INTO fz_scratch (a, s, d) SELECT ${i}, ${t}, ${d} FROM fz_a LIMIT 1`),
   fc.tuple(typed.int, typed.bool).map(([i, w]) => `UPDATE fz_scratch SET a = ${i.replace(/\bfz_a\b/g, 'fz_scratch')} WHERE ${w.replace(/\bfz_a\b/g, 'fz_scratch')}`),
 );

@@ -7,8 +7,9 @@ import { QuiverError, SqlState, MAX_TEXT_LENGTH, textTooLong } from '../../commo
 import { registerScalar } from '../registry.js';
 import { toText } from '../runtime.js';
 import { keyOf } from './array_keys.js';
-import { compileRegex, parseRegexFlags } from './string.js';
-import { setFunction } from '../set_functions.js';
+import { compileRegex, parseRegexFlags } from '../regex.js';
+import { splitRegex } from '../set_functions.js';
+import { quoteIdent } from '../quote_ident.js';
 
 const sameElems = (a: SqlType[]): SqlType => {
   const [x, y] = a as [SqlType, SqlType];
@@ -141,9 +142,10 @@ function formatText(fmt: string, args: unknown[], types: SqlType[]): string {
       if (spec === 'I') throw new QuiverError('22004', 'null values cannot be formatted as an SQL identifier');
       text = spec === 'L' ? 'NULL' : '';
     } else {
-      const t = toText(v, types[k]!);
+      // Booleans print as their output function writes them (t/f), as in concat().
+      const t = types[k]!.id === 'bool' ? (v ? 't' : 'f') : toText(v, types[k]!);
       if (spec === 's') text = t;
-      else if (spec === 'I') text = /^[a-z_][a-z0-9_$]*$/.test(t) ? t : `"${t.replace(/"/g, '""')}"`;
+      else if (spec === 'I') text = quoteIdent(t);
       // quote_literal: a backslash doubles, and the literal becomes an E'' string.
       else text = (t.includes('\\') ? 'E' : '') + `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
     }
@@ -165,7 +167,11 @@ function registerText(): void {
   registerScalar({ name: 'regexp_match', args: ['text', 'text', 'text'], ret: arrayOf(T.text), strict: true, impl: ((s: string, p: string, f: string) => regexpMatch(s, p, f)) as (...args: never[]) => unknown });
   registerScalar({
     name: 'regexp_split_to_array', args: ['text', 'text'], ret: arrayOf(T.text), strict: true,
-    impl: ((s: string, p: string) => [...setFunction('regexp_split_to_table')!.generate([s, p])]) as (...args: never[]) => unknown,
+    impl: ((s: string, p: string) => [...splitRegex(s, p, '', 'regexp_split_to_array')]) as (...args: never[]) => unknown,
+  });
+  registerScalar({
+    name: 'regexp_split_to_array', args: ['text', 'text', 'text'], ret: arrayOf(T.text), strict: true,
+    impl: ((s: string, p: string, f: string) => [...splitRegex(s, p, f, 'regexp_split_to_array')]) as (...args: never[]) => unknown,
   });
   registerScalar({
     name: 'format', args: ['text', 'any'], variadic: true, ret: T.text, strict: false, needsTypes: true, nullVariadic: 'empty',

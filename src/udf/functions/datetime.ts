@@ -54,9 +54,6 @@ function register(): void {
     impl: (y: number, m: number, d: number) => dt.makeDate(y, m, d) });
   reg({ name: 'make_timestamp', args: ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], ret: T.timestamp, strict: true,
     impl: (y: number, mo: number, d: number, h: number, mi: number, s: number) => dt.makeTimestamp(y, mo, d, h, mi, s) });
-  reg({ name: 'to_char', args: ['timestamp', 'text'], ret: T.text, strict: true, 
-    // An infinite timestamp formats as NULL (timestamp_to_char).
-    impl: (ts: number, f: string) => (Number.isFinite(ts) ? dt.toChar(ts, f) : null) });
   reg({ name: 'date', args: ['timestamp'], ret: T.date, strict: true, inline: ([a]) => `H.dt.timestampToDate(${a})` });
   // make_interval's parameters all default to zero; positional calls may stop after any of them.
   const mi: ('int4' | 'float8')[] = ['int4', 'int4', 'int4', 'int4', 'int4', 'int4', 'float8'];

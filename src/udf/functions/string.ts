@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { QuiverError, SqlState } from '../../common/errors.js';
 import { T, type SqlType } from '../../common/types.js';
 import { registerScalar, type ScalarFunction } from '../registry.js';
-import { toText, regexError } from '../runtime.js';
+import { toText } from '../runtime.js';
+import { compileRegex, parseRegexFlags } from '../regex.js';
 
 const PROGRAM_LIMIT = '54000';
 const SUBSTRING_ERROR = '22011';
@@ -267,113 +268,6 @@ export function concatWs(...xs: unknown[]): string | null {
 
 // ---- regular expressions --------------------------------------------------------------------
 
-const POSIX_CLASSES: Record<string, string> = {
-  alpha: '\\p{L}', digit: '0-9', alnum: '\\p{L}\\p{N}', upper: '\\p{Lu}', lower: '\\p{Ll}',
-  space: '\\s', punct: '\\p{P}\\p{S}', xdigit: '0-9A-Fa-f', word: '\\w', blank: ' \\t',
-  cntrl: '\\p{Cc}', print: '\\P{C}', graph: '^\\p{C}\\s',
-};
-
-/**
- * Rewrites the parts of PostgreSQL's regular expression syntax that JavaScript spells
- * differently: bracket classes like [[:alpha:]] and the word-boundary escapes \m \M \y \Y.
- */
-export function translateRegex(p: string, expanded: boolean): string {
-  let out = '';
-  let inBracket = false;
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i]!;
-    if (c === '\\' && i + 1 < p.length) {
-      const d = p[i + 1]!;
-      i++;
-      if (!inBracket) {
-        if (d === 'm') { out += '\\b(?=\\w)'; continue; }
-        if (d === 'M') { out += '\\b(?<=\\w)'; continue; }
-        if (d === 'y') { out += '\\b'; continue; }
-        if (d === 'Y') { out += '\\B'; continue; }
-        if (d === 'A') { out += '^'; continue; }
-        if (d === 'Z') { out += '$'; continue; }
-      }
-      // With the 'u' flag JavaScript rejects escapes of ordinary punctuation (\_ \@ \-), which
-      // POSIX reads as the character itself.
-      if (/[0-9A-Za-z]/.test(d) || '^$\\.*+?()[]{}|/'.includes(d) || (inBracket && d === '-')) out += c + d;
-      else out += d;
-      continue;
-    }
-    if (inBracket) {
-      if (c === '[' && p[i + 1] === ':') {
-        const end = p.indexOf(':]', i + 2);
-        if (end > 0) {
-          const cls = POSIX_CLASSES[p.slice(i + 2, end)];
-          if (cls !== undefined) { out += cls; i = end + 1; continue; }
-        }
-      }
-      if (c === '[') { out += '\\['; continue; }
-      if (c === ']') inBracket = false;
-      out += c;
-      continue;
-    }
-    if (c === '[') {
-      inBracket = true;
-      out += c;
-      // A ']' right after '[' or '[^' is a literal member in POSIX brackets.
-      if (p[i + 1] === '^') { out += '^'; i++; }
-      if (p[i + 1] === ']') { out += '\\]'; i++; }
-      continue;
-    }
-    if (expanded) {
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
-      if (c === '#') { while (i < p.length && p[i] !== '\n') i++; continue; }
-    }
-    out += c;
-  }
-  return out;
-}
-
-export interface RegexOptions { global: boolean; jsFlags: string; expanded: boolean; literal: boolean }
-
-/** `fn` names the function when 'g' is not allowed, for PostgreSQL's error message. */
-export function parseRegexFlags(flags: string, fn: string | null): RegexOptions {
-  let ci = false, newline = false, expanded = false, literal = false, global = false;
-  for (const f of flags) {
-    switch (f) {
-      case 'g':
-        if (fn !== null) throw new QuiverError(SqlState.invalidParameterValue, `${fn}() does not support the "global" option`);
-        global = true; break;
-      case 'i': ci = true; break;
-      case 'c': ci = false; break;
-      case 'n': case 'm': newline = true; break;
-      case 's': newline = false; break;
-      case 'p': case 'w': newline = true; break;
-      case 'x': expanded = true; break;
-      case 't': expanded = false; break;
-      case 'q': literal = true; break;
-      case 'b': case 'e': break;
-      default: throw new QuiverError(SqlState.invalidParameterValue, `invalid regular expression option: "${f}"`);
-    }
-  }
-  // PostgreSQL's default lets '.' match newlines and anchors only the whole string.
-  return { global, jsFlags: (ci ? 'i' : '') + (newline ? 'm' : 's') + 'gu', expanded, literal };
-}
-
-const regexCache = new Map<string, RegExp>();
-export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
-  const key = opts.jsFlags + (opts.expanded ? 'x' : '') + (opts.literal ? 'q' : '') + '/' + pattern;
-  let re = regexCache.get(key);
-  if (re) { re.lastIndex = 0; return re; }
-  const src = opts.literal ? pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : translateRegex(pattern, opts.expanded);
-  try {
-    re = new RegExp(src, opts.jsFlags);
-    // V8 compiles on first use, which is where a pattern too large for it fails.
-    re.test('');
-    re.lastIndex = 0;
-  } catch (e) {
-    throw regexError(e);
-  }
-  if (regexCache.size > 1000) regexCache.clear();
-  regexCache.set(key, re);
-  return re;
-}
-
 type ReplPart = string | number;
 const replCache = new Map<string, ReplPart[]>();
 /** PostgreSQL replacement text: \1..\9 are groups, \& the whole match, \\ a backslash. */
@@ -486,6 +380,38 @@ export function regexpSubstr(s: string, pattern: string, start = 1, n = 1, flags
   return null;
 }
 
+const indicesCache = new Map<RegExp, RegExp>();
+/** The same pattern with match indices of every group (the 'd' flag). */
+function withIndices(re: RegExp): RegExp {
+  let d = indicesCache.get(re);
+  if (!d) {
+    if (indicesCache.size > 1000) indicesCache.clear();
+    indicesCache.set(re, d = new RegExp(re.source, re.flags + 'd'));
+  }
+  return d;
+}
+
+/**
+ * regexp_instr(s, pattern [, start [, n [, endoption [, flags [, subexpr]]]]]): the character
+ * position where the n-th match (or its subexpr-th group) begins, or just after it ends with
+ * endoption 1; 0 when there is no such match.
+ */
+export function regexpInstr(s: string, pattern: string, start = 1, n = 1, endoption = 0, flags = '', sub = 0): number {
+  checkStart(start);
+  if (n <= 0) throw new QuiverError(SqlState.invalidParameterValue, `invalid value for parameter "n": ${n}`);
+  if (endoption !== 0 && endoption !== 1) throw new QuiverError(SqlState.invalidParameterValue, `invalid value for parameter "endoption": ${endoption}`);
+  if (sub < 0) throw new QuiverError(SqlState.invalidParameterValue, `invalid value for parameter "subexpr": ${sub}`);
+  const re = withIndices(compileRegex(pattern, parseRegexFlags(flags, 'regexp_instr')));
+  let k = 0;
+  for (const m of matches(re, s, charOffset(s, start))) {
+    if (++k < n) continue;
+    const span = m.indices![sub];
+    if (!span) return 0;
+    return charLength(s.slice(0, span[endoption]!)) + 1;
+  }
+  return 0;
+}
+
 /** substring(s from pattern): the first parenthesised group if the pattern has one, else the match. */
 export function substringRegex(s: string, pattern: string): string | null {
   const re = compileRegex(pattern, parseRegexFlags('', null));
@@ -564,6 +490,12 @@ function register(): void {
   reg({ name: 'regexp_substr', args: ['text', 'text', 'int4', 'int4'], ret: t, strict: true, impl: (s: string, p: string, st: number, n: number) => regexpSubstr(s, p, st, n) });
   reg({ name: 'regexp_substr', args: ['text', 'text', 'int4', 'int4', 'text'], ret: t, strict: true, impl: (s: string, p: string, st: number, n: number, f: string) => regexpSubstr(s, p, st, n, f) });
   reg({ name: 'regexp_substr', args: ['text', 'text', 'int4', 'int4', 'text', 'int4'], ret: t, strict: true, impl: regexpSubstr });
+  // regexp_instr's optional parameters may stop after any of them.
+  const instrArgs: ('int4' | 'text')[] = ['int4', 'int4', 'int4', 'text', 'int4'];
+  for (let k = 0; k <= instrArgs.length; k++) {
+    reg({ name: 'regexp_instr', args: ['text', 'text', ...instrArgs.slice(0, k)], ret: i4, strict: true,
+      impl: (...a: never[]) => (regexpInstr as (...x: unknown[]) => number)(...a) });
+  }
 }
 
 register();
