@@ -140,3 +140,12 @@ test('decorrelate_subqueries turns EXISTS, NOT IN and scalar aggregates into joi
   // A correlation that is not an equality stays a per-row subquery.
   assert.match(run([decorrelateSubqueries], 'SELECT s, (SELECT sum(w) FROM b WHERE b.a_id < a.id) FROM a'), /scalar\(subquery/);
 });
+
+test('a correlated subquery over a view or derived table is decorrelated, though the view pruned the correlated column', async () => {
+  const { optimize } = await import('../../src/logical/optimizer/index.js');
+  const plan = (sql: string): string => explainLogical(optimize(bind(sql))).map((l) => l.trim()).join('\n');
+  // The correlated predicate is pushed below the derived table's projection, which keeps only w.
+  assert.match(plan('SELECT s, (SELECT sum(w) FROM (SELECT * FROM b) v WHERE v.a_id = a.id) FROM a'), /Left Join[\s\S]*Aggregate: groupBy=\[/);
+  assert.match(plan('SELECT s FROM a WHERE EXISTS (SELECT 1 FROM (SELECT w, a_id FROM b) v WHERE v.a_id = a.id AND v.w > 1)'), /Semi Join/);
+  assert.doesNotMatch(plan('SELECT s, (SELECT sum(w) FROM (SELECT * FROM b) v WHERE v.a_id = a.id) FROM a'), /scalar\(subquery/);
+});

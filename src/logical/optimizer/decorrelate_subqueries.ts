@@ -101,6 +101,9 @@ function splitCorrelated(p: LogicalPlan): Split | null {
       if (p.joinType !== 'inner' || p.lateral) break;
       const l = splitCorrelated(p.left), r = splitCorrelated(p.right);
       if (!l || !r) return null;
+      // The join's own columns are addressed by the sides' widths: a side that grew (columns
+      // passed through for its correlations) would shift them.
+      if (l.base.schema.length !== p.left.schema.length || r.base.schema.length !== p.right.schema.length) return null;
       const nl = p.left.schema.length;
       const on = p.on ? conjuncts(p.on) : [];
       const corr = [...l.correlated, ...r.correlated.map((c) => remapColumns(c, (i) => i + nl)), ...on.filter(exprHasOuter)];
@@ -112,12 +115,23 @@ function splitCorrelated(p: LogicalPlan): Split | null {
       const inner = splitCorrelated(p.input);
       if (!inner) return null;
       const pos = new Map(p.exprs.map((e, i) => [(e as { index: number }).index, i]));
+      // A correlated predicate pushed below this projection may read a column the projection
+      // pruned (it was needed only there): pass it through, after the projection's own columns,
+      // so the indices of those stay as they are.
+      const exprs = [...p.exprs], schema = [...p.schema];
       const mapped: Expr[] = [];
       for (const c of inner.correlated) {
-        if ([...columnsUsed(c)].some((i) => !pos.has(i))) return null;
+        for (const i of columnsUsed(c)) {
+          if (pos.has(i)) continue;
+          const f = inner.base.schema[i];
+          if (!f) return null;
+          pos.set(i, exprs.length);
+          exprs.push({ kind: 'col', index: i, type: f.type });
+          schema.push(f);
+        }
         mapped.push(remapColumns(c, (i) => pos.get(i)!));
       }
-      return { base: { ...p, input: inner.base }, correlated: mapped };
+      return { base: { ...p, input: inner.base, exprs, schema }, correlated: mapped };
     }
     default: break;
   }
