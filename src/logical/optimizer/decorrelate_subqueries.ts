@@ -101,14 +101,26 @@ function splitCorrelated(p: LogicalPlan): Split | null {
       if (p.joinType !== 'inner' || p.lateral) break;
       const l = splitCorrelated(p.left), r = splitCorrelated(p.right);
       if (!l || !r) return null;
-      // The join's own columns are addressed by the sides' widths: a side that grew (columns
-      // passed through for its correlations) would shift them.
-      if (l.base.schema.length !== p.left.schema.length || r.base.schema.length !== p.right.schema.length) return null;
-      const nl = p.left.schema.length;
+      const nl = p.left.schema.length, nr = p.right.schema.length;
+      const lw = l.base.schema.length, rw = r.base.schema.length;
+      // A side may have grown (columns passed through for its correlations, after its own):
+      // the join's own expressions address the right side from nl, the new join from lw.
+      const toJoin = (i: number): number => (i < nl ? i : i - nl + lw);
       const on = p.on ? conjuncts(p.on) : [];
-      const corr = [...l.correlated, ...r.correlated.map((c) => remapColumns(c, (i) => i + nl)), ...on.filter(exprHasOuter)];
-      const keep = and(on.filter((c) => !exprHasOuter(c)));
-      return { base: { ...p, left: l.base, right: r.base, on: keep }, correlated: corr };
+      const corr = [...l.correlated, ...r.correlated.map((c) => remapColumns(c, (i) => i + lw)), ...on.filter(exprHasOuter).map((c) => remapColumns(c, toJoin))];
+      const keep = and(on.filter((c) => !exprHasOuter(c)).map((c) => remapColumns(c, toJoin)));
+      const join: LogicalPlan = { ...p, left: l.base, right: r.base, on: keep, schema: [...l.base.schema, ...r.base.schema] };
+      if (lw === nl && rw === nr) return { base: join, correlated: corr };
+      // The join's original columns first, in their places; the passed-through ones after.
+      const order: number[] = [];
+      for (let i = 0; i < nl; i++) order.push(i);
+      for (let i = 0; i < nr; i++) order.push(lw + i);
+      for (let i = nl; i < lw; i++) order.push(i);
+      for (let i = lw + nr; i < lw + rw; i++) order.push(i);
+      const at = new Map(order.map((j, k) => [j, k]));
+      const schema = order.map((j) => join.schema[j]!);
+      const base: LogicalPlan = { kind: 'project', input: join, exprs: order.map((j): Expr => ({ kind: 'col', index: j, type: join.schema[j]!.type })), schema };
+      return { base, correlated: corr.map((c) => remapColumns(c, (i) => at.get(i)!)) };
     }
     case 'project': {
       if (!p.exprs.every((e) => e.kind === 'col')) break;
