@@ -15,18 +15,22 @@ export function decodeHybrid(buf: Uint8Array, pos: number, end: number, width: n
   const bytesPerValue = (width + 7) >> 3;
   const mask = width === 32 ? -1 : (1 << width) - 1;
   let o = 0;
+  // Failed checks break out and throw after the loop: throw sites inside it slowed V8's code for
+  // the whole loop (as in snappy.ts).
+  let short = false;
   while (o < count) {
     let header = 0, mul = 1;
     for (;;) {
-      if (pos >= end) throw corrupt('levels or codes end early');
+      if (pos >= end) { short = true; break; }
       const b = buf[pos++]!;
       header += (b & 0x7f) * mul;
       if ((b & 0x80) === 0) break;
       mul *= 128;
     }
+    if (short) break;
     if (header % 2 === 0) {
       const run = header / 2;
-      if (pos + bytesPerValue > end) throw corrupt('levels or codes end early');
+      if (pos + bytesPerValue > end) { short = true; break; }
       let v = 0;
       for (let i = 0; i < bytesPerValue; i++) v |= buf[pos + i]! << (8 * i);
       pos += bytesPerValue;
@@ -39,7 +43,7 @@ export function decodeHybrid(buf: Uint8Array, pos: number, end: number, width: n
       // The last group may be cut short by the page's end when its values are not all needed.
       const avail = Math.min(bytes, end - pos);
       const values = Math.min(groups * 8, count - o);
-      if (values * width > avail * 8) throw corrupt('levels or codes end early');
+      if (values * width > avail * 8) { short = true; break; }
       if (width === 1) {
         for (let i = 0; i < values; i++) out[o + i] = (buf[pos + (i >> 3)]! >> (i & 7)) & 1;
       } else {
@@ -58,6 +62,7 @@ export function decodeHybrid(buf: Uint8Array, pos: number, end: number, width: n
       pos += avail;
     }
   }
+  if (short) throw corrupt('levels or codes end early');
   return pos;
 }
 
