@@ -3,8 +3,9 @@
  * states) and how the main thread merges the workers' partials with `Accumulator.merge`.
  *
  * An accumulator's state is its own fields: typed arrays and arrays of numbers, bigints or strings
- * (fragment.ts allows only aggregates whose state is such data). Its other fields (the result
- * type, a comparison function) come from the constructor, so the receiving side creates the same
+ * (fragment.ts allows only aggregates whose state is such data), and arrays of numerics (min/max
+ * values, exact sums past 2^53), which cross as digit strings (wire_value.ts). Its other fields
+ * (the result type, a comparison function) come from the constructor, so the receiving side creates the same
  * accumulator from the registry and copies the state fields onto it.
  */
 import type { Vector } from '../common/vector.js';
@@ -13,7 +14,7 @@ import type { SqlType } from '../common/types.js';
 import type { AggCall } from '../logical/expr.js';
 import type { Accumulator } from '../udf/registry.js';
 import { GroupTable } from './group_table.js';
-import { isPlainValue } from './fragment.js';
+import { isPlainValue, toWire, fromWire, type WireValue } from './wire_value.js';
 
 export type AccState = Record<string, unknown>;
 
@@ -38,8 +39,11 @@ export function exportState(acc: Accumulator): AccState {
     if (typeof v === 'function') continue;
     if (ArrayBuffer.isView(v) || isPlainValue(v)) { out[k] = v; continue; }
     if (Array.isArray(v)) {
-      for (const x of v) if (!isPlainValue(x)) throw new StateNotPlain(`aggregate state ${k} holds objects`);
-      out[k] = v;
+      if (v.every(isPlainValue)) { out[k] = v; continue; }
+      // numeric states (a Decimal per group for min/max, a DecimalSum for sums past 2^53).
+      const w = v.map(toWire);
+      if (w.some((x, i) => x === undefined && v[i] !== undefined)) throw new StateNotPlain(`aggregate state ${k} holds objects`);
+      out[k] = { wire: w };
       continue;
     }
     // Constructor-made fields (result types): the receiver's own accumulator has them.
@@ -48,7 +52,11 @@ export function exportState(acc: Accumulator): AccState {
 }
 
 function importState(fresh: Accumulator, state: AccState): Accumulator {
-  return Object.assign(fresh, state);
+  for (const [k, v] of Object.entries(state)) {
+    const w = v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !Array.isArray(v) ? (v as { wire: WireValue[] }).wire : undefined;
+    (fresh as unknown as AccState)[k] = w ? w.map(fromWire) : v;
+  }
+  return fresh;
 }
 
 /**

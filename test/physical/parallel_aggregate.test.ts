@@ -119,10 +119,10 @@ test('what a worker cannot read runs in process, with the right answer', async (
   const db = await withTable();
   await db.query('CREATE TABLE wide AS SELECT i, i::numeric / 3 AS n, md5(i::text) AS h FROM generate_series(1, 150000) i');
   await db.query('SET threads = 2');
-  // numeric is an object per value; md5 text has too many distinct values for a dictionary.
-  assert.match(await exchange(db, 'SELECT count(*) FROM wide WHERE n IS NOT NULL'), /ran in process \(column of type numeric\)/);
-  // An aggregate over numeric (Decimal state) is not planned for the workers at all.
-  assert.doesNotMatch((await db.query('EXPLAIN SELECT sum(n) FROM wide')).rows.map((x) => x[0]).join('\n'), /ParallelAggregateExec/);
+  // n's values (scale 16) do not fit a double as scaled integers, so its chunks hold Decimals;
+  // md5 text has too many distinct values for a dictionary.
+  assert.match(await exchange(db, 'SELECT count(*) FROM wide WHERE n IS NOT NULL'), /ran in process \(numeric column not in fixed point\)/);
+  assert.match(await exchange(db, 'SELECT sum(n) FROM wide'), /ran in process \(numeric column not in fixed point\)/);
   assert.match(await exchange(db, 'SELECT count(h) FROM wide'), /ran in process \(text column without a dictionary\)/);
   // A volatile function is never shipped: the plan keeps the serial aggregate.
   const plan = (await db.query('EXPLAIN SELECT sum(i) FROM pt WHERE random() < 2')).rows.map((x) => x[0]).join('\n');

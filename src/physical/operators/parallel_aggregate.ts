@@ -5,7 +5,8 @@ import type { AggCall, Expr } from '../../logical/expr.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { waitPause } from '../pause.js';
-import { isPlainValue, type WireFragment } from '../fragment.js';
+import type { WireFragment } from '../fragment.js';
+import { toWire } from '../wire_value.js';
 import { describeChunks, MORSEL_ROWS } from '../morsel.js';
 import { workerPool, type Job, type WorkerReply, type Slot } from '../worker_pool.js';
 import type { RunMessage } from '../worker.js';
@@ -109,7 +110,8 @@ export interface ParallelRun {
 export function inProcessReason(ctx: ExecContext, chunks: Batch[], columns: number[], needData: boolean[]): ParallelRun | string {
   const threads = ctx.threads ?? 1;
   if (threads <= 1) return 'threads = 1';
-  if (!ctx.params.every(isPlainValue)) return 'parameter of an object type';
+  const params = ctx.params.map(toWire);
+  if (params.some((w, i) => w === undefined && ctx.params[i] !== undefined)) return 'parameter of an object type';
   let rows = 0;
   for (const c of chunks) rows += c.length;
   if (rows < PARALLEL_MIN_ROWS || chunks.length < 2) return 'small table';
@@ -126,7 +128,7 @@ export function inProcessReason(ctx: ExecContext, chunks: Batch[], columns: numb
       for (const [bid, b] of described.buffers) if (!slot.known.has(bid)) { slot.known.add(bid); buffers.push([bid, b]); }
       const dicts: [number, string[]][] = [];
       for (const [did, d] of described.dicts) if (!slot.known.has(did)) { slot.known.add(did); dicts.push([did, d]); }
-      return { type: 'run', job, fragment, chunks: described.chunks, morsels, control: control.buffer as SharedArrayBuffer, params: ctx.params, now: ctx.now, buffers, dicts };
+      return { type: 'run', job, fragment, chunks: described.chunks, morsels, control: control.buffer as SharedArrayBuffer, params, now: ctx.now, buffers, dicts };
     },
   };
 }
