@@ -114,7 +114,8 @@ export function inProcessReason(ctx: ExecContext, chunks: Batch[], columns: numb
   if (params.some((w, i) => w === undefined && ctx.params[i] !== undefined)) return 'parameter of an object type';
   let rows = 0;
   for (const c of chunks) rows += c.length;
-  if (rows < PARALLEL_MIN_ROWS || chunks.length < 2) return 'small table';
+  // One large chunk (a table loaded by one COPY) is cut into morsels like several.
+  if (rows < PARALLEL_MIN_ROWS) return 'small table';
   const described = describeChunks(chunks, columns, needData);
   if (typeof described === 'string') return described;
   const morsels = planMorsels(chunks);
