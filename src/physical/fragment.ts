@@ -116,6 +116,9 @@ export function encodeAgg(a: AggCall): WireAgg {
   if (a.distinct || a.orderBy.length > 0) throw new NotShareable('DISTINCT or ORDER BY aggregate');
   if (!PARALLEL_AGGS.has(a.fn.name)) throw new NotShareable(`aggregate ${a.fn.name}`);
   if (!a.args.every((x) => isPlainType(x.type) || x.type.id === 'numeric')) throw new NotShareable('aggregate over an object type');
+  // Equal numerics can differ in display scale (1.0, 1.00) unless the type fixes it; min and max
+  // keep the later of equals in table order, which merged partials cannot tell.
+  if ((a.fn.name === 'min' || a.fn.name === 'max') && a.args[0]!.type.id === 'numeric' && a.args[0]!.type.scale < 0) throw new NotShareable('min or max over numeric of no declared scale');
   const fn = functionKey('aggregate', a.fn);
   if (!fn) throw new NotShareable('aggregate not in the registry');
   return { fn, args: a.args.map(encode), filter: a.filter ? encode(a.filter) : null, type: a.type };
