@@ -80,7 +80,7 @@ export function describeChunks(chunks: Batch[], columns: number[], needData: boo
         if (!v.dict || !isShared(v.dict.codes)) return 'text column without a dictionary';
         const id = objectId(v.dict.values);
         dicts.set(id, v.dict.values);
-        cols.push({ type: v.type, data: null, valid, codes: ref(v.dict.codes), dict: id, needData: needData[i]! || v.type.id === 'bpchar' });
+        cols.push({ type: v.type, data: null, valid, codes: ref(v.dict.codes), dict: id, needData: needData[i]! });
       } else if (kind === 'bool' || kind === 'i32' || kind === 'i64' || kind === 'f64') {
         cols.push({ type: v.type, data: ref(v.data as Int32Array), valid, codes: null, dict: null, needData: true });
       } else if (kind === 'decimal') {

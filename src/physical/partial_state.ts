@@ -9,7 +9,7 @@
  * accumulator from the registry and copies the state fields onto it.
  */
 import type { Vector } from '../common/vector.js';
-import { takeVector } from '../common/vector.js';
+import { takeVector, concatVectors, sliceVector } from '../common/vector.js';
 import type { SqlType } from '../common/types.js';
 import type { AggCall } from '../logical/expr.js';
 import type { Accumulator } from '../udf/registry.js';
@@ -79,15 +79,25 @@ export function mergePartials(partials: PartialAggregate[], keyTypes: SqlType[],
   const table = new GroupTable(keyTypes);
   const ids: Int32Array[] = [];
   let order = new Float64Array(1024).fill(Infinity);
+  // Per group, the row (in the partials' keys laid end to end) of its first appearance: the key
+  // shown is that row's, as in the serial aggregate (equal bpchar keys can differ in blanks).
+  let shown = new Int32Array(1024);
+  let base = 0;
   for (const p of partials) {
     const prov = new Int32Array(p.groups);
     if (p.groups > 0) table.insert(p.keys, p.groups, prov);
-    if (table.size > order.length) { const o = new Float64Array(Math.max(table.size, order.length * 2)).fill(Infinity); o.set(order); order = o; }
+    if (table.size > order.length) {
+      const o = new Float64Array(Math.max(table.size, order.length * 2)).fill(Infinity);
+      o.set(order); order = o;
+      const w = new Int32Array(o.length);
+      w.set(shown); shown = w;
+    }
     for (let g = 0; g < p.groups; g++) {
       const key = p.first[g]! * 4294967296 + g;
-      if (key < order[prov[g]!]!) order[prov[g]!] = key;
+      if (key < order[prov[g]!]!) { order[prov[g]!] = key; shown[prov[g]!] = base + g; }
     }
     ids.push(prov);
+    base += p.groups;
   }
   const groups = table.size;
   const perm = Int32Array.from({ length: groups }, (_, i) => i).sort((a, b) => order[a]! - order[b]!);
@@ -101,6 +111,9 @@ export function mergePartials(partials: PartialAggregate[], keyTypes: SqlType[],
     for (let g = 0; g < p.groups; g++) into[g] = rank[prov[g]!]!;
     for (let a = 0; a < calls.length; a++) accs[a]!.merge(importState(create(calls[a]!), p.states[a]!), from, into, p.groups);
   }
-  const keys = table.keyVectors().map((v) => takeVector(v, perm, groups));
+  const rows = new Int32Array(groups);
+  for (let i = 0; i < groups; i++) rows[i] = shown[perm[i]!]!;
+  const withGroups = partials.filter((p) => p.groups > 0);
+  const keys = keyTypes.map((t, c) => takeVector(concatVectors(t, withGroups.map((p) => sliceVector(p.keys[c]!, 0, p.groups))), rows, groups));
   return { keys, accs, groups };
 }
