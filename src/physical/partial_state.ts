@@ -11,6 +11,7 @@
 import type { Vector } from '../common/vector.js';
 import { takeVector, concatVectors, sliceVector } from '../common/vector.js';
 import type { SqlType } from '../common/types.js';
+import type { Decimal } from '../common/decimal.js';
 import type { AggCall } from '../logical/expr.js';
 import type { Accumulator } from '../udf/registry.js';
 import { GroupTable } from './group_table.js';
@@ -60,20 +61,45 @@ function importState(fresh: Accumulator, state: AccState): Accumulator {
 }
 
 /**
+ * min/max over numeric keep the later of equal values in table order, which shows when equal
+ * values differ in display scale (1.0, 1.00). Merged partials cannot tell which came later: such
+ * a tie with the value merged so far makes the caller run the aggregate in process.
+ */
+function scaleTie(call: AggCall, merged: Accumulator, part: Accumulator, from: Int32Array, into: Int32Array, n: number): boolean {
+  if ((call.fn.name !== 'min' && call.fn.name !== 'max') || call.args[0]?.type.id !== 'numeric') return false;
+  const m = (merged as unknown as { m: (Decimal | null)[] }).m, o = (part as unknown as { m: (Decimal | null)[] }).m;
+  for (let k = 0; k < n; k++) {
+    const x = o[from[k]!], y = m[into[k]!];
+    if (x && y && x.s !== y.s && x.cmp(y) === 0) return true;
+  }
+  return false;
+}
+
+/** Merges one partial's states into the merged accumulators; false on a tie scaleTie reports. */
+function mergeStates(accs: Accumulator[], calls: AggCall[], states: AccState[], from: Int32Array, into: Int32Array, n: number): boolean {
+  for (let a = 0; a < calls.length; a++) {
+    const c = calls[a]!;
+    const part = importState(c.fn.create(c.args.map((x) => x.type), c.type), states[a]!);
+    if (scaleTie(c, accs[a]!, part, from, into, n)) return false;
+    accs[a]!.merge(part, from, into, n);
+  }
+  return true;
+}
+
+/**
  * Merges the partials into one set of groups, numbered as the serial aggregate would number them
  * (in order of first appearance in the table): a group's first appearance is the smallest
  * (morsel, id within the worker that ran that morsel), since each worker takes its morsels in
- * increasing order and numbers its groups as it meets them.
+ * increasing order and numbers its groups as it meets them. Null when the partials cannot give
+ * the serial answer (see scaleTie).
  */
-export function mergePartials(partials: PartialAggregate[], keyTypes: SqlType[], calls: AggCall[]): { keys: Vector[]; accs: Accumulator[]; groups: number } {
+export function mergePartials(partials: PartialAggregate[], keyTypes: SqlType[], calls: AggCall[]): { keys: Vector[]; accs: Accumulator[]; groups: number } | null {
   const create = (c: AggCall): Accumulator => c.fn.create(c.args.map((x) => x.type), c.type);
   const accs = calls.map(create);
   if (keyTypes.length === 0) {
     for (const acc of accs) acc.resize(1);
     const from = new Int32Array(1), into = new Int32Array(1);
-    for (const p of partials) {
-      for (let a = 0; a < calls.length; a++) accs[a]!.merge(importState(create(calls[a]!), p.states[a]!), from, into, 1);
-    }
+    for (const p of partials) if (!mergeStates(accs, calls, p.states, from, into, 1)) return null;
     return { keys: [], accs, groups: 1 };
   }
   const table = new GroupTable(keyTypes);
@@ -109,7 +135,7 @@ export function mergePartials(partials: PartialAggregate[], keyTypes: SqlType[],
     const from = Int32Array.from({ length: p.groups }, (_, i) => i);
     const into = new Int32Array(p.groups);
     for (let g = 0; g < p.groups; g++) into[g] = rank[prov[g]!]!;
-    for (let a = 0; a < calls.length; a++) accs[a]!.merge(importState(create(calls[a]!), p.states[a]!), from, into, p.groups);
+    if (!mergeStates(accs, calls, p.states, from, into, p.groups)) return null;
   }
   const rows = new Int32Array(groups);
   for (let i = 0; i < groups; i++) rows[i] = shown[perm[i]!]!;

@@ -11,9 +11,13 @@ import { planPhysical } from '../../src/physical/planner.js';
 import { executeAll } from '../../src/physical/operator.js';
 import { isPause } from '../../src/physical/pause.js';
 import type { Batch } from '../../src/common/vector.js';
-import { getValue } from '../../src/common/vector.js';
+import { getValue, makeVector } from '../../src/common/vector.js';
 import { workerPool } from '../../src/physical/worker_pool.js';
 import { exchangeLine, serialAndParallel } from '../helpers/threads.js';
+import { mergePartials, exportState } from '../../src/physical/partial_state.js';
+import { resolveAggregate } from '../../src/udf/registry.js';
+import { Decimal } from '../../src/common/decimal.js';
+import { T } from '../../src/common/types.js';
 
 /** 200,000 rows with NULLs in every column kind the workers read (the same table was made in PostgreSQL 15). */
 const TABLE = `CREATE TABLE pt AS SELECT i, CASE WHEN i % 11 = 0 THEN NULL ELSE i % 7 END AS k,
@@ -315,4 +319,19 @@ test('bpchar group keys that differ only in trailing blanks are one group on the
   const one = await db.query('SELECT rtrim(c), count(*), sum(p) FROM bp GROUP BY c ORDER BY 1');
   assert.deepEqual(one.rows, [['a', 133333n, '66000.33'], ['b', 66667n, '32999.67']]);
   await db.close();
+});
+
+test('partials whose numeric max ties in value but not in scale are not merged', () => {
+  const fn = resolveAggregate('max', [T.numeric])!.fn;
+  const call = { fn, args: [{ kind: 'col' as const, index: 0, type: T.numeric }], distinct: false, filter: null, orderBy: [], type: T.numeric };
+  const part = (d: Decimal, morsel: number) => {
+    const acc = fn.create([T.numeric], T.numeric);
+    acc.resize(1);
+    acc.update(new Int32Array(1), 1, [makeVector(T.numeric, [d], null, 1)], null);
+    return { keys: [], states: [exportState(acc)], groups: 1, first: Int32Array.of(morsel), morsels: 1, ms: 0 };
+  };
+  // The serial answer is the later of 1.0 and 1.00 in table order, which the states do not say.
+  assert.equal(mergePartials([part(new Decimal(10n, 1), 0), part(new Decimal(100n, 2), 1)], [], [call]), null);
+  const merged = mergePartials([part(new Decimal(10n, 1), 0), part(new Decimal(20n, 1), 1)], [], [call])!;
+  assert.equal(String((merged.accs[0]!.finish(1).data as Decimal[])[0]), '2.0');
 });

@@ -69,8 +69,13 @@ export class ParallelAggregateExec implements PhysicalOperator {
       yield* this.serial.execute(ctx, 0);
       return;
     }
-    this.last = `ran on ${plan.slots.length} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}], worker ms: [${partials.map((p) => p.ms.toFixed(1)).join(', ')}]`;
     const merged = mergePartials(partials, this.groupBy.map((e) => e.type), this.calls);
+    if (merged === null) {
+      this.last = 'ran in process (equal numerics of different scales for min or max)';
+      yield* this.serial.execute(ctx, 0);
+      return;
+    }
+    this.last = `ran on ${plan.slots.length} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}], worker ms: [${partials.map((p) => p.ms.toFixed(1)).join(', ')}]`;
     yield* this.agg.emit(merged.keys, merged.accs, merged.groups);
   }
 
