@@ -46,7 +46,9 @@ export class ParallelAggregateExec implements PhysicalOperator {
   }
 
   *execute(ctx: ExecContext): Generator<Batch> {
-    const plan = inProcessReason(ctx, this.table.data.snapshot(), this.fragment.columns, this.needData);
+    // The rows the statement sees (those its serial scan announced for progress).
+    const chunks = ctx.run ? ctx.run.chunks(this.table.data) : this.table.data.snapshot();
+    const plan = inProcessReason(ctx, chunks as Batch[], this.fragment.columns, this.needData);
     if (typeof plan === 'string') {
       this.last = `ran in process (${plan})`;
       yield* this.serial.execute(ctx, 0);
@@ -75,6 +77,10 @@ export class ParallelAggregateExec implements PhysicalOperator {
       yield* this.serial.execute(ctx, 0);
       return;
     }
+    // The workers read every row (progress counts rows read, as the serial scan would).
+    let rows = 0;
+    for (const c of chunks) rows += c.length;
+    ctx.run?.advance(rows);
     this.last = `ran on ${plan.slots.length} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}], worker ms: [${partials.map((p) => p.ms.toFixed(1)).join(', ')}]`;
     yield* this.agg.emit(merged.keys, merged.accs, merged.groups);
   }
