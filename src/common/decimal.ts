@@ -423,6 +423,15 @@ export class DecimalSum {
     this.s = t;
   }
 
+  /** The state as plain data (unscaled sum, scale, count), e.g. to send it to another thread. */
+  parts(): [bigint, number, number] { return [this.v, this.s, this.count]; }
+
+  static fromParts(v: bigint, s: number, count: number): DecimalSum {
+    const d = new DecimalSum();
+    d.v = v; d.s = s; d.count = count;
+    return d;
+  }
+
   /** The sum; null when nothing was added (SQL SUM of no rows). */
   result(): Decimal | null {
     return this.count === 0 ? null : new Decimal(this.v, this.s);

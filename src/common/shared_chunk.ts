@@ -8,7 +8,8 @@
  *
  * What goes into the buffer: bool/int/float/date/timestamp data, validity bytes and the codes of
  * dictionary-encoded text. Text itself (JS strings) cannot live in shared memory; dictionaries are
- * small and are sent once per worker (see physical/worker_pool.ts). Columns of objects (numeric,
+ * small and are sent once per worker (see physical/worker_pool.ts). A fixed-point numeric's
+ * scaled integers are a Float64Array like any other. Columns of objects (Decimal numerics,
  * interval, timetz, arrays) stay as they are, and queries that read them run in process.
  */
 import type { Batch, Vector } from './vector.js';

@@ -9,12 +9,14 @@
  * makes the fragment unshareable, and the caller runs it in process instead: subqueries and outer
  * references (their runners hold operator trees and caches), volatile functions (random, nextval:
  * state of this process), functions made while binding (not in the registry), and constants that
- * are objects (Decimal, interval, timetz, arrays lose their prototypes in a structured clone).
+ * are objects other than numerics (interval, timetz, arrays lose their prototypes in a structured
+ * clone; numerics cross as digits and scale, see wire_value.ts).
  */
 import type { Expr, AggCall } from '../logical/expr.js';
 import type { SqlType } from '../common/types.js';
 import { physicalKind } from '../common/types.js';
 import { functionKey, functionByKey, type FunctionKey, type ScalarFunction, type AggregateFunction } from '../udf/registry.js';
+import { toWire, fromWire, type WireValue } from './wire_value.js';
 
 /** An Expr with every function object replaced by its key (same shape otherwise). */
 export type WireExpr = { kind: string; type: SqlType; [field: string]: unknown };
@@ -36,14 +38,13 @@ export interface WireFragment {
 
 class NotShareable extends Error {}
 
-/** Engine values that survive a structured clone unchanged. */
-export function isPlainValue(v: unknown): boolean {
-  return v === null || v === undefined || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint';
-}
-
-/** Types whose vectors cross as typed arrays or strings (never objects). */
+/**
+ * Types whose vectors cross back from a worker as typed arrays or strings (never objects): group
+ * keys and gathered rows. numeric is not one of them (an expression's numeric result may be
+ * Decimals); it is read by workers from fixed-point columns (morsel.ts) and aggregated into
+ * states that cross as plain data (partial_state.ts).
+ */
 export function isPlainType(t: SqlType): boolean {
-  // numeric stays in process whatever its representation, until its vectors' scale is carried.
   if (t.id === 'numeric') return false;
   const k = physicalKind(t.id);
   return k === 'bool' || k === 'i32' || k === 'i64' || k === 'f64' || k === 'string';
@@ -59,9 +60,11 @@ function scalarKey(f: ScalarFunction): FunctionKey {
 function encode(e: Expr): WireExpr {
   switch (e.kind) {
     case 'col': case 'param': return { ...e };
-    case 'const':
-      if (!isPlainValue(e.value)) throw new NotShareable('object constant');
-      return { ...e };
+    case 'const': {
+      const value = toWire(e.value);
+      if (value === undefined) throw new NotShareable('object constant');
+      return { ...e, value };
+    }
     case 'outer': case 'subquery': throw new NotShareable(e.kind);
     case 'call': return { kind: 'call', fn: scalarKey(e.fn), args: e.args.map(encode), type: e.type };
     case 'cast': return { ...e, arg: encode(e.arg) };
@@ -86,7 +89,8 @@ export function decodeExpr(w: WireExpr): Expr {
   const r = w as unknown as Record<string, unknown> & { kind: Expr['kind'] };
   const d = (x: unknown): Expr => decodeExpr(x as WireExpr);
   switch (r.kind) {
-    case 'col': case 'param': case 'const': return w as unknown as Expr;
+    case 'col': case 'param': return w as unknown as Expr;
+    case 'const': return { ...r, value: fromWire(r.value as WireValue) } as unknown as Expr;
     case 'call': return { kind: 'call', fn: scalarByKey(r.fn), args: (r.args as WireExpr[]).map(d), type: w.type };
     case 'cast': case 'not': case 'isnull': case 'isbool': return { ...r, arg: d(r.arg) } as unknown as Expr;
     case 'and': case 'or': case 'coalesce': return { ...r, args: (r.args as WireExpr[]).map(d) } as unknown as Expr;
@@ -101,9 +105,9 @@ export function decodeExpr(w: WireExpr): Expr {
 }
 
 /**
- * Aggregates whose partial state is plain data (typed arrays, arrays of numbers, bigints or
- * strings) over argument types that are themselves plain; each has a merge that is tested against
- * the serial answer. numeric sums (Decimal state), interval sums, array_agg and string_agg (lists
+ * Aggregates whose partial state is plain data (typed arrays, arrays of numbers, bigints, strings
+ * or numerics, see partial_state.ts) over argument types that are plain or numeric; each has a
+ * merge that is tested against the serial answer. Interval sums, array_agg and string_agg (lists
  * whose order would need the input order) and the statistical aggregates are left in process.
  */
 const PARALLEL_AGGS = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every']);
@@ -111,7 +115,10 @@ const PARALLEL_AGGS = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 
 export function encodeAgg(a: AggCall): WireAgg {
   if (a.distinct || a.orderBy.length > 0) throw new NotShareable('DISTINCT or ORDER BY aggregate');
   if (!PARALLEL_AGGS.has(a.fn.name)) throw new NotShareable(`aggregate ${a.fn.name}`);
-  if (!a.args.every((x) => isPlainType(x.type))) throw new NotShareable('aggregate over an object type');
+  if (!a.args.every((x) => isPlainType(x.type) || x.type.id === 'numeric')) throw new NotShareable('aggregate over an object type');
+  // Equal numerics can differ in display scale (1.0, 1.00) unless the type fixes it; min and max
+  // keep the later of equals in table order, which merged partials cannot tell.
+  if ((a.fn.name === 'min' || a.fn.name === 'max') && a.args[0]!.type.id === 'numeric' && a.args[0]!.type.scale < 0) throw new NotShareable('min or max over numeric of no declared scale');
   const fn = functionKey('aggregate', a.fn);
   if (!fn) throw new NotShareable('aggregate not in the registry');
   return { fn, args: a.args.map(encode), filter: a.filter ? encode(a.filter) : null, type: a.type };

@@ -14,8 +14,10 @@
  * dictionary-encoded (many distinct values) would need the clone or the decoding, which cost more
  * than the work a worker would save, so such columns keep the query in process: correct, just not
  * parallel (keeping such text as UTF-8 at rest is the way to lift that, at the cost of decoding
- * wherever a string is needed). Object columns (numeric, interval, timetz, arrays) never cross:
- * a structured clone loses their prototypes.
+ * wherever a string is needed). A fixed-point numeric column (common/vector.ts) crosses as its
+ * Float64Array of scaled integers and its scale; one that holds Decimals (values that did not fit
+ * a double) keeps the query in process when it runs, like the other object columns (interval,
+ * timetz, arrays), which never cross: a structured clone loses their prototypes.
  */
 import type { Batch, Vector, VectorData } from '../common/vector.js';
 import { physicalKind, type SqlType } from '../common/types.js';
@@ -33,6 +35,8 @@ export interface ColumnDesc {
   dict: number | null;
   /** Whether expressions read the strings (else a dictionary column is grouped on its codes only). */
   needData: boolean;
+  /** A fixed-point numeric column's scale (data holds the scaled integers). */
+  scale?: number;
 }
 
 export interface ChunkDesc { length: number; cols: ColumnDesc[] }
@@ -40,7 +44,7 @@ export interface ChunkDesc { length: number; cols: ColumnDesc[] }
 /** Rows per morsel: the scan's batch size, so a morsel is one batch through the pipeline. */
 export const MORSEL_ROWS = 65536;
 
-const VECTOR_FIELDS = new Set(['type', 'length', 'data', 'valid', 'dict']);
+const VECTOR_FIELDS = new Set(['type', 'length', 'data', 'valid', 'dict', 'scale']);
 
 /** Chunks made shared by a query (small chunks stay in ordinary memory until one needs them). */
 const sharedCopies = new WeakMap<Batch, Batch>();
@@ -68,7 +72,7 @@ export function describeChunks(chunks: Batch[], columns: number[], needData: boo
     const cols: ColumnDesc[] = [];
     for (let i = 0; i < columns.length; i++) {
       const v = chunk.columns[columns[i]!]!;
-      // A vector field this file does not know (a scale, say) would be lost on the way.
+      // A vector field this file does not know would be lost on the way.
       for (const f of Object.keys(v)) if (!VECTOR_FIELDS.has(f)) return `vector field ${f}`;
       const kind = v.type.id === 'numeric' ? 'decimal' : physicalKind(v.type.id);
       const valid = v.valid ? ref(v.valid) : null;
@@ -76,9 +80,12 @@ export function describeChunks(chunks: Batch[], columns: number[], needData: boo
         if (!v.dict || !isShared(v.dict.codes)) return 'text column without a dictionary';
         const id = objectId(v.dict.values);
         dicts.set(id, v.dict.values);
-        cols.push({ type: v.type, data: null, valid, codes: ref(v.dict.codes), dict: id, needData: needData[i]! || v.type.id === 'bpchar' });
+        cols.push({ type: v.type, data: null, valid, codes: ref(v.dict.codes), dict: id, needData: needData[i]! });
       } else if (kind === 'bool' || kind === 'i32' || kind === 'i64' || kind === 'f64') {
         cols.push({ type: v.type, data: ref(v.data as Int32Array), valid, codes: null, dict: null, needData: true });
+      } else if (kind === 'decimal') {
+        if (v.scale === undefined || !(v.data instanceof Float64Array) || !isShared(v.data)) return 'numeric column not in fixed point';
+        cols.push({ type: v.type, data: ref(v.data), valid, codes: null, dict: null, needData: true, scale: v.scale });
       } else {
         return `column of type ${v.type.id}`;
       }
@@ -127,7 +134,7 @@ export function morselBatch(desc: ChunkDesc, start: number, end: number, buffers
       case 'i64': data = new BigInt64Array(buf, off + start * 8, n); break;
       default: data = new Float64Array(buf, off + start * 8, n); break;
     }
-    return { type: c.type, length: n, data, valid };
+    return c.scale === undefined ? { type: c.type, length: n, data, valid } : { type: c.type, length: n, data, valid, scale: c.scale };
   });
   return { length: n, columns };
 }

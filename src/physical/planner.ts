@@ -243,7 +243,11 @@ function stringsRead(n: number, steps: PipelineStep[], groupBy: Expr[], aggs: Ag
     }
     origin = s.exprs.map((e) => (e.kind === 'col' ? origin[e.index] ?? null : (mark(e), null)));
   }
-  for (const g of groupBy) if (g.kind !== 'col') mark(g);
+  // The group table reads a bpchar key's strings row by row (it compares them blank-trimmed),
+  // except for several keys that are all dictionary text columns, whose combinations of codes it
+  // reads once each (GroupTable.lookupDictCombo).
+  const comboKeys = groupBy.length > 1 && groupBy.every((g) => g.kind === 'col' && (g.type.id === 'text' || g.type.id === 'varchar' || g.type.id === 'bpchar'));
+  for (const g of groupBy) if (g.kind !== 'col' || (g.type.id === 'bpchar' && !comboKeys)) mark(g);
   for (const a of aggs) { a.args.forEach(mark); if (a.filter) mark(a.filter); }
   return read;
 }

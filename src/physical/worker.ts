@@ -24,6 +24,7 @@ import { decodeExpr, decodeAgg, RegistryMismatch, type WireFragment, type WireEx
 import { morselBatch, type ChunkDesc } from './morsel.js';
 import type { WorkerReply, WorkerPart } from './worker_pool.js';
 import { exportState, type PartialAggregate } from './partial_state.js';
+import { fromWire, type WireValue } from './wire_value.js';
 
 export interface RunMessage {
   type: 'run';
@@ -34,7 +35,7 @@ export interface RunMessage {
   morsels: Int32Array;
   /** [0]: next morsel to take; [1]: workers done (see Job.waitSync). */
   control: SharedArrayBuffer;
-  params: unknown[];
+  params: WireValue[];
   now: number;
   buffers: [number, SharedArrayBuffer][];
   dicts: [number, string[]][];
@@ -148,7 +149,7 @@ function gather(m: RunMessage, control: Int32Array, ctx: ExecContext): { morsels
 
 function run(m: RunMessage, control: Int32Array): PartialAggregate {
   const t0 = performance.now();
-  const ctx: ExecContext = { params: m.params, outer: [], now: m.now, random: Math.random, workTables: new Map() };
+  const ctx: ExecContext = { params: m.params.map(fromWire), outer: [], now: m.now, random: Math.random, workTables: new Map() };
   const source = new MorselSource(m, control);
   let top: PhysicalOperator = source;
   const steps = m.fragment.steps;

@@ -45,3 +45,15 @@ test('an error in a gathered morsel fails the query with its SQLSTATE, and the w
   assert.equal((await db.query('SELECT i FROM pt WHERE i % 20000 = 0 ORDER BY i')).rows.length, 10);
   await db.close();
 });
+
+test('filters on a fixed-point numeric column run in the workers', async () => {
+  const db = await open();
+  await db.query('CREATE TABLE gn AS SELECT i, ((i % 1000)::numeric / 100)::numeric(15,2) AS p FROM generate_series(1, 200000) i');
+  const sql = 'SELECT i FROM gn WHERE p * 3 > 29.9 AND p BETWEEN 9.97 AND 9.99 ORDER BY i DESC';
+  const { serial, parallel } = await serialAndParallel(db, sql, 'GatherExec');
+  assert.deepEqual(parallel, serial);
+  // PostgreSQL 15: 600 rows, the first 199999, 199998, 199997.
+  assert.equal(serial.length, 600);
+  assert.deepEqual(serial.slice(0, 3), [[199999], [199998], [199997]]);
+  await db.close();
+});

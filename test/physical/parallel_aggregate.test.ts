@@ -11,9 +11,13 @@ import { planPhysical } from '../../src/physical/planner.js';
 import { executeAll } from '../../src/physical/operator.js';
 import { isPause } from '../../src/physical/pause.js';
 import type { Batch } from '../../src/common/vector.js';
-import { getValue } from '../../src/common/vector.js';
+import { getValue, makeVector } from '../../src/common/vector.js';
 import { workerPool } from '../../src/physical/worker_pool.js';
 import { exchangeLine, serialAndParallel } from '../helpers/threads.js';
+import { mergePartials, exportState } from '../../src/physical/partial_state.js';
+import { resolveAggregate } from '../../src/udf/registry.js';
+import { Decimal } from '../../src/common/decimal.js';
+import { T } from '../../src/common/types.js';
 
 /** 200,000 rows with NULLs in every column kind the workers read (the same table was made in PostgreSQL 15). */
 const TABLE = `CREATE TABLE pt AS SELECT i, CASE WHEN i % 11 = 0 THEN NULL ELSE i % 7 END AS k,
@@ -119,10 +123,27 @@ test('what a worker cannot read runs in process, with the right answer', async (
   const db = await withTable();
   await db.query('CREATE TABLE wide AS SELECT i, i::numeric / 3 AS n, md5(i::text) AS h FROM generate_series(1, 150000) i');
   await db.query('SET threads = 2');
-  // numeric is an object per value; md5 text has too many distinct values for a dictionary.
-  assert.match(await exchange(db, 'SELECT count(*) FROM wide WHERE n IS NOT NULL'), /ran in process \(column of type numeric\)/);
-  // An aggregate over numeric (Decimal state) is not planned for the workers at all.
-  assert.doesNotMatch((await db.query('EXPLAIN SELECT sum(n) FROM wide')).rows.map((x) => x[0]).join('\n'), /ParallelAggregateExec/);
+  // n's values (scale 16) do not fit a double as scaled integers, so its chunks hold Decimals;
+  // md5 text has too many distinct values for a dictionary.
+  assert.match(await exchange(db, 'SELECT count(*) FROM wide WHERE n IS NOT NULL'), /ran in process \(numeric column not in fixed point\)/);
+  assert.match(await exchange(db, 'SELECT sum(n) FROM wide'), /ran in process \(numeric column not in fixed point\)/);
+  // min/max over numeric of no declared scale stay serial: equal values may differ in scale
+  // (1.0, 1.00), and the serial answer is the later one in table order.
+  assert.doesNotMatch((await db.query('EXPLAIN SELECT max(i::numeric / 3) FROM pt')).rows.map((x) => x[0]).join('\n'), /ParallelAggregateExec/);
+  // Decimals computed in the workers (too large for fixed point) are summed exactly there.
+  const dec = await both(db, 'SELECT max(i::numeric(10,1)), sum(i::numeric / 3) FROM pt');
+  // PostgreSQL 15 over generate_series(1, 200000).
+  assert.deepEqual(dec.serial, [['200000.0', '6666700000.00000000000000000000']]);
+  assert.deepEqual(dec.parallel, dec.serial);
+  await db.query('SET threads = 2');
+  // A column whose first chunks are in fixed point runs on the workers until a chunk holds a
+  // value too large for it.
+  await db.query('CREATE TABLE mixed AS SELECT ((i % 1000)::numeric(10,2) / 4)::numeric(30,2) AS n FROM generate_series(1, 150000) i');
+  assert.match(await exchange(db, 'SELECT sum(n) FROM mixed'), /ran on 2 workers/);
+  await db.query('INSERT INTO mixed VALUES (1e26)');
+  assert.match(await exchange(db, 'SELECT sum(n) FROM mixed'), /ran in process \(numeric column not in fixed point\)/);
+  // PostgreSQL 15 over the same table.
+  assert.deepEqual((await db.query('SELECT sum(n) FROM mixed')).rows, [['100000000000000000018731250.00']]);
   assert.match(await exchange(db, 'SELECT count(h) FROM wide'), /ran in process \(text column without a dictionary\)/);
   // A volatile function is never shipped: the plan keeps the serial aggregate.
   const plan = (await db.query('EXPLAIN SELECT sum(i) FROM pt WHERE random() < 2')).rows.map((x) => x[0]).join('\n');
@@ -215,4 +236,102 @@ test('EXPLAIN shows the exchange; closing one database leaves the pool to the ot
   await a.close();
   assert.match(await exchange(b, sql), /ran on 2 workers/);
   await b.close();
+});
+
+/**
+ * 200,000 rows of fixed-point numeric columns (numeric(15,2) and numeric(18,4)) with NULLs; the
+ * same table was made in PostgreSQL 15. sum(price) passes 2^53 (as scaled integers) only across
+ * morsels, sum(big) within each morsel and group; price * (1 - disc) * (1 + tax) has scale 8 and
+ * values past 2^53, so it is computed as Decimals in the workers.
+ */
+const NUMERIC_TABLE = `CREATE TABLE nt AS SELECT i,
+  CASE i % 3 WHEN 0 THEN 'A' WHEN 1 THEN 'N' ELSE 'R' END AS flag,
+  CASE WHEN i % 4 = 0 THEN 'F' ELSE 'O' END AS status,
+  ((i % 50) + 1)::numeric(15,2) AS qty,
+  (CASE WHEN i % 11 = 0 THEN NULL ELSE (i * 7919 % 100000000)::numeric / 100 + 900000000 END)::numeric(15,2) AS price,
+  (CASE WHEN i % 13 = 0 THEN NULL ELSE (i::bigint * 9999999967 % 1000000000000000)::numeric / 100 END)::numeric(15,2) AS big,
+  (CASE WHEN i % 17 = 0 THEN NULL ELSE (i % 11)::numeric / 100 END)::numeric(18,4) AS disc,
+  ((i % 9)::numeric / 100)::numeric(15,2) AS tax,
+  date '1992-01-01' + (i % 2500) AS d
+  FROM generate_series(1, 200000) i`;
+
+test('fixed-point numeric columns: sums past 2^53, avg, min and max on two threads give PostgreSQL\'s answers', async () => {
+  const db = await open();
+  await db.query(NUMERIC_TABLE);
+  const scalar = 'SELECT sum(price), sum(big), avg(price), min(big), max(price), count(price), sum(disc), avg(disc), min(disc), max(disc) FROM nt';
+  const s = await both(db, scalar);
+  // PostgreSQL 15 over the same table.
+  const pg = [['163727235140246.61', '923086147907651691.80', '900495741.04052167', '99966999.67', '900999988.78', 181819n, '9411.8100', '0.05000005312480078200', '0.0000', '0.1000']];
+  assert.deepEqual(s.serial, pg);
+  assert.deepEqual(s.parallel, pg);
+  const grouped = 'SELECT flag, sum(big), avg(big), min(price), max(big), sum(disc * big) FROM nt GROUP BY flag';
+  const g = await both(db, grouped);
+  assert.deepEqual(g.parallel, g.serial);
+  // PostgreSQL 15, ORDER BY flag.
+  assert.deepEqual([...g.parallel].sort((a, b) => String(a[0]).localeCompare(String(b[0]))), [
+    ['A', '307685382869261229.83', '4999924971062.7780', '900000000.05', '9999899967000.33', '14480226743435541.431300'],
+    ['N', '307705382369195231.48', '5000168712023.1923', '900000011.37', '9999999967000.00', '14481318825428967.560700'],
+    ['R', '307695382669195230.49', '5000006218320.0122', '900000022.69', '9999999934000.00', '14479325027435547.094100'],
+  ]);
+  await db.close();
+});
+
+test('TPC-H Q1 and Q6 shapes over numeric columns run on the workers with the serial answers', async () => {
+  const db = await open();
+  await db.query(NUMERIC_TABLE);
+  const q1 = `SELECT flag, status, sum(qty), sum(price), sum(price * (1 - disc)), sum(price * (1 - disc) * (1 + tax)),
+    avg(qty), avg(price), avg(disc), count(*) FROM nt WHERE d <= date '1998-12-01' - interval '90 day' GROUP BY flag, status`;
+  const a = await both(db, q1);
+  assert.equal(a.serial.length, 6);
+  assert.deepEqual(a.parallel, a.serial);
+  // PostgreSQL 15: the first two groups in ORDER BY flag, status.
+  const first = [...a.parallel].sort((x, y) => String(x[0]).localeCompare(String(y[0])) || String(x[1]).localeCompare(String(y[1]))).slice(0, 2);
+  assert.deepEqual(first, [
+    ['A', 'F', '405078.00', '13315624440951.68', '11843576960774.989200', '12198882929867.31562800', '24.9033566949465142', '900495329.74583621', '0.05001045000326562602', 16266n],
+    ['A', 'O', '1245680.00', '39885633470720.96', '35478879933985.532000', '36543129715872.85259300', '25.5681444991789819', '900495190.45268914', '0.04999563871080291334', 48720n],
+  ]);
+  const q6 = `SELECT sum(price * disc) FROM nt WHERE d >= date '1994-01-01' AND d < date '1994-01-01' + interval '1 year'
+    AND disc BETWEEN 0.06 - 0.01 AND 0.06 + 0.01 AND qty < 24`;
+  const b = await both(db, q6);
+  // PostgreSQL 15.
+  assert.deepEqual(b.serial, [['178811601624.739600']]);
+  assert.deepEqual(b.parallel, b.serial);
+  // Parameters compared with numeric columns (cast in the fragment) run on the workers too.
+  await db.query('SET threads = 2');
+  const p = await db.query('SELECT sum(price * disc) FROM nt WHERE d >= date \'1994-01-01\' AND d < date \'1995-01-01\' AND disc BETWEEN $1 AND $2 AND qty < 24', [ '0.05', '0.07' ]);
+  assert.deepEqual(p.rows, b.serial);
+  await db.close();
+});
+
+test('bpchar group keys that differ only in trailing blanks are one group on the workers', async () => {
+  const db = await open();
+  await db.query(`CREATE TABLE bp AS SELECT (CASE i % 3 WHEN 0 THEN 'a' WHEN 1 THEN 'a ' ELSE 'b' END)::bpchar AS c,
+    (CASE WHEN i % 2 = 0 THEN 'x' ELSE 'y' END)::char(1) AS d, ((i % 100)::numeric / 100)::numeric(15,2) AS p FROM generate_series(1, 200000) i`);
+  // Several dictionary keys are grouped on their codes; a lone bpchar key reads its strings.
+  for (const sql of ['SELECT c, d, count(*), sum(p) FROM bp GROUP BY c, d', 'SELECT c, count(*), sum(p) FROM bp GROUP BY c']) {
+    const r = await both(db, sql);
+    assert.deepEqual(r.parallel, r.serial, sql);
+  }
+  await db.query('SET threads = 2');
+  // PostgreSQL 15 (rtrim shows the groups whatever blanks their first row had).
+  const two = await db.query('SELECT rtrim(c), d, count(*), sum(p) FROM bp GROUP BY c, d ORDER BY 1, 2');
+  assert.deepEqual(two.rows, [['a', 'x', 66666n, '32666.66'], ['a', 'y', 66667n, '33333.67'], ['b', 'x', 33334n, '16333.34'], ['b', 'y', 33333n, '16666.33']]);
+  const one = await db.query('SELECT rtrim(c), count(*), sum(p) FROM bp GROUP BY c ORDER BY 1');
+  assert.deepEqual(one.rows, [['a', 133333n, '66000.33'], ['b', 66667n, '32999.67']]);
+  await db.close();
+});
+
+test('partials whose numeric max ties in value but not in scale are not merged', () => {
+  const fn = resolveAggregate('max', [T.numeric])!.fn;
+  const call = { fn, args: [{ kind: 'col' as const, index: 0, type: T.numeric }], distinct: false, filter: null, orderBy: [], type: T.numeric };
+  const part = (d: Decimal, morsel: number) => {
+    const acc = fn.create([T.numeric], T.numeric);
+    acc.resize(1);
+    acc.update(new Int32Array(1), 1, [makeVector(T.numeric, [d], null, 1)], null);
+    return { keys: [], states: [exportState(acc)], groups: 1, first: Int32Array.of(morsel), morsels: 1, ms: 0 };
+  };
+  // The serial answer is the later of 1.0 and 1.00 in table order, which the states do not say.
+  assert.equal(mergePartials([part(new Decimal(10n, 1), 0), part(new Decimal(100n, 2), 1)], [], [call]), null);
+  const merged = mergePartials([part(new Decimal(10n, 1), 0), part(new Decimal(20n, 1), 1)], [], [call])!;
+  assert.equal(String((merged.accs[0]!.finish(1).data as Decimal[])[0]), '2.0');
 });

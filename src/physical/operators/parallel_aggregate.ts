@@ -5,7 +5,8 @@ import type { AggCall, Expr } from '../../logical/expr.js';
 import type { ExecContext } from '../context.js';
 import type { PhysicalOperator } from '../operator.js';
 import { waitPause } from '../pause.js';
-import { isPlainValue, type WireFragment } from '../fragment.js';
+import type { WireFragment } from '../fragment.js';
+import { toWire } from '../wire_value.js';
 import { describeChunks, MORSEL_ROWS } from '../morsel.js';
 import { workerPool, type Job, type WorkerReply, type Slot } from '../worker_pool.js';
 import type { RunMessage } from '../worker.js';
@@ -45,7 +46,9 @@ export class ParallelAggregateExec implements PhysicalOperator {
   }
 
   *execute(ctx: ExecContext): Generator<Batch> {
-    const plan = inProcessReason(ctx, this.table.data.snapshot(), this.fragment.columns, this.needData);
+    // The rows the statement sees (those its serial scan announced for progress).
+    const chunks = ctx.run ? ctx.run.chunks(this.table.data) : this.table.data.snapshot();
+    const plan = inProcessReason(ctx, chunks as Batch[], this.fragment.columns, this.needData);
     if (typeof plan === 'string') {
       this.last = `ran in process (${plan})`;
       yield* this.serial.execute(ctx, 0);
@@ -68,8 +71,17 @@ export class ParallelAggregateExec implements PhysicalOperator {
       yield* this.serial.execute(ctx, 0);
       return;
     }
-    this.last = `ran on ${plan.slots.length} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}], worker ms: [${partials.map((p) => p.ms.toFixed(1)).join(', ')}]`;
     const merged = mergePartials(partials, this.groupBy.map((e) => e.type), this.calls);
+    if (merged === null) {
+      this.last = 'ran in process (equal numerics of different scales for min or max)';
+      yield* this.serial.execute(ctx, 0);
+      return;
+    }
+    // The workers read every row (progress counts rows read, as the serial scan would).
+    let rows = 0;
+    for (const c of chunks) rows += c.length;
+    ctx.run?.advance(rows);
+    this.last = `ran on ${plan.slots.length} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}], worker ms: [${partials.map((p) => p.ms.toFixed(1)).join(', ')}]`;
     yield* this.agg.emit(merged.keys, merged.accs, merged.groups);
   }
 
@@ -109,10 +121,12 @@ export interface ParallelRun {
 export function inProcessReason(ctx: ExecContext, chunks: Batch[], columns: number[], needData: boolean[]): ParallelRun | string {
   const threads = ctx.threads ?? 1;
   if (threads <= 1) return 'threads = 1';
-  if (!ctx.params.every(isPlainValue)) return 'parameter of an object type';
+  const params = ctx.params.map(toWire);
+  if (params.some((w, i) => w === undefined && ctx.params[i] !== undefined)) return 'parameter of an object type';
   let rows = 0;
   for (const c of chunks) rows += c.length;
-  if (rows < PARALLEL_MIN_ROWS || chunks.length < 2) return 'small table';
+  // One large chunk (a table loaded by one COPY) is cut into morsels like several.
+  if (rows < PARALLEL_MIN_ROWS) return 'small table';
   const described = describeChunks(chunks, columns, needData);
   if (typeof described === 'string') return described;
   const morsels = planMorsels(chunks);
@@ -126,7 +140,7 @@ export function inProcessReason(ctx: ExecContext, chunks: Batch[], columns: numb
       for (const [bid, b] of described.buffers) if (!slot.known.has(bid)) { slot.known.add(bid); buffers.push([bid, b]); }
       const dicts: [number, string[]][] = [];
       for (const [did, d] of described.dicts) if (!slot.known.has(did)) { slot.known.add(did); dicts.push([did, d]); }
-      return { type: 'run', job, fragment, chunks: described.chunks, morsels, control: control.buffer as SharedArrayBuffer, params: ctx.params, now: ctx.now, buffers, dicts };
+      return { type: 'run', job, fragment, chunks: described.chunks, morsels, control: control.buffer as SharedArrayBuffer, params, now: ctx.now, buffers, dicts };
     },
   };
 }
