@@ -36,8 +36,9 @@ export class GatherExec implements PhysicalOperator {
   }
 
   *execute(ctx: ExecContext): Generator<Batch> {
-    const chunks = this.table.data.snapshot();
-    const plan = inProcessReason(ctx, chunks, this.fragment.columns, this.fragment.columns.map(() => true));
+    // The rows the statement sees (a concurrent INSERT's are not among them).
+    const chunks = ctx.run ? ctx.run.chunks(this.table.data) : this.table.data.snapshot();
+    const plan = inProcessReason(ctx, chunks as Batch[], this.fragment.columns, this.fragment.columns.map(() => true));
     if (typeof plan === 'string') {
       this.last = `ran in process (${plan})`;
       yield* this.serial.execute(ctx, 0);
@@ -78,6 +79,10 @@ export class GatherExec implements PhysicalOperator {
     } finally {
       if (!job.settled) job.cancel();
     }
+    // The workers read every row (progress counts rows read, as the serial scan would).
+    let rows = 0;
+    for (const c of chunks) rows += c.length;
+    ctx.run?.advance(rows);
     const per = job.replies.map((r) => (r.ok === true ? (r.result as { morsels: number }).morsels : 0));
     this.last = `ran on ${slots.length} workers, morsels per worker: [${per.join(', ')}]`;
   }
