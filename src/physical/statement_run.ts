@@ -23,6 +23,20 @@ export interface RunOptions {
 
 const PROGRESS_EVERY_MS = 100;
 
+/**
+ * The chunks of `data` a statement reads: those its run captured on first use, or, for operators
+ * run without the driver, the table's current ones.
+ */
+export function statementChunks(run: StatementRun | undefined, data: TableData): readonly Batch[] {
+  return run ? run.chunks(data) : data.snapshot();
+}
+
+export function rowsIn(chunks: readonly Batch[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  return n;
+}
+
 export class StatementRun {
   /** performance.now() when the statement last got the thread back. */
   sliceStart = performance.now();

@@ -7,7 +7,8 @@ import type { PhysicalOperator } from '../operator.js';
 import { waitPause } from '../pause.js';
 import type { WireFragment } from '../fragment.js';
 import { workerPool, type WorkerPart } from '../worker_pool.js';
-import { planMorsels, inProcessReason } from './parallel_aggregate.js';
+import { describeExchange, inProcessReason } from './parallel_aggregate.js';
+import { rowsIn, statementChunks } from '../statement_run.js';
 
 /** A column as a worker sends it back: its data, or dictionary codes and the dictionary's id. */
 interface WireVector { type: Vector['type']; length: number; valid: Uint8Array | null; data?: VectorData; codes?: Int32Array; dict?: number }
@@ -31,13 +32,11 @@ export class GatherExec implements PhysicalOperator {
 
   get schema(): Field[] { return this.serial.schema; }
   partitions(): number { return 1; }
-  describe(): string {
-    return `table: ${this.table.name}, morsels: ${planMorsels(this.table.data.chunks).length / 3}, workers: threads` + (this.last ? `, ${this.last}` : '');
-  }
+  describe(): string { return describeExchange(this.table, this.last); }
 
   *execute(ctx: ExecContext): Generator<Batch> {
     // The rows the statement sees (a concurrent INSERT's are not among them).
-    const chunks = ctx.run ? ctx.run.chunks(this.table.data) : this.table.data.snapshot();
+    const chunks = statementChunks(ctx.run, this.table.data);
     const plan = inProcessReason(ctx, chunks as Batch[], this.fragment.columns, this.fragment.columns.map(() => true));
     if (typeof plan === 'string') {
       this.last = `ran in process (${plan})`;
@@ -80,9 +79,7 @@ export class GatherExec implements PhysicalOperator {
       if (!job.settled) job.cancel();
     }
     // The workers read every row (progress counts rows read, as the serial scan would).
-    let rows = 0;
-    for (const c of chunks) rows += c.length;
-    ctx.run?.advance(rows);
+    ctx.run?.advance(rowsIn(chunks));
     const per = job.replies.map((r) => (r.ok === true ? (r.result as { morsels: number }).morsels : 0));
     this.last = `ran on ${slots.length} workers, morsels per worker: [${per.join(', ')}]`;
   }

@@ -13,6 +13,7 @@ import type { RunMessage } from '../worker.js';
 import { mergePartials, type PartialAggregate } from '../partial_state.js';
 import type { HashAggregateExec } from './hash_aggregate.js';
 import { rebuild } from './gather.js';
+import { rowsIn, statementChunks } from '../statement_run.js';
 
 /** Below this many rows a query is not worth a worker's time (posting and merging cost ~1 ms). */
 export const PARALLEL_MIN_ROWS = 100_000;
@@ -24,6 +25,11 @@ export const PARALLEL_MIN_ROWS = 100_000;
  * own code. With `threads = 1`, a small table, or data a worker cannot read (see morsel.ts), the
  * serial aggregate runs in process, unchanged.
  */
+/** EXPLAIN's line for an exchange over `table`: its morsels, and what the last run did. */
+export function describeExchange(table: TableEntry, last: string): string {
+  return `table: ${table.name}, morsels: ${planMorsels(table.data.chunks).length / 3}, workers: threads` + (last ? `, ${last}` : '');
+}
+
 export class ParallelAggregateExec implements PhysicalOperator {
   readonly name = 'ParallelAggregateExec';
   readonly children: PhysicalOperator[];
@@ -41,13 +47,11 @@ export class ParallelAggregateExec implements PhysicalOperator {
   get schema(): Field[] { return this.serial.schema; }
   partitions(): number { return 1; }
 
-  describe(): string {
-    return `table: ${this.table.name}, morsels: ${planMorsels(this.table.data.chunks).length / 3}, workers: threads` + (this.last ? `, ${this.last}` : '');
-  }
+  describe(): string { return describeExchange(this.table, this.last); }
 
   *execute(ctx: ExecContext): Generator<Batch> {
     // The rows the statement sees (those its serial scan announced for progress).
-    const chunks = ctx.run ? ctx.run.chunks(this.table.data) : this.table.data.snapshot();
+    const chunks = statementChunks(ctx.run, this.table.data);
     const plan = inProcessReason(ctx, chunks as Batch[], this.fragment.columns, this.needData);
     if (typeof plan === 'string') {
       this.last = `ran in process (${plan})`;
@@ -78,9 +82,7 @@ export class ParallelAggregateExec implements PhysicalOperator {
       return;
     }
     // The workers read every row (progress counts rows read, as the serial scan would).
-    let rows = 0;
-    for (const c of chunks) rows += c.length;
-    ctx.run?.advance(rows);
+    ctx.run?.advance(rowsIn(chunks));
     this.last = `ran on ${plan.slots.length} workers, morsels per worker: [${partials.map((p) => p.morsels).join(', ')}], worker ms: [${partials.map((p) => p.ms.toFixed(1)).join(', ')}]`;
     yield* this.agg.emit(merged.keys, merged.accs, merged.groups);
   }
@@ -123,8 +125,7 @@ export function inProcessReason(ctx: ExecContext, chunks: Batch[], columns: numb
   if (threads <= 1) return 'threads = 1';
   const params = ctx.params.map(toWire);
   if (params.some((w, i) => w === undefined && ctx.params[i] !== undefined)) return 'parameter of an object type';
-  let rows = 0;
-  for (const c of chunks) rows += c.length;
+  const rows = rowsIn(chunks);
   // One large chunk (a table loaded by one COPY) is cut into morsels like several.
   if (rows < PARALLEL_MIN_ROWS) return 'small table';
   const described = describeChunks(chunks, columns, needData);

@@ -7,7 +7,7 @@ import type { PhysicalOperator } from '../operator.js';
 import type { FilterFn } from '../compile.js';
 import { acceptedRows } from './filter.js';
 import { slicePause, sliceUsed } from '../pause.js';
-import { AdaptiveBatch } from '../statement_run.js';
+import { AdaptiveBatch, rowsIn, statementChunks } from '../statement_run.js';
 
 /** Batches of a scan are chunk slices: zero-copy views for typed-array columns. */
 const SCAN_BATCH = 65536;
@@ -26,18 +26,11 @@ export class ScanExec implements PhysicalOperator {
 
   /** Rows this scan reads (progress units); the statement's view of the table is fixed here. */
   plannedRows(ctx: ExecContext): number {
-    let n = 0;
-    for (const c of this.chunks(ctx)) n += c.length;
-    return n;
-  }
-
-  /** The table as the statement sees it: captured once per statement, never rows stored later. */
-  private chunks(ctx: ExecContext): readonly Batch[] {
-    return ctx.run ? ctx.run.chunks(this.table.data) : this.table.data.snapshot();
+    return rowsIn(statementChunks(ctx.run, this.table.data));
   }
 
   *execute(ctx: ExecContext, _partition: number): Generator<Batch> {
-    const chunks = this.chunks(ctx);
+    const chunks = statementChunks(ctx.run, this.table.data);
     let sel: Int32Array | null = null;
     const size = new AdaptiveBatch(ctx.run, MIN_SCAN_BATCH, SCAN_BATCH);
     for (const chunk of chunks) {
